@@ -1,0 +1,202 @@
+// The sign-in state of the active profile, as one observable value the status bar, the welcome
+// views and the CLI all read: signed out, signing in, signed in (tenant, app, roles), or a token
+// refresh failing. It tests credentials before saving them, so nothing is saved on failure.
+import type { INetworkModule } from '@azure/msal-node';
+import type { Profile } from '../config';
+import { AuthenticationError, ValidationError, toLifeCockpitError } from '../errors';
+import type { Logger } from '../log';
+import type { Credential } from './credentials';
+import { readClaims } from './jwt';
+import { MsalTokenSource, tokenCacheKey, type SecretStore } from './msalTokenSource';
+import { TokenProvider, type Resource, type TokenSource } from './tokenProvider';
+
+export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+
+export interface SignedInIdentity {
+  tenantId: string;
+  clientId: string;
+  appName?: string;
+  roles: string[];
+  /** When the secret or certificate itself expires, when known. */
+  credentialExpiresOn?: Date;
+}
+
+export type AuthState =
+  | { kind: 'signedOut'; profile?: string; reason?: string }
+  | { kind: 'signingIn'; profile: string }
+  | { kind: 'signedIn'; profile: string; profileKind: Profile['kind']; identity: SignedInIdentity }
+  | { kind: 'refreshFailing'; profile: string; profileKind: Profile['kind']; identity: SignedInIdentity; message: string; since: Date };
+
+export function secretKey(profile: string): string {
+  return `lifeCockpit/${profile}/clientSecret`;
+}
+
+export function resourcesFor(profile: Profile): { graph: Resource; dataverse?: Resource } {
+  return {
+    graph: { name: 'graph', scope: GRAPH_SCOPE },
+    ...(profile.dataverseUrl ? { dataverse: { name: 'dataverse', scope: `${profile.dataverseUrl}/.default` } } : {}),
+  };
+}
+
+export interface AuthServiceDeps {
+  /** SecretStorage (editor) or a read-only env-backed store (CLI). */
+  secrets: SecretStore;
+  log: Logger;
+  /** The msal network client for a profile (our HTTP layer, trusting the profile's CA). */
+  networkClientFor?: (profile: Profile) => INetworkModule | undefined;
+  /** Persist msal's token cache in `secrets` (editor: yes; CLI: no). */
+  persistTokenCache: boolean;
+  now?: () => number;
+  /** Tests substitute the token source; production uses msal-node. */
+  tokenSourceFor?: (profile: Profile, credential: Credential) => TokenSource;
+  /** Loads a certificate credential for certificate profiles. */
+  loadCertificate?: (file: string) => Credential;
+}
+
+type Listener = (state: AuthState) => void;
+
+export class AuthService {
+  private current: AuthState = { kind: 'signedOut' };
+  private provider: TokenProvider | undefined;
+  private profile: Profile | undefined;
+  private readonly listeners = new Set<Listener>();
+  private generation = 0;
+
+  constructor(private readonly deps: AuthServiceDeps) {}
+
+  get state(): AuthState {
+    return this.current;
+  }
+
+  onDidChangeState(listener: Listener): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => void this.listeners.delete(listener) };
+  }
+
+  /** The token provider of the signed-in profile. */
+  tokens(): TokenProvider {
+    if (!this.provider || !this.profile) {
+      throw new AuthenticationError('You are signed out. Run "Life Cockpit: Sign In" (or `lc auth login`) first.', { code: 'auth.signedOut' });
+    }
+    return this.provider;
+  }
+
+  get activeProfile(): Profile | undefined {
+    return this.profile;
+  }
+
+  /** Picks up a profile at start or after a switch: signed in when its credential is stored. */
+  async restore(profile: Profile | undefined): Promise<AuthState> {
+    const generation = ++this.generation;
+    this.reset();
+    if (!profile) return this.setState({ kind: 'signedOut' });
+    const credential = await this.storedCredential(profile);
+    if (generation !== this.generation) return this.current;
+    if (!credential) return this.setState({ kind: 'signedOut', profile: profile.name });
+    this.setState({ kind: 'signingIn', profile: profile.name });
+    try {
+      return await this.connect(profile, credential, generation);
+    } catch (error) {
+      const e = toLifeCockpitError(error);
+      this.deps.log.warn('stored credentials no longer work', { profile: profile.name, code: e.code });
+      return this.setState({ kind: 'signedOut', profile: profile.name, reason: e.message });
+    }
+  }
+
+  /** Tests the credential by getting a token for each resource; saves the secret only when that works. */
+  async signIn(profile: Profile, credential: Credential): Promise<AuthState> {
+    const generation = ++this.generation;
+    this.reset();
+    this.setState({ kind: 'signingIn', profile: profile.name });
+    try {
+      const state = await this.connect(profile, credential, generation);
+      if (credential.kind === 'secret') await this.deps.secrets.store(secretKey(profile.name), credential.clientSecret);
+      this.deps.log.info('signed in', { profile: profile.name, tenantId: profile.tenantId, clientId: profile.clientId });
+      return state;
+    } catch (error) {
+      this.reset();
+      this.setState({ kind: 'signedOut', profile: profile.name, reason: toLifeCockpitError(error).message });
+      throw error;
+    }
+  }
+
+  /** Removes the profile's secret and cached tokens. */
+  async signOut(profileName: string): Promise<void> {
+    ++this.generation;
+    await this.deps.secrets.delete(secretKey(profileName));
+    await this.deps.secrets.delete(tokenCacheKey(profileName));
+    this.reset();
+    this.deps.log.info('signed out', { profile: profileName });
+    this.setState({ kind: 'signedOut', profile: profileName });
+  }
+
+  /** Called by API clients when a token refresh fails or recovers, so the status bar tells the truth. */
+  reportRefresh(outcome: { ok: true } | { ok: false; message: string }): void {
+    const state = this.current;
+    if (outcome.ok && state.kind === 'refreshFailing') {
+      this.setState({ kind: 'signedIn', profile: state.profile, profileKind: state.profileKind, identity: state.identity });
+    } else if (!outcome.ok && state.kind === 'signedIn') {
+      this.setState({ ...state, kind: 'refreshFailing', message: outcome.message, since: new Date(this.now()) });
+    }
+  }
+
+  private async connect(profile: Profile, credential: Credential, generation: number): Promise<AuthState> {
+    if (!profile.tenantId || !profile.clientId) {
+      throw new ValidationError(`Profile ${profile.name} needs a tenant id and a client id.`, { code: 'auth.profileIncomplete' });
+    }
+    const source = this.deps.tokenSourceFor?.(profile, credential) ?? this.msalSource(profile, credential);
+    const provider = new TokenProvider(source, { now: this.deps.now });
+    const resources = resourcesFor(profile);
+    const graphToken = await provider.getToken(resources.graph);
+    if (resources.dataverse) await provider.getToken(resources.dataverse);
+    if (generation !== this.generation) return this.current; // a newer sign-in or switch won
+    const claims = readClaims(graphToken);
+    this.provider = provider;
+    this.profile = profile;
+    return this.setState({
+      kind: 'signedIn',
+      profile: profile.name,
+      profileKind: profile.kind,
+      identity: {
+        tenantId: claims.tid ?? profile.tenantId,
+        clientId: claims.appid ?? claims.azp ?? profile.clientId,
+        appName: claims.app_displayname,
+        roles: claims.roles ?? [],
+        credentialExpiresOn: credential.expiresOn,
+      },
+    });
+  }
+
+  private msalSource(profile: Profile, credential: Credential): TokenSource {
+    return new MsalTokenSource({
+      identity: { profile: profile.name, tenantId: profile.tenantId as string, clientId: profile.clientId as string, authorityHost: profile.authorityHost },
+      credential,
+      networkClient: this.deps.networkClientFor?.(profile),
+      cacheStore: this.deps.persistTokenCache ? this.deps.secrets : undefined,
+      log: this.deps.log,
+    });
+  }
+
+  private async storedCredential(profile: Profile): Promise<Credential | undefined> {
+    if (profile.authKind === 'certificate') {
+      return profile.certificateFile && this.deps.loadCertificate ? this.deps.loadCertificate(profile.certificateFile) : undefined;
+    }
+    const secret = await this.deps.secrets.get(secretKey(profile.name));
+    return secret ? { kind: 'secret', clientSecret: secret } : undefined;
+  }
+
+  private reset(): void {
+    this.provider = undefined;
+    this.profile = undefined;
+  }
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  private setState(state: AuthState): AuthState {
+    this.current = state;
+    for (const listener of this.listeners) listener(state);
+    return state;
+  }
+}

@@ -1,0 +1,8 @@
+// Public surface of the authentication module.
+export * from './authService';
+export * from './credentials';
+export * from './errors';
+export * from './jwt';
+export * from './msalTokenSource';
+export * from './roles';
+export * from './tokenProvider';

@@ -1,0 +1,103 @@
+// The token source for app sign-in: @azure/msal-node's ConfidentialClientApplication with a client
+// secret or certificate, its network calls routed through our HTTP layer (system.networkClient), and
+// its token cache persisted through a SecretStore (SecretStorage in the editor), never a plain file.
+import { ConfidentialClientApplication, type Configuration, type ICachePlugin, type INetworkModule, type TokenCacheContext } from '@azure/msal-node';
+import type { Logger } from '../log';
+import type { Credential } from './credentials';
+import { translateAuthError } from './errors';
+import type { AcquiredToken, TokenSource } from './tokenProvider';
+
+export interface SecretStore {
+  get(key: string): Thenable<string | undefined> | Promise<string | undefined>;
+  store(key: string, value: string): Thenable<void> | Promise<void>;
+  delete(key: string): Thenable<void> | Promise<void>;
+}
+
+interface Thenable<T> {
+  then<R>(onfulfilled?: (value: T) => R | PromiseLike<R>, onrejected?: (reason: unknown) => R | PromiseLike<R>): PromiseLike<R>;
+}
+
+export interface AppIdentity {
+  profile: string;
+  tenantId: string;
+  clientId: string;
+  /** https://login.microsoftonline.com, a sovereign cloud's, or the sandbox's https://localhost:PORT */
+  authorityHost: string;
+}
+
+export interface MsalTokenSourceOptions {
+  identity: AppIdentity;
+  credential: Credential;
+  networkClient?: INetworkModule;
+  /** Where the serialized msal cache lives; omitted: memory only (the CLI). */
+  cacheStore?: SecretStore;
+  log: Logger;
+}
+
+export function tokenCacheKey(profile: string): string {
+  return `lifeCockpit/${profile}/tokenCache`;
+}
+
+export class MsalTokenSource implements TokenSource {
+  private readonly app: ConfidentialClientApplication;
+
+  constructor(private readonly options: MsalTokenSourceOptions) {
+    const { identity, credential } = options;
+    const authorityUrl = new URL(options.identity.authorityHost);
+    const isMicrosoftHost = /(^|\.)login\.(microsoftonline\.(com|us)|chinacloudapi\.cn|partner\.microsoftonline\.cn)$/i.test(authorityUrl.hostname);
+    const config: Configuration = {
+      auth: {
+        clientId: identity.clientId,
+        authority: `${identity.authorityHost.replace(/\/+$/, '')}/${identity.tenantId}`,
+        // msal-node asks Microsoft's instance discovery about any other host unless it is known
+        // (wire-facts §2): the sandbox and private clouds must be listed here.
+        ...(isMicrosoftHost ? {} : { knownAuthorities: [authorityUrl.host] }),
+        ...(credential.kind === 'secret'
+          ? { clientSecret: credential.clientSecret }
+          : { clientCertificate: { thumbprintSha256: credential.thumbprintSha256, privateKey: credential.privateKeyPem, x5c: credential.x5c } }),
+      },
+      system: {
+        ...(options.networkClient ? { networkClient: options.networkClient } : {}),
+        loggerOptions: {
+          piiLoggingEnabled: false,
+          logLevel: 1, // warnings and errors only; msal's info level is chatty
+          loggerCallback: (_level, message) => options.log.debug('msal', { message }),
+        },
+      },
+      ...(options.cacheStore ? { cache: { cachePlugin: secretStoreCachePlugin(options.cacheStore, tokenCacheKey(identity.profile)) } } : {}),
+    };
+    this.app = new ConfidentialClientApplication(config);
+  }
+
+  async acquire(scope: string, options: { forceRefresh: boolean; signal?: AbortSignal }): Promise<AcquiredToken> {
+    options.signal?.throwIfAborted();
+    const { identity } = this.options;
+    try {
+      const result = await this.app.acquireTokenByClientCredential({ scopes: [scope], skipCache: options.forceRefresh });
+      if (!result?.accessToken || !result.expiresOn) throw new Error('Entra ID answered without an access token.');
+      this.options.log.info('token acquired', { profile: identity.profile, scope, expiresOn: result.expiresOn.toISOString(), fromCache: result.fromCache });
+      return { accessToken: result.accessToken, expiresOn: result.expiresOn };
+    } catch (error) {
+      const translated = translateAuthError(error, { tenantId: identity.tenantId, clientId: identity.clientId, resource: scope.replace(/\/\.default$/, '') });
+      this.options.log.warn('token request failed', { profile: identity.profile, scope, code: translated.code, error });
+      throw translated;
+    }
+  }
+
+  async clearCache(): Promise<void> {
+    await this.options.cacheStore?.delete(tokenCacheKey(this.options.identity.profile));
+  }
+}
+
+/** msal's cache plugin over a SecretStore: load before each access, save when msal says it changed. */
+export function secretStoreCachePlugin(store: SecretStore, key: string): ICachePlugin {
+  return {
+    async beforeCacheAccess(context: TokenCacheContext): Promise<void> {
+      const text = await store.get(key);
+      if (text) context.tokenCache.deserialize(text);
+    },
+    async afterCacheAccess(context: TokenCacheContext): Promise<void> {
+      if (context.cacheHasChanged) await store.store(key, context.tokenCache.serialize());
+    },
+  };
+}

@@ -1,0 +1,106 @@
+// Access tokens per resource: cached, refreshed before they expire (not after a 401), and fetched
+// once for any number of concurrent callers. The token source underneath is msal-node's
+// ConfidentialClientApplication (msalTokenSource.ts); this layer adds the single flight and the
+// proactive margin msal does not give for short-lived tokens.
+
+export interface AcquiredToken {
+  accessToken: string;
+  expiresOn: Date;
+}
+
+export interface TokenSource {
+  acquire(scope: string, options: { forceRefresh: boolean; signal?: AbortSignal }): Promise<AcquiredToken>;
+}
+
+export interface Resource {
+  /** 'graph' | 'dataverse' — a stable name for logs and caches. */
+  name: string;
+  scope: string;
+}
+
+export interface TokenProviderOptions {
+  now?: () => number;
+  /** Refresh when less than this remains (capped at a fifth of the token's life). Default 5 minutes. */
+  refreshMarginMs?: number;
+  onTokenRequest?: (resource: Resource) => void;
+}
+
+interface Entry {
+  token?: AcquiredToken;
+  acquiredAt?: number;
+  inFlight?: Promise<AcquiredToken>;
+  forceNext?: boolean;
+}
+
+export class TokenProvider {
+  private readonly entries = new Map<string, Entry>();
+  private readonly now: () => number;
+  private readonly margin: number;
+  /** How many times a token was requested from the source: tests and benchmarks read it. */
+  tokenRequests = 0;
+
+  constructor(
+    private readonly source: TokenSource,
+    private readonly options: TokenProviderOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.margin = options.refreshMarginMs ?? 5 * 60_000;
+  }
+
+  async getToken(resource: Resource, signal?: AbortSignal): Promise<string> {
+    return (await this.getAcquired(resource, signal)).accessToken;
+  }
+
+  async getAcquired(resource: Resource, signal?: AbortSignal): Promise<AcquiredToken> {
+    const entry = this.entry(resource);
+    if (entry.token && !this.isDue(entry)) return entry.token;
+    entry.inFlight ??= this.fetch(resource, entry, signal);
+    return entry.inFlight;
+  }
+
+  /** A service answered 401 with this token: drop it so the next call fetches a fresh one. */
+  invalidate(resource: Resource, rejectedToken?: string): void {
+    const entry = this.entry(resource);
+    if (rejectedToken && entry.token && entry.token.accessToken !== rejectedToken) return; // already replaced
+    entry.token = undefined;
+    entry.forceNext = true;
+  }
+
+  /** When the cached token of a resource expires, if there is one. */
+  expiresOn(resource: Resource): Date | undefined {
+    return this.entries.get(resource.scope)?.token?.expiresOn;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  private entry(resource: Resource): Entry {
+    let entry = this.entries.get(resource.scope);
+    if (!entry) this.entries.set(resource.scope, (entry = {}));
+    return entry;
+  }
+
+  private isDue(entry: Entry): boolean {
+    if (!entry.token || entry.acquiredAt === undefined) return true;
+    const expires = entry.token.expiresOn.getTime();
+    const life = Math.max(0, expires - entry.acquiredAt);
+    return this.now() >= expires - Math.min(this.margin, life / 5);
+  }
+
+  private async fetch(resource: Resource, entry: Entry, signal?: AbortSignal): Promise<AcquiredToken> {
+    try {
+      // Refreshing early, or after a 401, must bypass msal's own cache, which would hand back the same token.
+      const forceRefresh = entry.forceNext === true || entry.token !== undefined;
+      this.tokenRequests++;
+      this.options.onTokenRequest?.(resource);
+      const token = await this.source.acquire(resource.scope, { forceRefresh, signal });
+      entry.token = token;
+      entry.acquiredAt = this.now();
+      entry.forceNext = false;
+      return token;
+    } finally {
+      entry.inFlight = undefined;
+    }
+  }
+}

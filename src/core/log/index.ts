@@ -1,0 +1,5 @@
+// Public surface of the logging module.
+export * from './types';
+export { LogHub, formatHuman, LEVEL_ORDER, type LogRecord, type LogSink } from './logger';
+export { JsonLinesFileSink, type FileSinkOptions } from './fileSinks';
+export { redactString, redactValue, REDACTED } from './redact';

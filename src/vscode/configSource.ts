@@ -1,0 +1,90 @@
+// Feeds the core's layered configuration from the editor's world: `lifeCockpit.*` settings (only
+// values the user set), the first workspace folder's `.env`, the extension host's environment, and
+// the profile chosen in this workspace. Reloads when any of them changes.
+import * as vscode from 'vscode';
+import { loadConfiguration, type LoadedConfiguration } from '../core/config';
+
+const SETTING_KEYS = [
+  'activeProfile',
+  'profiles',
+  'log.level',
+  'log.fileMaxSizeMb',
+  'log.fileMaxFiles',
+  'webhooks.port',
+  'webhooks.bindAddress',
+  'reminders.leadTimesMinutes',
+  'reminders.followUpDelayMinutes',
+  'tables',
+] as const;
+
+const SELECTED_PROFILE_KEY = 'lifeCockpit.selectedProfile';
+
+export class EditorConfigSource implements vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<LoadedConfiguration>();
+  readonly onDidChange = this.emitter.event;
+  private current: LoadedConfiguration;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly workspaceState: vscode.Memento) {
+    this.current = loadConfiguration({});
+    this.disposables.push(
+      this.emitter,
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('lifeCockpit')) void this.reload();
+      }),
+    );
+    const watcher = vscode.workspace.createFileSystemWatcher('**/.env');
+    this.disposables.push(watcher, watcher.onDidChange(() => void this.reload()), watcher.onDidCreate(() => void this.reload()), watcher.onDidDelete(() => void this.reload()));
+  }
+
+  get loaded(): LoadedConfiguration {
+    return this.current;
+  }
+
+  async reload(): Promise<LoadedConfiguration> {
+    this.current = loadConfiguration({
+      env: process.env,
+      dotenvText: await readDotenv(),
+      settings: userSetSettings(),
+      selectedProfile: this.workspaceState.get<string>(SELECTED_PROFILE_KEY),
+    });
+    this.emitter.fire(this.current);
+    return this.current;
+  }
+
+  /** Remembers the profile chosen in this workspace (Switch Profile). */
+  async selectProfile(name: string): Promise<void> {
+    await this.workspaceState.update(SELECTED_PROFILE_KEY, name);
+    await this.reload();
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+function userSetSettings(): Record<string, unknown> {
+  const configuration = vscode.workspace.getConfiguration('lifeCockpit');
+  const raw: Record<string, unknown> = {};
+  for (const key of SETTING_KEYS) {
+    const inspected = configuration.inspect(key);
+    const value = inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
+    if (value === undefined) continue;
+    const parts = key.split('.');
+    let node = raw;
+    for (const part of parts.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+    node[parts[parts.length - 1]] = value;
+  }
+  return raw;
+}
+
+async function readDotenv(): Promise<string | undefined> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) return undefined;
+  try {
+    const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, '.env'));
+    return new TextDecoder().decode(bytes);
+  } catch {
+    return undefined; // no .env in this workspace: a normal case, not an error
+  }
+}

@@ -1,0 +1,86 @@
+// Token caching rules: one request for any number of concurrent callers, refresh before expiry
+// (not after), and a 401 drops the token once.
+import { strict as assert } from 'node:assert';
+import { TokenProvider, type AcquiredToken, type TokenSource } from '../../../src/core/auth';
+
+const GRAPH = { name: 'graph', scope: 'https://graph.microsoft.com/.default' };
+
+class FakeSource implements TokenSource {
+  calls: Array<{ scope: string; forceRefresh: boolean }> = [];
+  constructor(
+    private readonly clock: { now: number },
+    private readonly lifetimeMs: number,
+  ) {}
+  async acquire(scope: string, options: { forceRefresh: boolean }): Promise<AcquiredToken> {
+    this.calls.push({ scope, forceRefresh: options.forceRefresh });
+    await new Promise((resolve) => setImmediate(resolve));
+    return { accessToken: `token-${this.calls.length}`, expiresOn: new Date(this.clock.now + this.lifetimeMs) };
+  }
+}
+
+describe('TokenProvider', () => {
+  it('makes exactly one token request for 1,000 concurrent callers within a token’s life', async () => {
+    const clock = { now: 1_000_000 };
+    const source = new FakeSource(clock, 3_600_000);
+    const provider = new TokenProvider(source, { now: () => clock.now });
+    const tokens = await Promise.all(Array.from({ length: 1000 }, () => provider.getToken(GRAPH)));
+    assert.equal(source.calls.length, 1);
+    assert.equal(provider.tokenRequests, 1);
+    assert.ok(tokens.every((t) => t === 'token-1'));
+    clock.now += 30 * 60_000;
+    await Promise.all(Array.from({ length: 1000 }, () => provider.getToken(GRAPH)));
+    assert.equal(source.calls.length, 1, 'still cached half-way through its life');
+  });
+
+  it('refreshes before expiry, bypassing msal’s cache', async () => {
+    const clock = { now: 0 };
+    const source = new FakeSource(clock, 3_600_000);
+    const provider = new TokenProvider(source, { now: () => clock.now, refreshMarginMs: 5 * 60_000 });
+    assert.equal(await provider.getToken(GRAPH), 'token-1');
+    clock.now = 3_600_000 - 5 * 60_000 - 1;
+    assert.equal(await provider.getToken(GRAPH), 'token-1', 'not yet within the margin');
+    clock.now += 2;
+    assert.equal(await provider.getToken(GRAPH), 'token-2', 'refreshed inside the margin, before expiry');
+    assert.deepEqual(source.calls[1], { scope: GRAPH.scope, forceRefresh: true });
+  });
+
+  it('uses a fifth of a short token’s life as the margin', async () => {
+    const clock = { now: 0 };
+    const source = new FakeSource(clock, 10_000);
+    const provider = new TokenProvider(source, { now: () => clock.now });
+    await provider.getToken(GRAPH);
+    clock.now = 7_999;
+    await provider.getToken(GRAPH);
+    assert.equal(source.calls.length, 1);
+    clock.now = 8_000;
+    await provider.getToken(GRAPH);
+    assert.equal(source.calls.length, 2);
+  });
+
+  it('drops a token rejected with 401 once, and ignores a stale rejection', async () => {
+    const clock = { now: 0 };
+    const source = new FakeSource(clock, 3_600_000);
+    const provider = new TokenProvider(source, { now: () => clock.now });
+    const first = await provider.getToken(GRAPH);
+    provider.invalidate(GRAPH, first);
+    const second = await provider.getToken(GRAPH);
+    assert.equal(second, 'token-2');
+    assert.equal(source.calls[1].forceRefresh, true);
+    provider.invalidate(GRAPH, first); // a late 401 for the old token must not drop the new one
+    assert.equal(await provider.getToken(GRAPH), 'token-2');
+    assert.equal(source.calls.length, 2);
+  });
+
+  it('lets the next caller retry after a failed request', async () => {
+    let fail = true;
+    const provider = new TokenProvider({
+      acquire: async () => {
+        if (fail) throw new Error('boom');
+        return { accessToken: 'ok', expiresOn: new Date(Date.now() + 3_600_000) };
+      },
+    });
+    await assert.rejects(provider.getToken(GRAPH), /boom/);
+    fail = false;
+    assert.equal(await provider.getToken(GRAPH), 'ok');
+  });
+});
