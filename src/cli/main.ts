@@ -2,6 +2,7 @@
 // exit 10 with the usage on stderr (../shared/INTERFACES.md §3).
 import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
+import { authCommand } from './commands/auth';
 import { configCommand } from './commands/config';
 import { doctorCommand } from './commands/doctor';
 import { sandboxCommand } from './commands/sandbox';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .option('-v, --verbose', 'log to stderr at debug level')
     .showHelpAfterError('(run lc --help for usage)');
   program.addCommand(configCommand());
+  program.addCommand(authCommand());
   program.addCommand(doctorCommand());
   program.addCommand(sandboxCommand());
   applyRecursively(program, (c) => c.exitOverride());

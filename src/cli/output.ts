@@ -47,7 +47,10 @@ export class CliOutput {
   failure(error: unknown): number {
     const e = toLifeCockpitError(error);
     if (this.json) {
-      this.io.stdout.write(JSON.stringify({ error: { class: e.errorClass, code: e.code, message: e.message, retriable: e.retriable } }) + '\n');
+      this.io.stdout.write(
+        JSON.stringify({ error: { class: e.errorClass, code: e.code, message: e.message, retriable: e.retriable } }) +
+          '\n',
+      );
     } else {
       this.io.stderr.write(`lc: ${e.message}\n`);
     }
@@ -61,12 +64,15 @@ export class CliOutput {
   async confirm(question: string): Promise<void> {
     if (this.options.yes) return;
     if (!this.io.stdin.isTTY || !this.io.stderr.isTTY) {
-      throw new PolicyError(`${question} Not confirmed: run it on a terminal, or pass --yes.`, { code: 'policy.confirmationRequired' });
+      throw new PolicyError(`${question} Not confirmed: run it on a terminal, or pass --yes.`, {
+        code: 'policy.confirmationRequired',
+      });
     }
     const rl = readline.createInterface({ input: this.io.stdin, output: this.io.stderr });
     try {
       const answer = await rl.question(`${question} [y/N] `);
-      if (!/^y(es)?$/i.test(answer.trim())) throw new PolicyError('Not confirmed; nothing was done.', { code: 'policy.declined' });
+      if (!/^y(es)?$/i.test(answer.trim()))
+        throw new PolicyError('Not confirmed; nothing was done.', { code: 'policy.declined' });
     } finally {
       rl.close();
     }

@@ -5,7 +5,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
-import { loadConfiguration, SECRET_ENV, type LoadedConfiguration, type SecretName, type SecretPresence } from '../core/config';
+import {
+  loadConfiguration,
+  SECRET_ENV,
+  type LoadedConfiguration,
+  type SecretName,
+  type SecretPresence,
+} from '../core/config';
 import { formatHuman, JsonLinesFileSink, LogHub, type Logger } from '../core/log';
 import type { GlobalOptions } from './output';
 
@@ -24,7 +30,11 @@ export function logDirectory(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(state, 'life-cockpit', 'logs');
 }
 
-export function createCliRuntime(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): CliRuntime {
+export function createCliRuntime(
+  options: GlobalOptions,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): CliRuntime {
   const dotenvPath = path.join(cwd, '.env');
   const dotenvText = fs.existsSync(dotenvPath) ? fs.readFileSync(dotenvPath, 'utf8') : undefined;
   const dotenvVars = dotenvText ? parseDotenv(dotenvText) : {};
@@ -34,21 +44,30 @@ export function createCliRuntime(options: GlobalOptions, env: NodeJS.ProcessEnv 
   try {
     const dir = logDirectory(env);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const rotation = { maxSizeBytes: loaded.config.log.fileMaxSizeMb * 1024 * 1024, maxFiles: loaded.config.log.fileMaxFiles };
+    const rotation = {
+      maxSizeBytes: loaded.config.log.fileMaxSizeMb * 1024 * 1024,
+      maxFiles: loaded.config.log.fileMaxFiles,
+    };
     hub.addSink(new JsonLinesFileSink({ directory: dir, fileName: 'lc.jsonl', ...rotation }));
     hub.addSink(new JsonLinesFileSink({ directory: dir, fileName: 'audit.jsonl', ...rotation, categories: ['audit'] }));
   } catch (error) {
     process.stderr.write(`lc: cannot write logs: ${String(error)}\n`);
   }
   // Secrets come from the environment, or the workspace's git-ignored .env, never from settings.
-  const secret = (name: SecretName): string | undefined => env[SECRET_ENV[name]] || dotenvVars[SECRET_ENV[name]] || undefined;
+  const secret = (name: SecretName): string | undefined =>
+    env[SECRET_ENV[name]] || dotenvVars[SECRET_ENV[name]] || undefined;
   for (const name of Object.keys(SECRET_ENV) as SecretName[]) hub.addSecret(secret(name));
   return {
     loaded,
     hub,
     log: hub.logger('cli'),
     secret,
-    secretPresence: () => (Object.keys(SECRET_ENV) as SecretName[]).map((name) => ({ name, store: SECRET_ENV[name], isSet: secret(name) !== undefined })),
+    secretPresence: () =>
+      (Object.keys(SECRET_ENV) as SecretName[]).map((name) => ({
+        name,
+        store: SECRET_ENV[name],
+        isSet: secret(name) !== undefined,
+      })),
     dispose: () => hub.dispose(),
   };
 }

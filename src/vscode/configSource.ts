@@ -34,7 +34,12 @@ export class EditorConfigSource implements vscode.Disposable {
       }),
     );
     const watcher = vscode.workspace.createFileSystemWatcher('**/.env');
-    this.disposables.push(watcher, watcher.onDidChange(() => void this.reload()), watcher.onDidCreate(() => void this.reload()), watcher.onDidDelete(() => void this.reload()));
+    this.disposables.push(
+      watcher,
+      watcher.onDidChange(() => void this.reload()),
+      watcher.onDidCreate(() => void this.reload()),
+      watcher.onDidDelete(() => void this.reload()),
+    );
   }
 
   get loaded(): LoadedConfiguration {

@@ -7,7 +7,9 @@ export function configCommand(): Command {
   const config = new Command('config').description('Inspect the effective configuration');
   config
     .command('show')
-    .description('Print every setting with the layer it came from (environment, .env, settings, default); secrets masked')
+    .description(
+      'Print every setting with the layer it came from (environment, .env, settings, default); secrets masked',
+    )
     .action(
       verb(async ({ out, runtime }) => {
         const { loaded } = runtime;

@@ -16,9 +16,13 @@ export function doctorCommand(): Command {
     verb(async (ctx) => {
       const checks = configurationChecks(ctx);
       const failed = checks.filter((c) => !c.ok);
-      ctx.out.result({ ok: failed.length === 0, checks }, () => checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`).join('\n'));
+      ctx.out.result({ ok: failed.length === 0, checks }, () =>
+        checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`).join('\n'),
+      );
       if (failed.length > 0) {
-        process.exitCode = ctx.out.json ? 10 : (ctx.out.failure(new ValidationError(`${failed.length} check(s) failed.`, { code: 'doctor.failed' })), 10);
+        process.exitCode = ctx.out.json
+          ? 10
+          : (ctx.out.failure(new ValidationError(`${failed.length} check(s) failed.`, { code: 'doctor.failed' })), 10);
       }
     }),
   );
@@ -30,14 +34,19 @@ export function configurationChecks({ runtime }: VerbContext): Check[] {
     {
       name: 'configuration',
       ok: loaded.problems.length === 0,
-      detail: loaded.problems.length === 0 ? 'every value is valid' : loaded.problems.map((p) => `${p.key} (from ${p.layer}): ${p.message}`).join('; '),
+      detail:
+        loaded.problems.length === 0
+          ? 'every value is valid'
+          : loaded.problems.map((p) => `${p.key} (from ${p.layer}): ${p.message}`).join('; '),
     },
   ];
   const profile = loaded.activeProfile;
   checks.push({
     name: 'profile',
     ok: profile !== undefined,
-    detail: profile ? `${profile.name} (${profile.kind})` : `"${loaded.config.activeProfile}" is not defined: set lifeCockpit.profiles or LC_TENANT_ID/LC_CLIENT_ID`,
+    detail: profile
+      ? `${profile.name} (${profile.kind})`
+      : `"${loaded.config.activeProfile}" is not defined: set lifeCockpit.profiles or LC_TENANT_ID/LC_CLIENT_ID`,
   });
   if (!profile) return checks;
   for (const field of ['tenantId', 'clientId', 'dataverseUrl', 'mailbox'] as const) {
@@ -52,11 +61,19 @@ export function configurationChecks({ runtime }: VerbContext): Check[] {
 
 function credentialCheck(profile: Profile, hasSecret: boolean): Check {
   if (profile.authKind === 'secret') {
-    return { name: 'credential', ok: hasSecret, detail: hasSecret ? 'client secret set (LC_CLIENT_SECRET)' : 'LC_CLIENT_SECRET is not set' };
+    return {
+      name: 'credential',
+      ok: hasSecret,
+      detail: hasSecret ? 'client secret set (LC_CLIENT_SECRET)' : 'LC_CLIENT_SECRET is not set',
+    };
   }
   if (profile.authKind === 'certificate') {
     const ok = profile.certificateFile !== undefined && fs.existsSync(profile.certificateFile);
-    return { name: 'credential', ok, detail: ok ? `certificate ${profile.certificateFile}` : 'certificateFile is missing or unreadable' };
+    return {
+      name: 'credential',
+      ok,
+      detail: ok ? `certificate ${profile.certificateFile}` : 'certificateFile is missing or unreadable',
+    };
   }
   return { name: 'credential', ok: true, detail: 'signs in as the user (device code)' };
 }

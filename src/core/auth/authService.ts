@@ -25,7 +25,14 @@ export type AuthState =
   | { kind: 'signedOut'; profile?: string; reason?: string }
   | { kind: 'signingIn'; profile: string }
   | { kind: 'signedIn'; profile: string; profileKind: Profile['kind']; identity: SignedInIdentity }
-  | { kind: 'refreshFailing'; profile: string; profileKind: Profile['kind']; identity: SignedInIdentity; message: string; since: Date };
+  | {
+      kind: 'refreshFailing';
+      profile: string;
+      profileKind: Profile['kind'];
+      identity: SignedInIdentity;
+      message: string;
+      since: Date;
+    };
 
 export function secretKey(profile: string): string {
   return `lifeCockpit/${profile}/clientSecret`;
@@ -49,6 +56,8 @@ export interface AuthServiceDeps {
   now?: () => number;
   /** Tests substitute the token source; production uses msal-node. */
   tokenSourceFor?: (profile: Profile, credential: Credential) => TokenSource;
+  /** Told every secret the service handles, so loggers can mask it wherever it appears. */
+  onSecret?: (secret: string) => void;
   /** Loads a certificate credential for certificate profiles. */
   loadCertificate?: (file: string) => Credential;
 }
@@ -76,7 +85,9 @@ export class AuthService {
   /** The token provider of the signed-in profile. */
   tokens(): TokenProvider {
     if (!this.provider || !this.profile) {
-      throw new AuthenticationError('You are signed out. Run "Life Cockpit: Sign In" (or `lc auth login`) first.', { code: 'auth.signedOut' });
+      throw new AuthenticationError('You are signed out. Run "Life Cockpit: Sign In" (or `lc auth login`) first.', {
+        code: 'auth.signedOut',
+      });
     }
     return this.provider;
   }
@@ -107,11 +118,16 @@ export class AuthService {
   async signIn(profile: Profile, credential: Credential): Promise<AuthState> {
     const generation = ++this.generation;
     this.reset();
+    if (credential.kind === 'secret') this.deps.onSecret?.(credential.clientSecret);
     this.setState({ kind: 'signingIn', profile: profile.name });
     try {
       const state = await this.connect(profile, credential, generation);
       if (credential.kind === 'secret') await this.deps.secrets.store(secretKey(profile.name), credential.clientSecret);
-      this.deps.log.info('signed in', { profile: profile.name, tenantId: profile.tenantId, clientId: profile.clientId });
+      this.deps.log.info('signed in', {
+        profile: profile.name,
+        tenantId: profile.tenantId,
+        clientId: profile.clientId,
+      });
       return state;
     } catch (error) {
       this.reset();
@@ -134,7 +150,12 @@ export class AuthService {
   reportRefresh(outcome: { ok: true } | { ok: false; message: string }): void {
     const state = this.current;
     if (outcome.ok && state.kind === 'refreshFailing') {
-      this.setState({ kind: 'signedIn', profile: state.profile, profileKind: state.profileKind, identity: state.identity });
+      this.setState({
+        kind: 'signedIn',
+        profile: state.profile,
+        profileKind: state.profileKind,
+        identity: state.identity,
+      });
     } else if (!outcome.ok && state.kind === 'signedIn') {
       this.setState({ ...state, kind: 'refreshFailing', message: outcome.message, since: new Date(this.now()) });
     }
@@ -142,7 +163,9 @@ export class AuthService {
 
   private async connect(profile: Profile, credential: Credential, generation: number): Promise<AuthState> {
     if (!profile.tenantId || !profile.clientId) {
-      throw new ValidationError(`Profile ${profile.name} needs a tenant id and a client id.`, { code: 'auth.profileIncomplete' });
+      throw new ValidationError(`Profile ${profile.name} needs a tenant id and a client id.`, {
+        code: 'auth.profileIncomplete',
+      });
     }
     const source = this.deps.tokenSourceFor?.(profile, credential) ?? this.msalSource(profile, credential);
     const provider = new TokenProvider(source, { now: this.deps.now });
@@ -169,7 +192,12 @@ export class AuthService {
 
   private msalSource(profile: Profile, credential: Credential): TokenSource {
     return new MsalTokenSource({
-      identity: { profile: profile.name, tenantId: profile.tenantId as string, clientId: profile.clientId as string, authorityHost: profile.authorityHost },
+      identity: {
+        profile: profile.name,
+        tenantId: profile.tenantId as string,
+        clientId: profile.clientId as string,
+        authorityHost: profile.authorityHost,
+      },
       credential,
       networkClient: this.deps.networkClientFor?.(profile),
       cacheStore: this.deps.persistTokenCache ? this.deps.secrets : undefined,
@@ -179,9 +207,12 @@ export class AuthService {
 
   private async storedCredential(profile: Profile): Promise<Credential | undefined> {
     if (profile.authKind === 'certificate') {
-      return profile.certificateFile && this.deps.loadCertificate ? this.deps.loadCertificate(profile.certificateFile) : undefined;
+      return profile.certificateFile && this.deps.loadCertificate
+        ? this.deps.loadCertificate(profile.certificateFile)
+        : undefined;
     }
     const secret = await this.deps.secrets.get(secretKey(profile.name));
+    if (secret) this.deps.onSecret?.(secret);
     return secret ? { kind: 'secret', clientSecret: secret } : undefined;
   }
 

@@ -6,3 +6,5 @@ export * from './jwt';
 export * from './msalTokenSource';
 export * from './roles';
 export * from './tokenProvider';
+export * from './authorizedRequest';
+export * from './connectionTest';

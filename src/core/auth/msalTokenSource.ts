@@ -1,7 +1,13 @@
 // The token source for app sign-in: @azure/msal-node's ConfidentialClientApplication with a client
 // secret or certificate, its network calls routed through our HTTP layer (system.networkClient), and
 // its token cache persisted through a SecretStore (SecretStorage in the editor), never a plain file.
-import { ConfidentialClientApplication, type Configuration, type ICachePlugin, type INetworkModule, type TokenCacheContext } from '@azure/msal-node';
+import {
+  ConfidentialClientApplication,
+  type Configuration,
+  type ICachePlugin,
+  type INetworkModule,
+  type TokenCacheContext,
+} from '@azure/msal-node';
 import type { Logger } from '../log';
 import type { Credential } from './credentials';
 import { translateAuthError } from './errors';
@@ -14,7 +20,10 @@ export interface SecretStore {
 }
 
 interface Thenable<T> {
-  then<R>(onfulfilled?: (value: T) => R | PromiseLike<R>, onrejected?: (reason: unknown) => R | PromiseLike<R>): PromiseLike<R>;
+  then<R>(
+    onfulfilled?: (value: T) => R | PromiseLike<R>,
+    onrejected?: (reason: unknown) => R | PromiseLike<R>,
+  ): PromiseLike<R>;
 }
 
 export interface AppIdentity {
@@ -44,7 +53,10 @@ export class MsalTokenSource implements TokenSource {
   constructor(private readonly options: MsalTokenSourceOptions) {
     const { identity, credential } = options;
     const authorityUrl = new URL(options.identity.authorityHost);
-    const isMicrosoftHost = /(^|\.)login\.(microsoftonline\.(com|us)|chinacloudapi\.cn|partner\.microsoftonline\.cn)$/i.test(authorityUrl.hostname);
+    const isMicrosoftHost =
+      /(^|\.)login\.(microsoftonline\.(com|us)|chinacloudapi\.cn|partner\.microsoftonline\.cn)$/i.test(
+        authorityUrl.hostname,
+      );
     const config: Configuration = {
       auth: {
         clientId: identity.clientId,
@@ -54,7 +66,13 @@ export class MsalTokenSource implements TokenSource {
         ...(isMicrosoftHost ? {} : { knownAuthorities: [authorityUrl.host] }),
         ...(credential.kind === 'secret'
           ? { clientSecret: credential.clientSecret }
-          : { clientCertificate: { thumbprintSha256: credential.thumbprintSha256, privateKey: credential.privateKeyPem, x5c: credential.x5c } }),
+          : {
+              clientCertificate: {
+                thumbprintSha256: credential.thumbprintSha256,
+                privateKey: credential.privateKeyPem,
+                x5c: credential.x5c,
+              },
+            }),
       },
       system: {
         ...(options.networkClient ? { networkClient: options.networkClient } : {}),
@@ -64,7 +82,9 @@ export class MsalTokenSource implements TokenSource {
           loggerCallback: (_level, message) => options.log.debug('msal', { message }),
         },
       },
-      ...(options.cacheStore ? { cache: { cachePlugin: secretStoreCachePlugin(options.cacheStore, tokenCacheKey(identity.profile)) } } : {}),
+      ...(options.cacheStore
+        ? { cache: { cachePlugin: secretStoreCachePlugin(options.cacheStore, tokenCacheKey(identity.profile)) } }
+        : {}),
     };
     this.app = new ConfidentialClientApplication(config);
   }
@@ -73,12 +93,24 @@ export class MsalTokenSource implements TokenSource {
     options.signal?.throwIfAborted();
     const { identity } = this.options;
     try {
-      const result = await this.app.acquireTokenByClientCredential({ scopes: [scope], skipCache: options.forceRefresh });
+      const result = await this.app.acquireTokenByClientCredential({
+        scopes: [scope],
+        skipCache: options.forceRefresh,
+      });
       if (!result?.accessToken || !result.expiresOn) throw new Error('Entra ID answered without an access token.');
-      this.options.log.info('token acquired', { profile: identity.profile, scope, expiresOn: result.expiresOn.toISOString(), fromCache: result.fromCache });
+      this.options.log.info('token acquired', {
+        profile: identity.profile,
+        scope,
+        expiresOn: result.expiresOn.toISOString(),
+        fromCache: result.fromCache,
+      });
       return { accessToken: result.accessToken, expiresOn: result.expiresOn };
     } catch (error) {
-      const translated = translateAuthError(error, { tenantId: identity.tenantId, clientId: identity.clientId, resource: scope.replace(/\/\.default$/, '') });
+      const translated = translateAuthError(error, {
+        tenantId: identity.tenantId,
+        clientId: identity.clientId,
+        resource: scope.replace(/\/\.default$/, ''),
+      });
       this.options.log.warn('token request failed', { profile: identity.profile, scope, code: translated.code, error });
       throw translated;
     }

@@ -10,9 +10,21 @@ export interface RoleNeed {
 
 export const GRAPH_ROLE_NEEDS: readonly RoleNeed[] = [
   { role: 'Mail.Send', satisfiedBy: ['Mail.Send'], feature: 'sending reminders and follow-ups' },
-  { role: 'User.Read.All', satisfiedBy: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'], feature: 'finding the practitioner’s mailbox' },
-  { role: 'Calendars.Read', satisfiedBy: ['Calendars.Read', 'Calendars.ReadWrite'], feature: 'importing sessions from the calendar' },
-  { role: 'Mail.ReadBasic.All', satisfiedBy: ['Mail.ReadBasic.All', 'Mail.ReadBasic', 'Mail.Read', 'Mail.ReadWrite'], feature: 'checking Sent Items so no reminder is sent twice' },
+  {
+    role: 'User.Read.All',
+    satisfiedBy: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+    feature: 'finding the practitioner’s mailbox',
+  },
+  {
+    role: 'Calendars.Read',
+    satisfiedBy: ['Calendars.Read', 'Calendars.ReadWrite'],
+    feature: 'importing sessions from the calendar',
+  },
+  {
+    role: 'Mail.ReadBasic.All',
+    satisfiedBy: ['Mail.ReadBasic.All', 'Mail.ReadBasic', 'Mail.Read', 'Mail.ReadWrite'],
+    feature: 'checking Sent Items so no reminder is sent twice',
+  },
 ];
 
 /** Roles that grant far more than Life Cockpit uses, with the narrower role to ask for instead. */
@@ -37,7 +49,12 @@ export function analyseRoles(granted: readonly string[]): RoleReport {
   const set = new Set(granted);
   return {
     granted: [...granted].sort(),
-    missing: GRAPH_ROLE_NEEDS.filter((need) => !need.satisfiedBy.some((r) => set.has(r))).map(({ role, feature }) => ({ role, feature })),
-    broader: granted.filter((r) => r in BROADER_THAN_NEEDED).map((role) => ({ role, instead: BROADER_THAN_NEEDED[role] })),
+    missing: GRAPH_ROLE_NEEDS.filter((need) => !need.satisfiedBy.some((r) => set.has(r))).map(({ role, feature }) => ({
+      role,
+      feature,
+    })),
+    broader: granted
+      .filter((r) => r in BROADER_THAN_NEEDED)
+      .map((role) => ({ role, instead: BROADER_THAN_NEEDED[role] })),
   };
 }

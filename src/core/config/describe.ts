@@ -22,13 +22,21 @@ export function configEntries(loaded: LoadedConfiguration, secrets: readonly Sec
     entries.push({ key: path, value: valueOf(loaded, path), source });
   }
   for (const secret of secrets) {
-    entries.push({ key: `secrets.${secret.name}`, value: secret.isSet ? `******** (${secret.store})` : `not set (${secret.store})`, source: 'secret' });
+    entries.push({
+      key: `secrets.${secret.name}`,
+      value: secret.isSet ? `******** (${secret.store})` : `not set (${secret.store})`,
+      source: 'secret',
+    });
   }
   return entries.sort((a, b) => a.key.localeCompare(b.key));
 }
 
 export function renderConfiguration(loaded: LoadedConfiguration, secrets: readonly SecretPresence[] = []): string {
-  const lines = ['# Life Cockpit: effective configuration', `# active profile: ${loaded.config.activeProfile}${loaded.activeProfile ? '' : ' (not defined: signed out)'}`, ''];
+  const lines = [
+    '# Life Cockpit: effective configuration',
+    `# active profile: ${loaded.config.activeProfile}${loaded.activeProfile ? '' : ' (not defined: signed out)'}`,
+    '',
+  ];
   const entries = configEntries(loaded, secrets);
   const width = Math.min(48, Math.max(...entries.map((e) => e.key.length)));
   for (const entry of entries) {

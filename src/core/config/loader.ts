@@ -65,7 +65,8 @@ function settingsLayer(settings: unknown, origins: Map<string, Origin>): Raw {
       raw.profiles = value.map((p: unknown, index) => {
         const profile = isObject(p) ? { ...p } : p;
         const name = isObject(p) && typeof p.name === 'string' ? p.name : `#${index}`;
-        if (isObject(profile)) for (const field of Object.keys(profile)) origins.set(`profiles.${name}.${field}`, { layer: 'settings' });
+        if (isObject(profile))
+          for (const field of Object.keys(profile)) origins.set(`profiles.${name}.${field}`, { layer: 'settings' });
         return profile;
       });
       continue;
@@ -76,13 +77,20 @@ function settingsLayer(settings: unknown, origins: Map<string, Origin>): Raw {
   return raw;
 }
 
-function applyEnvLayer(raw: Raw, origins: Map<string, Origin>, vars: Readonly<Record<string, string | undefined>>, layer: ConfigLayer): void {
+function applyEnvLayer(
+  raw: Raw,
+  origins: Map<string, Origin>,
+  vars: Readonly<Record<string, string | undefined>>,
+  layer: ConfigLayer,
+): void {
   for (const [path, envVar] of Object.entries(SETTING_ENV)) {
     const text = vars[envVar];
     if (text === undefined || text === '') continue;
     setLeaf(raw, origins, path, coerce(schemaAt(configSchema, path), text), { layer, envVar });
   }
-  const profileFields = Object.entries(PROFILE_ENV).filter(([, envVar]) => vars[envVar] !== undefined && vars[envVar] !== '');
+  const profileFields = Object.entries(PROFILE_ENV).filter(
+    ([, envVar]) => vars[envVar] !== undefined && vars[envVar] !== '',
+  );
   if (profileFields.length === 0) return;
   const name = typeof raw.activeProfile === 'string' ? raw.activeProfile : 'sandbox';
   const profiles = Array.isArray(raw.profiles) ? (raw.profiles as unknown[]) : [];
@@ -113,7 +121,10 @@ function setLeaf(raw: Raw, origins: Map<string, Origin>, path: string, value: un
 // ---------------------------------------------------------------------------------------------
 // Validation: drop each bad value (recording why) until what remains is valid.
 
-function validateDroppingBadValues(raw: Raw, origins: Map<string, Origin>): { config: Configuration; problems: ConfigProblem[] } {
+function validateDroppingBadValues(
+  raw: Raw,
+  origins: Map<string, Origin>,
+): { config: Configuration; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
   for (let round = 0; round < 50; round++) {
     const result = configSchema.safeParse(raw);
@@ -121,7 +132,11 @@ function validateDroppingBadValues(raw: Raw, origins: Map<string, Origin>): { co
     for (const issue of result.error.issues) {
       const path = namedPath(raw, issue.path);
       const origin = originOf(origins, path);
-      problems.push({ key: keyFor(path, origin), layer: origin.layer, message: describe(issue, valueAt(raw, issue.path)) });
+      problems.push({
+        key: keyFor(path, origin),
+        layer: origin.layer,
+        message: describe(issue, valueAt(raw, issue.path)),
+      });
       dropAt(raw, issue.path);
     }
   }
@@ -130,7 +145,8 @@ function validateDroppingBadValues(raw: Raw, origins: Map<string, Origin>): { co
 
 function describe(issue: z.core.$ZodIssue, received: unknown): string {
   const got = received === undefined ? 'nothing' : JSON.stringify(received);
-  const expected = issue.code === 'invalid_value' ? `one of ${issue.values.map((v) => String(v)).join(', ')}` : issue.message;
+  const expected =
+    issue.code === 'invalid_value' ? `one of ${issue.values.map((v) => String(v)).join(', ')}` : issue.message;
   return `expected ${expected.replace(/^Invalid input: expected /, '')}; got ${got}`;
 }
 
@@ -154,14 +170,19 @@ function originOf(origins: Map<string, Origin>, path: string): Origin {
 
 function keyFor(path: string, origin: Origin): string {
   const settingKey = path.startsWith('profiles.')
-    ? `lifeCockpit.profiles[${path.split('.')[1]}]${path.split('.').slice(2).map((f) => `.${f}`).join('')}`
+    ? `lifeCockpit.profiles[${path.split('.')[1]}]${path
+        .split('.')
+        .slice(2)
+        .map((f) => `.${f}`)
+        .join('')}`
     : `lifeCockpit.${path}`;
   return origin.envVar ? `${origin.envVar} (${settingKey})` : settingKey;
 }
 
 function valueAt(raw: Raw, path: readonly PropertyKey[]): unknown {
   let node: unknown = raw;
-  for (const part of path) node = isObject(node) || Array.isArray(node) ? (node as Record<PropertyKey, unknown>)[part] : undefined;
+  for (const part of path)
+    node = isObject(node) || Array.isArray(node) ? (node as Record<PropertyKey, unknown>)[part] : undefined;
   return node;
 }
 
@@ -218,7 +239,8 @@ function schemaAt(schema: z.ZodType, path: string): z.ZodType | undefined {
 function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
   let node = schema;
   for (let i = 0; i < 10 && node; i++) {
-    const def = (node as unknown as { _zod: { def: { type: string; innerType?: z.ZodType; in?: z.ZodType } } })._zod.def;
+    const def = (node as unknown as { _zod: { def: { type: string; innerType?: z.ZodType; in?: z.ZodType } } })._zod
+      .def;
     if (def.innerType) node = def.innerType;
     else if (def.type === 'pipe' && def.in) node = def.in;
     else break;
@@ -230,7 +252,8 @@ function coerce(schema: z.ZodType | undefined, text: string): unknown {
   const inner = unwrap(schema);
   const type = inner ? (inner as unknown as { _zod: { def: { type: string } } })._zod.def.type : 'string';
   if (type === 'number') return text.trim() === '' || Number.isNaN(Number(text)) ? text : Number(text);
-  if (type === 'boolean') return /^(true|1|yes|on)$/i.test(text) ? true : /^(false|0|no|off)$/i.test(text) ? false : text;
+  if (type === 'boolean')
+    return /^(true|1|yes|on)$/i.test(text) ? true : /^(false|0|no|off)$/i.test(text) ? false : text;
   if (type === 'array') return text.split(',').map((part) => (Number.isNaN(Number(part)) ? part.trim() : Number(part)));
   return text;
 }

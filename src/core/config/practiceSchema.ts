@@ -5,7 +5,14 @@
 
 export const APPOINTMENT_STATE = { open: 0, completed: 1, canceled: 2, scheduled: 3 } as const;
 /** Dataverse's built-in appointment status reasons, keyed by what they mean to a practice. */
-export const APPOINTMENT_STATUS = { free: 1, tentative: 2, completed: 3, canceled: 4, busy: 5, outOfOffice: 6 } as const;
+export const APPOINTMENT_STATUS = {
+  free: 1,
+  tentative: 2,
+  completed: 3,
+  canceled: 4,
+  busy: 5,
+  outOfOffice: 6,
+} as const;
 
 export const SESSION_OUTCOME = { attended: 100000000, noShow: 100000001 } as const;
 export const PAYMENT_STATUS = {
@@ -40,7 +47,16 @@ export interface TableNames {
 
 export interface TableMapping {
   client: TableNames & {
-    columns: { fullName: string; firstName: string; lastName: string; email: string; phone: string; stripeCustomerId: string; language: string; timeZone: string };
+    columns: {
+      fullName: string;
+      firstName: string;
+      lastName: string;
+      email: string;
+      phone: string;
+      stripeCustomerId: string;
+      language: string;
+      timeZone: string;
+    };
   };
   session: TableNames & {
     columns: {
@@ -84,7 +100,15 @@ export interface TableMapping {
     };
   };
   messageLog: TableNames & {
-    columns: { recipient: string; subject: string; sentAt: string; outcome: string; graphMessageId: string; scheduledMessage: string; scheduledMessageNav: string };
+    columns: {
+      recipient: string;
+      subject: string;
+      sentAt: string;
+      outcome: string;
+      graphMessageId: string;
+      scheduledMessage: string;
+      scheduledMessageNav: string;
+    };
   };
   note: TableNames & { columns: { subject: string; text: string; object: string } };
 }

@@ -84,8 +84,21 @@ export const configSchema = z.object({
     .prefault({}),
   reminders: z
     .object({
-      leadTimesMinutes: z.array(z.number().int().min(1).max(60 * 24 * 30)).default([1440, 120]),
-      followUpDelayMinutes: z.number().int().min(0).max(60 * 24 * 7).default(0),
+      leadTimesMinutes: z
+        .array(
+          z
+            .number()
+            .int()
+            .min(1)
+            .max(60 * 24 * 30),
+        )
+        .default([1440, 120]),
+      followUpDelayMinutes: z
+        .number()
+        .int()
+        .min(0)
+        .max(60 * 24 * 7)
+        .default(0),
     })
     .prefault({}),
   tables: z

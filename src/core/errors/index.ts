@@ -4,14 +4,7 @@
 // codes (exitCodeFor) — nothing else inspects error text.
 
 export type ErrorClass =
-  | 'validation'
-  | 'policy'
-  | 'authentication'
-  | 'transient'
-  | 'external'
-  | 'conflict'
-  | 'notFound'
-  | 'cancelled';
+  'validation' | 'policy' | 'authentication' | 'transient' | 'external' | 'conflict' | 'notFound' | 'cancelled';
 
 export interface ErrorOptions {
   /** A stable machine code, e.g. `config.invalidValue`, `auth.AADSTS7000215`. */
@@ -33,7 +26,7 @@ export class LifeCockpitError extends Error {
     this.name = new.target.name;
     this.errorClass = errorClass;
     this.code = options.code;
-    this.retriable = options.retriable ?? (errorClass === 'transient');
+    this.retriable = options.retriable ?? errorClass === 'transient';
     this.detail = options.detail;
   }
 }

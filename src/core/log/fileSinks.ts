@@ -29,7 +29,11 @@ export class JsonLinesFileSink implements LogSink {
       maxFiles: options.maxFiles,
       mode: 0o600,
     });
-    this.stream.on('error', (error) => process.stderr.write(`life-cockpit: log file ${path.join(options.directory, options.fileName)}: ${String(error)}\n`));
+    this.stream.on('error', (error) =>
+      process.stderr.write(
+        `life-cockpit: log file ${path.join(options.directory, options.fileName)}: ${String(error)}\n`,
+      ),
+    );
   }
 
   write(record: LogRecord): void {

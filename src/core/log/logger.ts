@@ -55,7 +55,8 @@ export class LogHub {
   }
 
   logger(category: LogCategory): Logger {
-    const log = (level: LogLevel) => (message: string, fields?: LogFields) => this.emit(level, category, message, fields);
+    const log = (level: LogLevel) => (message: string, fields?: LogFields) =>
+      this.emit(level, category, message, fields);
     return {
       trace: log('trace'),
       debug: log('debug'),
@@ -67,7 +68,9 @@ export class LogHub {
   }
 
   audit(): AuditLog {
-    return { record: (entry: AuditEntry) => this.emit('info', 'audit', `${entry.action} ${entry.outcome}`, { ...entry }) };
+    return {
+      record: (entry: AuditEntry) => this.emit('info', 'audit', `${entry.action} ${entry.outcome}`, { ...entry }),
+    };
   }
 
   async dispose(): Promise<void> {

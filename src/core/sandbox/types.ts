@@ -45,7 +45,10 @@ export interface ServiceContext {
   clock: SandboxClock;
   prng: Prng;
   /** Outbound HTTP from the sandbox (Graph validation handshakes, Stripe webhook deliveries). */
-  outbound(url: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<{ status: number; body: string }>;
+  outbound(
+    url: string,
+    init: { method: string; headers: Record<string, string>; body?: string },
+  ): Promise<{ status: number; body: string }>;
 }
 
 /** A hosted service: a handler plus its state's life cycle. State must survive export → JSON → import. */

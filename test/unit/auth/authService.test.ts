@@ -48,13 +48,28 @@ class MemorySecrets implements SecretStore {
   }
 }
 
-function service(secrets: MemorySecrets, accept: (c: Credential) => boolean): { auth: AuthService; states: AuthState[]; scopes: string[] } {
+function service(
+  secrets: MemorySecrets,
+  accept: (c: Credential) => boolean,
+): { auth: AuthService; states: AuthState[]; scopes: string[] } {
   const scopes: string[] = [];
   const source = (_p: Profile, credential: Credential): TokenSource => ({
     acquire: async (scope) => {
       scopes.push(scope);
-      if (!accept(credential)) throw translateAuthError({ errorCode: 'invalid_client', errorMessage: 'AADSTS7000215: Invalid client secret provided.' }, { clientId: profile.clientId });
-      return { accessToken: fakeJwt({ tid: profile.tenantId, appid: profile.clientId, roles: ['Mail.Send'], app_displayname: 'Practice app' }), expiresOn: new Date(Date.now() + 3_600_000) };
+      if (!accept(credential))
+        throw translateAuthError(
+          { errorCode: 'invalid_client', errorMessage: 'AADSTS7000215: Invalid client secret provided.' },
+          { clientId: profile.clientId },
+        );
+      return {
+        accessToken: fakeJwt({
+          tid: profile.tenantId,
+          appid: profile.clientId,
+          roles: ['Mail.Send'],
+          app_displayname: 'Practice app',
+        }),
+        expiresOn: new Date(Date.now() + 3_600_000),
+      };
     },
   });
   const auth = new AuthService({ secrets, log: silentLogger, persistTokenCache: true, tokenSourceFor: source });
@@ -129,9 +144,15 @@ describe('Entra error translation', () => {
   const cases: Array<[string, RegExp]> = [
     ['AADSTS7000215: Invalid client secret provided.', /copy the secret's Value/],
     ['AADSTS7000222: The provided client secret keys are expired.', /has expired.*Create a new secret/],
-    ["AADSTS700016: Application with identifier 'client-y' was not found", /No application with client id client-y exists in tenant tenant-x/],
+    [
+      "AADSTS700016: Application with identifier 'client-y' was not found",
+      /No application with client id client-y exists in tenant tenant-x/,
+    ],
     ["AADSTS90002: Tenant 'tenant-x' not found.", /Tenant tenant-x was not found/],
-    ['AADSTS65001: The user or administrator has not consented', /Admin consent is missing.*adminconsent\?client_id=client-y/],
+    [
+      'AADSTS65001: The user or administrator has not consented',
+      /Admin consent is missing.*adminconsent\?client_id=client-y/,
+    ],
   ];
   for (const [message, expected] of cases) {
     it(`explains ${message.slice(0, 15)}`, () => {
@@ -142,21 +163,34 @@ describe('Entra error translation', () => {
     });
   }
   it('treats network failures as transient', () => {
-    assert.equal(translateAuthError({ errorCode: 'network_error', message: 'ECONNREFUSED' }, ctx).errorClass, 'transient');
+    assert.equal(
+      translateAuthError({ errorCode: 'network_error', message: 'ECONNREFUSED' }, ctx).errorClass,
+      'transient',
+    );
   });
 });
 
 describe('connection strings and roles', () => {
   it('parses the client-secret form', () => {
-    const parsed = parseConnectionString('AuthType=ClientSecret; Url=https://contoso.crm.dynamics.com/; ClientId=abc; ClientSecret="s;ecret"'.replace('"s;ecret"', 'sec=ret'));
+    const parsed = parseConnectionString(
+      'AuthType=ClientSecret; Url=https://contoso.crm.dynamics.com/; ClientId=abc; ClientSecret="s;ecret"'.replace(
+        '"s;ecret"',
+        'sec=ret',
+      ),
+    );
     assert.equal(parsed.url, 'https://contoso.crm.dynamics.com');
     assert.equal(parsed.clientId, 'abc');
     assert.deepEqual(parsed.credential, { kind: 'secret', clientSecret: 'sec=ret' });
   });
   it('parses the certificate form and rejects an unknown AuthType', () => {
-    const parsed = parseConnectionString('AuthType=Certificate;Url=https://x.crm.dynamics.com;AppId=abc;Thumbprint=ABCDEF');
+    const parsed = parseConnectionString(
+      'AuthType=Certificate;Url=https://x.crm.dynamics.com;AppId=abc;Thumbprint=ABCDEF',
+    );
     assert.deepEqual(parsed.credential, { kind: 'certificate', thumbprint: 'ABCDEF', certificateFile: undefined });
-    assert.throws(() => parseConnectionString('AuthType=OAuth;Url=https://x.crm.dynamics.com;ClientId=a'), /AuthType=OAuth is not supported/);
+    assert.throws(
+      () => parseConnectionString('AuthType=OAuth;Url=https://x.crm.dynamics.com;ClientId=a'),
+      /AuthType=OAuth is not supported/,
+    );
   });
   it('names what each missing role disables and flags broader roles', () => {
     const report = analyseRoles(['Mail.Send', 'Mail.ReadWrite', 'Directory.Read.All']);

@@ -33,7 +33,9 @@ describe('configuration layers', () => {
   it('applies profile env vars to the active profile and records their source', () => {
     const settings = {
       activeProfile: 'practice',
-      profiles: [{ name: 'practice', tenantId: TENANT, clientId: CLIENT, dataverseUrl: 'https://contoso.crm.dynamics.com/' }],
+      profiles: [
+        { name: 'practice', tenantId: TENANT, clientId: CLIENT, dataverseUrl: 'https://contoso.crm.dynamics.com/' },
+      ],
     };
     const loaded = loadConfiguration({ settings, env: { LC_MAILBOX: 'dr.morgan@contoso.com' } });
     assert.equal(loaded.activeProfile?.mailbox, 'dr.morgan@contoso.com');
@@ -44,7 +46,13 @@ describe('configuration layers', () => {
   });
 
   it('creates the active profile from env vars alone (the CLI on a sandbox)', () => {
-    const env = { LC_PROFILE: 'sandbox', LC_TENANT_ID: TENANT, LC_CLIENT_ID: CLIENT, LC_PROFILE_KIND: 'sandbox', LC_AUTO_SEND: 'true' };
+    const env = {
+      LC_PROFILE: 'sandbox',
+      LC_TENANT_ID: TENANT,
+      LC_CLIENT_ID: CLIENT,
+      LC_PROFILE_KIND: 'sandbox',
+      LC_AUTO_SEND: 'true',
+    };
     const loaded = loadConfiguration({ env });
     assert.equal(loaded.activeProfile?.name, 'sandbox');
     assert.equal(loaded.activeProfile?.kind, 'sandbox');

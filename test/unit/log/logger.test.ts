@@ -24,17 +24,32 @@ function memorySink(): { records: LogRecord[]; write(r: LogRecord): void } {
 
 function leak(hub: LogHub): void {
   const log = hub.logger('api');
-  log.info('request sent', { headers: { Authorization: `Bearer ${CANARIES.jwt}`, 'content-type': 'application/json' } });
+  log.info('request sent', {
+    headers: { Authorization: `Bearer ${CANARIES.jwt}`, 'content-type': 'application/json' },
+  });
   log.debug(`token endpoint answered with ${CANARIES.jwt}`);
   log.info('msal config', { clientSecret: CANARIES.clientSecret, clientId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee' });
   log.info('posting form', { form: `client_id=x&client_assertion=${CANARIES.assertion}&scope=y` });
   log.warn(`stripe failed with key ${CANARIES.stripeKey} and ${CANARIES.restrictedKey}`);
-  log.error('webhook config', { endpoint: { secret: CANARIES.webhookSecret }, note: `secret is ${CANARIES.webhookSecret}` });
-  log.info('mail sent', { message: { subject: 'Reminder', body: { contentType: 'text', content: CANARIES.mailBody } } });
-  log.info('connection string pasted', { value: `AuthType=ClientSecret;Url=https://x.crm.dynamics.com;ClientId=a;ClientSecret=${CANARIES.clientSecret}` });
+  log.error('webhook config', {
+    endpoint: { secret: CANARIES.webhookSecret },
+    note: `secret is ${CANARIES.webhookSecret}`,
+  });
+  log.info('mail sent', {
+    message: { subject: 'Reminder', body: { contentType: 'text', content: CANARIES.mailBody } },
+  });
+  log.info('connection string pasted', {
+    value: `AuthType=ClientSecret;Url=https://x.crm.dynamics.com;ClientId=a;ClientSecret=${CANARIES.clientSecret}`,
+  });
   log.info(`the user typed ${CANARIES.typedSecret} by mistake`);
   log.error('failed', { error: new Error(`401 for Bearer ${CANARIES.jwt}`) });
-  hub.audit().record({ actor: 'app', action: 'mail.send', target: 'client@x.test', outcome: 'succeeded', detail: { body: CANARIES.mailBody } });
+  hub.audit().record({
+    actor: 'app',
+    action: 'mail.send',
+    target: 'client@x.test',
+    outcome: 'succeeded',
+    detail: { body: CANARIES.mailBody },
+  });
 }
 
 describe('logger redaction', () => {
@@ -50,11 +65,22 @@ describe('logger redaction', () => {
     const memory = memorySink();
     hub.addSink(memory);
     hub.addSink(new JsonLinesFileSink({ directory: dir, fileName: 'lc.jsonl', maxSizeBytes: 1 << 20, maxFiles: 3 }));
-    hub.addSink(new JsonLinesFileSink({ directory: dir, fileName: 'audit.jsonl', maxSizeBytes: 1 << 20, maxFiles: 3, categories: ['audit'] }));
+    hub.addSink(
+      new JsonLinesFileSink({
+        directory: dir,
+        fileName: 'audit.jsonl',
+        maxSizeBytes: 1 << 20,
+        maxFiles: 3,
+        categories: ['audit'],
+      }),
+    );
     leak(hub);
     await hub.dispose();
 
-    const texts = [JSON.stringify(memory.records), ...fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))];
+    const texts = [
+      JSON.stringify(memory.records),
+      ...fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')),
+    ];
     assert.equal(memory.records.length, 11);
     for (const text of texts) {
       for (const [name, canary] of Object.entries(CANARIES)) {
@@ -91,7 +117,10 @@ describe('logger redaction', () => {
     await hub.dispose();
     const files = fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl'));
     assert.ok(files.includes('lc.jsonl'));
-    assert.ok(files.some((f) => /^lc\.\d+\.jsonl$/.test(f)), `rotated files exist: ${files.join(',')}`);
+    assert.ok(
+      files.some((f) => /^lc\.\d+\.jsonl$/.test(f)),
+      `rotated files exist: ${files.join(',')}`,
+    );
     assert.ok(files.length <= 3, `at most current + 2 rotated: ${files.join(',')}`);
     for (const f of files) assert.ok(fs.statSync(path.join(dir, f)).size <= 4096, `${f} stays near the size bound`);
   });

@@ -1,0 +1,77 @@
+// Connects a verb to the active profile's services: one HTTP layer (trusting the profile's CA for its
+// own hosts only), and an AuthService whose secrets come from the environment. The CLI keeps msal's
+// token cache in memory only: nothing secret is written to disk.
+import {
+  AuthService,
+  loadCertificateCredential,
+  secretKey,
+  type Credential,
+  type SecretStore,
+  type TokenProvider,
+} from '../core/auth';
+import { ConfigurationError, type Profile } from '../core/config';
+import { createProfileHttpClient, msalNetworkClient, type HttpClient } from '../core/http';
+import type { CliRuntime } from './runtime';
+
+export interface Connection {
+  profile: Profile;
+  http: HttpClient;
+  auth: AuthService;
+  tokens: TokenProvider;
+  close(): Promise<void>;
+}
+
+export function requireProfile(runtime: CliRuntime): Profile {
+  const profile = runtime.loaded.activeProfile;
+  if (!profile) {
+    const problems = runtime.loaded.problems.map((p) => `${p.key} (from ${p.layer}): ${p.message}`).join('; ');
+    throw new ConfigurationError(
+      `Profile "${runtime.loaded.config.activeProfile}" is not defined. Set LC_TENANT_ID, LC_CLIENT_ID and LC_DATAVERSE_URL (or start \`lc sandbox --json\` and use its "env").${problems ? ' Problems: ' + problems : ''}`,
+      runtime.loaded.problems,
+    );
+  }
+  return profile;
+}
+
+/** A read-only SecretStore over the environment: the CLI never persists secrets. */
+export function envSecretStore(runtime: CliRuntime, profile: Profile): SecretStore {
+  return {
+    get: async (key) => (key === secretKey(profile.name) ? runtime.secret('clientSecret') : undefined),
+    store: async () => undefined,
+    delete: async () => undefined,
+  };
+}
+
+export function credentialFromEnvironment(runtime: CliRuntime, profile: Profile): Credential | undefined {
+  if (profile.authKind === 'certificate' && profile.certificateFile)
+    return loadCertificateCredential(profile.certificateFile);
+  const clientSecret = runtime.secret('clientSecret');
+  return clientSecret ? { kind: 'secret', clientSecret } : undefined;
+}
+
+export async function connect(runtime: CliRuntime): Promise<Connection> {
+  const profile = requireProfile(runtime);
+  const http = createProfileHttpClient(profile, runtime.hub.logger('api'));
+  const auth = new AuthService({
+    secrets: envSecretStore(runtime, profile),
+    log: runtime.hub.logger('auth'),
+    networkClientFor: () => msalNetworkClient(http),
+    persistTokenCache: false,
+    loadCertificate: loadCertificateCredential,
+    onSecret: (secret) => runtime.hub.addSecret(secret),
+  });
+  const credential = credentialFromEnvironment(runtime, profile);
+  if (!credential) {
+    await http.close();
+    throw new ConfigurationError(
+      `No credential for profile ${profile.name}: set LC_CLIENT_SECRET (or LC_CERTIFICATE_FILE with LC_AUTH_KIND=certificate).`,
+    );
+  }
+  try {
+    await auth.signIn(profile, credential);
+  } catch (error) {
+    await http.close();
+    throw error;
+  }
+  return { profile, http, auth, tokens: auth.tokens(), close: () => http.close() };
+}

@@ -1,0 +1,108 @@
+// "Test Connection": who the app is, which Graph roles it holds (and what a missing one disables),
+// whether the sender mailbox is reachable, and who it is in Dataverse (WhoAmI). Each part reports
+// its own outcome, so one failing service does not hide what works.
+import type { Client } from '@microsoft/microsoft-graph-client';
+import type { Profile } from '../config';
+import { toLifeCockpitError } from '../errors';
+import { translateGraphError } from '../graph';
+import { adminConsentUrl } from './errors';
+import { analyseRoles, type RoleReport } from './roles';
+import type { SignedInIdentity } from './authService';
+
+export interface WhoAmI {
+  UserId: string;
+  BusinessUnitId: string;
+  OrganizationId: string;
+}
+
+export interface ConnectionReport {
+  profile: string;
+  profileKind: Profile['kind'];
+  tenantId: string;
+  clientId: string;
+  appName: string | undefined;
+  roles: RoleReport;
+  adminConsentUrl: string;
+  graph: { ok: true; mailbox: { displayName?: string; mail?: string } } | { ok: false; error: string };
+  dataverse: { ok: true; whoAmI: WhoAmI } | { ok: false; error: string } | { ok: false; skipped: true; error: string };
+}
+
+export async function testConnection(input: {
+  profile: Profile;
+  identity: SignedInIdentity;
+  graph: Client;
+  whoAmI?: () => Promise<WhoAmI>;
+}): Promise<ConnectionReport> {
+  const { profile, identity } = input;
+  const [graph, dataverse] = await Promise.all([checkMailbox(input.graph, profile), checkDataverse(input.whoAmI)]);
+  return {
+    profile: profile.name,
+    profileKind: profile.kind,
+    tenantId: identity.tenantId,
+    clientId: identity.clientId,
+    appName: identity.appName,
+    roles: analyseRoles(identity.roles),
+    adminConsentUrl: adminConsentUrl(
+      { tenantId: identity.tenantId, clientId: identity.clientId },
+      profile.authorityHost,
+    ),
+    graph,
+    dataverse,
+  };
+}
+
+async function checkMailbox(graph: Client, profile: Profile): Promise<ConnectionReport['graph']> {
+  if (!profile.mailbox) return { ok: false, error: 'No sender mailbox is configured for this profile.' };
+  try {
+    const user = (await graph
+      .api(`/users/${encodeURIComponent(profile.mailbox)}`)
+      .select('displayName,mail')
+      .get()) as { displayName?: string; mail?: string };
+    return { ok: true, mailbox: { displayName: user.displayName, mail: user.mail } };
+  } catch (error) {
+    return { ok: false, error: translateGraphError(error, `reading mailbox ${profile.mailbox}`).message };
+  }
+}
+
+async function checkDataverse(whoAmI: (() => Promise<WhoAmI>) | undefined): Promise<ConnectionReport['dataverse']> {
+  if (!whoAmI)
+    return { ok: false, skipped: true, error: 'No Dataverse environment URL is configured for this profile.' };
+  try {
+    return { ok: true, whoAmI: await whoAmI() };
+  } catch (error) {
+    return { ok: false, error: toLifeCockpitError(error).message };
+  }
+}
+
+export function renderConnectionReport(r: ConnectionReport): string {
+  const lines = [
+    `# Life Cockpit: connection of profile ${r.profile} (${r.profileKind})`,
+    '',
+    `- Tenant: ${r.tenantId}`,
+    `- App: ${r.appName ?? '(no display name)'} (${r.clientId})`,
+    `- Graph mailbox: ${r.graph.ok ? `${r.graph.mailbox.displayName ?? ''} <${r.graph.mailbox.mail ?? ''}> reachable` : `FAILED: ${r.graph.error}`}`,
+    `- Dataverse: ${r.dataverse.ok ? `WhoAmI UserId ${r.dataverse.whoAmI.UserId}, business unit ${r.dataverse.whoAmI.BusinessUnitId}` : `${'skipped' in r.dataverse ? 'skipped' : 'FAILED'}: ${r.dataverse.error}`}`,
+    '',
+    '## Application roles (Graph)',
+    r.roles.granted.length ? r.roles.granted.map((role) => `- ${role}`).join('\n') : '- none granted',
+  ];
+  if (r.roles.missing.length) {
+    lines.push(
+      '',
+      '## Missing roles',
+      ...r.roles.missing.map((m) => `- ${m.role}: without it, ${m.feature} does not work`),
+    );
+    lines.push(
+      '',
+      `Grant them under App registrations › API permissions, then grant admin consent: ${r.adminConsentUrl}`,
+    );
+  }
+  if (r.roles.broader.length) {
+    lines.push(
+      '',
+      '## Broader than needed',
+      ...r.roles.broader.map((b) => `- ${b.role}: Life Cockpit needs only ${b.instead}`),
+    );
+  }
+  return lines.join('\n') + '\n';
+}

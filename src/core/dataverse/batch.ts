@@ -1,0 +1,171 @@
+// Runs many operations through `$batch`: reads stand alone, consecutive writes form change sets (atomic:
+// all or none), at most 1000 operations a request as the Web API allows, so a longer list becomes several
+// requests whose change sets commit one after another. A failed change set becomes a typed error that names
+// the operation that failed; without continueOnError it stops the run and is thrown.
+import { CancelledError, type LifeCockpitError } from '../errors';
+import { buildBatch, entityIdOf, parseBatchResponse, type BatchItem, type HttpPart, type ResponseItem } from './batchFormat';
+import { dataverseError } from './errors';
+import type { DataverseTransport } from './transport';
+import type { BatchOperation, BatchOperationResult, BatchOptions } from './types';
+
+/** execute-batch-operations-using-web-api: "Batch requests can contain up to 1000 individual requests". */
+export const MAX_BATCH_OPERATIONS = 1000;
+
+const GUID_IN_TEXT = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/** Splits operations into `$batch` requests of at most `limit` operations, writes grouped into change sets. */
+export function planBatches(operations: readonly BatchOperation[], limit = MAX_BATCH_OPERATIONS): BatchItem[][] {
+  const batches: BatchItem[][] = [];
+  let items: BatchItem[] = [];
+  let count = 0;
+  operations.forEach((operation, index) => {
+    if (count === limit) {
+      batches.push(items);
+      items = [];
+      count = 0;
+    }
+    count++;
+    // GET is not allowed inside a change set.
+    if (operation.method === 'GET') {
+      items.push({ kind: 'single', index, operation });
+      return;
+    }
+    const last = items[items.length - 1];
+    if (last?.kind === 'changeset') last.entries.push({ index, operation });
+    else items.push({ kind: 'changeset', entries: [{ index, operation }] });
+  });
+  if (items.length > 0) batches.push(items);
+  return batches;
+}
+
+function parseBody(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    // An inner answer that is not JSON (plain-text $count) is kept as text.
+    return text;
+  }
+}
+
+function describe(index: number, total: number, operation: BatchOperation): string {
+  return `batch operation ${index + 1} of ${total} (${operation.method} ${operation.path})`;
+}
+
+/** Which operation of a failed change set failed: its Content-ID, else the one whose id the message names. */
+export function failingEntry(
+  entries: { index: number; operation: BatchOperation }[],
+  part: HttpPart,
+): { index: number; operation: BatchOperation } | undefined {
+  if (part.contentId !== undefined) {
+    const byId = entries.find((e) => String(e.index + 1) === part.contentId);
+    if (byId) return byId;
+  }
+  if (entries.length === 1) return entries[0];
+  const ids = (parseBody(part.body) as { error?: { message?: string } } | undefined)?.error?.message?.match(GUID_IN_TEXT);
+  const named = entries.filter((e) => ids?.some((id) => e.operation.path.toLowerCase().includes(id.toLowerCase())));
+  return named.length === 1 ? named[0] : undefined;
+}
+
+function okResult(index: number, part: HttpPart): BatchOperationResult {
+  const entityId = entityIdOf(part.headers['odata-entityid'] ?? part.headers['location']);
+  return { index, status: part.status, headers: part.headers, body: parseBody(part.body), ...(entityId ? { entityId } : {}) };
+}
+
+class BatchRun {
+  readonly results: BatchOperationResult[] = [];
+  firstError: LifeCockpitError | undefined;
+
+  constructor(private readonly total: number) {}
+
+  single(index: number, operation: BatchOperation, part: HttpPart): void {
+    if (part.status < 400) {
+      this.results.push(okResult(index, part));
+      return;
+    }
+    const error = dataverseError(part.status, parseBody(part.body), { operation: describe(index, this.total, operation) });
+    this.fail(error);
+    this.results.push({ ...okResult(index, part), error });
+  }
+
+  changeset(entries: { index: number; operation: BatchOperation }[], answer: ResponseItem): void {
+    if (answer.kind === 'changeset') {
+      entries.forEach((entry, i) => {
+        const part = answer.parts.find((p) => p.contentId === String(entry.index + 1)) ?? answer.parts[i];
+        this.results.push(okResult(entry.index, part));
+      });
+      return;
+    }
+    // A failed change set answers with the one error that undid it.
+    const failing = failingEntry(entries, answer.part);
+    const first = entries[0].index + 1;
+    const last = entries[entries.length - 1].index + 1;
+    const operation = failing
+      ? describe(failing.index, this.total, failing.operation)
+      : `one of batch operations ${first}–${last}`;
+    const error = dataverseError(answer.part.status, parseBody(answer.part.body), { operation });
+    error.message += ` Its change set (operations ${first}–${last}) was rolled back: none of them took effect.`;
+    this.fail(error);
+    for (const entry of entries) {
+      this.results.push({ index: entry.index, status: answer.part.status, headers: answer.part.headers, body: parseBody(answer.part.body), error });
+    }
+  }
+
+  notRun(item: BatchItem, reason: LifeCockpitError): void {
+    const indexes = item.kind === 'single' ? [item.index] : item.entries.map((e) => e.index);
+    for (const index of indexes) this.results.push({ index, status: 0, headers: {}, body: undefined, error: reason });
+  }
+
+  private fail(error: LifeCockpitError): void {
+    this.firstError ??= error;
+  }
+}
+
+async function sendOne(
+  transport: DataverseTransport,
+  items: BatchItem[],
+  options: BatchOptions,
+  label: string,
+): Promise<ResponseItem[]> {
+  const built = buildBatch(transport.apiBase, items);
+  const response = await transport.send({
+    method: 'POST',
+    path: '$batch',
+    operation: label,
+    headers: { 'Content-Type': built.contentType },
+    body: built.body,
+    prefer: options.continueOnError ? ['odata.continue-on-error'] : [],
+    signal: options.signal,
+  });
+  // A batch refused as a whole (401, 429, a malformed body) answers plain JSON, not multipart.
+  if (!/^multipart\/mixed/i.test(response.headers['content-type'] ?? '')) {
+    throw await transport.errorFrom(response, { operation: label });
+  }
+  return parseBatchResponse(await response.text(), response.headers['content-type']);
+}
+
+export async function runBatch(
+  transport: DataverseTransport,
+  operations: readonly BatchOperation[],
+  options: BatchOptions = {},
+): Promise<BatchOperationResult[]> {
+  const plan = planBatches(operations);
+  const run = new BatchRun(operations.length);
+  for (const [n, items] of plan.entries()) {
+    if (options.signal?.aborted) throw new CancelledError();
+    const label = `sending $batch ${n + 1} of ${plan.length}`;
+    const answers = await sendOne(transport, items, options, label);
+    items.forEach((item, i) => {
+      const answer = answers[i];
+      if (!answer) run.notRun(item, run.firstError ?? dataverseError(0, undefined, { operation: label }));
+      else if (item.kind === 'changeset') run.changeset(item.entries, answer);
+      else run.single(item.index, item.operation, answer.kind === 'single' ? answer.part : answer.parts[0]);
+    });
+    if (run.firstError && !options.continueOnError) {
+      const committed = run.results.filter((r) => !r.error && r.status > 0).length;
+      if (committed > 0) run.firstError.message += ` ${committed} earlier operation(s) in other change sets were applied.`;
+      throw Object.assign(run.firstError, { results: run.results });
+    }
+  }
+  return run.results.sort((a, b) => a.index - b.index);
+}

@@ -1,0 +1,2 @@
+// Public surface of the Graph module.
+export * from './graphClient';

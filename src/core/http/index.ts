@@ -1,0 +1,30 @@
+// The HTTP layer's public surface: the one client every network call goes through, its policies and types,
+// and the adapters that make msal-node, the Graph SDK and the stripe SDK send through it.
+export { HttpClient, type JsonRequest, type JsonResponse } from './httpClient';
+export { DEFAULT_SERVICE_POLICIES, SERVICE_NAMES } from './policies';
+export { systemClock } from './clock';
+export { redactUrl } from './requestLog';
+export { parseRetryAfter } from './retryRules';
+export type {
+  BreakerPolicy,
+  Clock,
+  HttpClientOptions,
+  HttpMethod,
+  HttpRequest,
+  HttpResponse,
+  RetryPolicy,
+  ServiceKey,
+  ServicePolicy,
+  TrustOptions,
+} from './types';
+export { msalNetworkClient } from './msalNetworkClient';
+export {
+  graphFetchMiddleware,
+  graphMailboxOf,
+  graphMiddlewareChain,
+  httpFetch,
+  type FetchAdapterOptions,
+  type FetchFunction,
+} from './graphMiddleware';
+export { stripeHttpClient, stripeSdkOptions } from './stripeHttpClient';
+export { createProfileHttpClient } from './profileClient';

@@ -1,0 +1,64 @@
+// Default policy per service, and the merge of a caller's partial overrides over them. The numbers follow
+// each service's documented limits, so a caller rarely needs to set any.
+import type { ServiceKey, ServicePolicy } from './types';
+
+const SERVICE_KEYS: readonly ServiceKey[] = ['entra', 'graph', 'dataverse', 'stripe'];
+
+/** Names a person recognises, for the breaker's "… looks unavailable" message. */
+export const SERVICE_NAMES: Readonly<Record<ServiceKey, string>> = {
+  entra: 'Microsoft Entra ID',
+  graph: 'Microsoft Graph',
+  dataverse: 'Dataverse',
+  stripe: 'Stripe',
+};
+
+export const DEFAULT_SERVICE_POLICIES: Readonly<Record<ServiceKey, ServicePolicy>> = {
+  entra: {
+    timeoutMs: 30_000,
+    retry: { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 10_000, maxTotalMs: 60_000 },
+    breaker: { failureThreshold: 5, halfOpenAfterMs: 30_000 },
+    concurrency: 4,
+  },
+  graph: {
+    timeoutMs: 60_000,
+    // Graph's 429s carry Retry-After, often fractional seconds (throttling.md); mailbox limits reset in seconds.
+    retry: { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 60_000, maxTotalMs: 180_000 },
+    breaker: { failureThreshold: 5, halfOpenAfterMs: 30_000 },
+    concurrency: 16,
+    // Outlook allows 4 concurrent requests per app and mailbox (throttling-limits.md, MailboxConcurrency).
+    perKeyConcurrency: 4,
+  },
+  dataverse: {
+    // Dataverse itself gives a request up to 2 minutes before it times out on the server.
+    timeoutMs: 120_000,
+    retry: { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 60_000, maxTotalMs: 300_000 },
+    breaker: { failureThreshold: 5, halfOpenAfterMs: 30_000 },
+    concurrency: 52,
+    // Service protection: 52 concurrent requests per user (api-limits.md, 0x80072326).
+    perKeyConcurrency: 52,
+  },
+  stripe: {
+    // The stripe SDK's own default timeout is 80 s.
+    timeoutMs: 80_000,
+    retry: { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 5_000, maxTotalMs: 60_000 },
+    breaker: { failureThreshold: 5, halfOpenAfterMs: 30_000 },
+    concurrency: 8,
+  },
+};
+
+export function resolveServicePolicies(
+  overrides: Partial<Record<ServiceKey, Partial<ServicePolicy>>> = {},
+): Record<ServiceKey, ServicePolicy> {
+  const resolved = {} as Record<ServiceKey, ServicePolicy>;
+  for (const key of SERVICE_KEYS) {
+    const base = DEFAULT_SERVICE_POLICIES[key];
+    const override = overrides[key] ?? {};
+    resolved[key] = {
+      ...base,
+      ...override,
+      retry: { ...base.retry, ...override.retry },
+      breaker: { ...base.breaker, ...override.breaker },
+    };
+  }
+  return resolved;
+}

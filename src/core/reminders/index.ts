@@ -1,0 +1,2 @@
+// Public surface of the reminders module.
+export * from './reminder';

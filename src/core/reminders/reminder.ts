@@ -1,0 +1,109 @@
+// A reminder or follow-up as the product sees it: a scheduled-message row read through the table
+// mapping, and grouped as the practitioner acts on them (due now, needs approval, scheduled, …).
+import { MESSAGE_KIND, MESSAGE_STATUS, type TableMapping } from '../config';
+import type { RowSource } from '../sessions';
+
+export type ReminderStatus = keyof typeof MESSAGE_STATUS;
+
+export interface Reminder {
+  id: string;
+  kind: 'reminder' | 'followUp';
+  status: ReminderStatus;
+  clientName: string | undefined;
+  email: string | undefined;
+  subject: string;
+  scheduledTime: Date;
+  sentTime: Date | undefined;
+  attempts: number;
+  lastError: string | undefined;
+  sessionId: string | undefined;
+}
+
+export function reminderColumns(tables: TableMapping): string[] {
+  const c = tables.scheduledMessage.columns;
+  return [
+    tables.scheduledMessage.primaryId,
+    c.clientName,
+    c.email,
+    c.status,
+    c.kind,
+    c.subject,
+    c.scheduledTime,
+    c.sentTime,
+    c.attempts,
+    c.lastError,
+    `_${c.session}_value`,
+  ];
+}
+
+export function reminderFromRow(row: Record<string, unknown>, tables: TableMapping): Reminder {
+  const c = tables.scheduledMessage.columns;
+  const status = Object.entries(MESSAGE_STATUS).find(([, v]) => v === row[c.status])?.[0] as ReminderStatus | undefined;
+  const text = (key: string) => (typeof row[key] === 'string' ? (row[key] as string) : undefined);
+  return {
+    id: String(row[tables.scheduledMessage.primaryId]),
+    kind: row[c.kind] === MESSAGE_KIND.followUp ? 'followUp' : 'reminder',
+    status: status ?? 'draft',
+    clientName: text(c.clientName),
+    email: text(c.email),
+    subject: text(c.subject) ?? '',
+    scheduledTime: new Date(String(row[c.scheduledTime])),
+    sentTime: text(c.sentTime) ? new Date(text(c.sentTime) as string) : undefined,
+    attempts: typeof row[c.attempts] === 'number' ? (row[c.attempts] as number) : 0,
+    lastError: text(c.lastError),
+    sessionId: text(`_${c.session}_value`),
+  };
+}
+
+export type ReminderGroupName = 'dueNow' | 'needsApproval' | 'scheduled' | 'failed' | 'sent';
+export const REMINDER_GROUP_ORDER: readonly ReminderGroupName[] = [
+  'dueNow',
+  'needsApproval',
+  'scheduled',
+  'failed',
+  'sent',
+];
+
+/** Due = approved, scheduled at or before now, not sent (as the practice defined it). */
+export function groupReminders(reminders: readonly Reminder[], now: Date): Record<ReminderGroupName, Reminder[]> {
+  const groups: Record<ReminderGroupName, Reminder[]> = {
+    dueNow: [],
+    needsApproval: [],
+    scheduled: [],
+    failed: [],
+    sent: [],
+  };
+  for (const r of reminders) {
+    if (r.status === 'approved' && r.scheduledTime.getTime() <= now.getTime()) groups.dueNow.push(r);
+    else if (r.status === 'approved' || r.status === 'sending') groups.scheduled.push(r);
+    else if (r.status === 'draft') groups.needsApproval.push(r);
+    else if (r.status === 'failed') groups.failed.push(r);
+    else if (r.status === 'sent') groups.sent.push(r);
+  }
+  const byTime = (a: Reminder, b: Reminder) => a.scheduledTime.getTime() - b.scheduledTime.getTime();
+  for (const name of REMINDER_GROUP_ORDER) groups[name].sort(byTime);
+  groups.sent.reverse();
+  groups.sent.splice(50);
+  return groups;
+}
+
+export async function loadReminders(
+  source: RowSource,
+  tables: TableMapping,
+  now: Date,
+  signal?: AbortSignal,
+): Promise<Reminder[]> {
+  const since = new Date(now.getTime() - 14 * 86_400_000).toISOString();
+  const c = tables.scheduledMessage.columns;
+  const reminders: Reminder[] = [];
+  for await (const row of source.query(tables.scheduledMessage.entitySet, {
+    select: reminderColumns(tables),
+    filter: `${c.scheduledTime} ge ${since}`,
+    orderBy: `${c.scheduledTime} asc`,
+    pageSize: 500,
+    signal,
+  })) {
+    reminders.push(reminderFromRow(row, tables));
+  }
+  return reminders;
+}

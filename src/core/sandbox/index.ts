@@ -1,0 +1,269 @@
+// The sandbox's public surface: startSandbox() brings up one HTTPS origin on 127.0.0.1 hosting Entra
+// ID, Graph, Dataverse and Stripe stand-ins over a seeded practice, with fault injection, a request
+// log, an inspector and optional persistence. `lc sandbox` and the integration tests start it here.
+
+import { ValidationError } from '../errors';
+import { silentLogger, type Logger } from '../log/types';
+import { createSandboxCertificates, type SandboxCertificates } from './certs';
+import { createEntraService, createTokenVerifier, type EntraService, type MintTokenOptions } from './entra';
+import { FaultInjector } from './faults';
+import { createDataverseService } from './dataverse';
+import { createStripeService } from './stripe';
+import { createGraphService } from './graph';
+import { createInspector } from './inspector';
+import { createOutbound } from './outbound';
+import { loadStateFile, parseState, saveStateFile, STATE_FORMAT_VERSION, type SandboxState } from './persistence';
+import { createPrng } from './prng';
+import { readyInfo } from './readyInfo';
+import { RequestLog, type RequestLogEntry } from './requestLog';
+import { generatePractice } from './seed';
+import { SandboxServer } from './server';
+import type {
+  FaultRule,
+  PracticeSeed,
+  SandboxClock,
+  SandboxReadyInfo,
+  SandboxService,
+  SandboxUrls,
+  ServiceContext,
+} from './types';
+
+export type * from './types';
+export { generatePractice, type GeneratePracticeOptions } from './seed';
+export { parseFaultSpec, FAULT_KINDS } from './faults';
+export { createPrng, type SeededPrng } from './prng';
+export type { RequestLogEntry } from './requestLog';
+export type { SandboxState } from './persistence';
+export type { MintTokenOptions } from './entra';
+
+export type HostedServiceName = 'graph' | 'dataverse' | 'stripe';
+export type ServiceFactory = (ctx: ServiceContext) => SandboxService;
+
+export interface StartSandboxOptions {
+  /** 0 or undefined: an ephemeral port. */
+  port?: number;
+  seed?: string;
+  clients?: number;
+  /** Load state from this file at start when it exists; save to it on stop. */
+  dataFile?: string;
+  faults?: FaultRule[];
+  tokenLifetimeSeconds?: number;
+  /** The sandbox's clock (epoch ms); tokens, seeded dates and expiries follow it. */
+  now?: () => number;
+  services?: Partial<Record<HostedServiceName, ServiceFactory>>;
+  log?: Logger;
+}
+
+export interface RunningSandbox {
+  readonly info: SandboxReadyInfo;
+  readonly urls: SandboxUrls;
+  readonly port: number;
+  /** The practice the services were loaded with (replaced by importState). */
+  readonly practice: PracticeSeed;
+  readonly faults: { add(rule: FaultRule): void; clear(): void; list(): Array<FaultRule & { hits: number }> };
+  requestLog(): RequestLogEntry[];
+  inspect(): Record<string, unknown>;
+  /** Reloads the practice into every service, clears the request log and the token count. */
+  reset(): void;
+  exportState(): SandboxState;
+  importState(state: object): void;
+  /** Signs an access token directly, without a token request (for tests). */
+  mintToken(options: MintTokenOptions): Promise<string>;
+  /** Requests to the token endpoint since start or the last reset. */
+  tokenRequestCount(): number;
+  /** Closes every socket, saves to dataFile when set, and deletes the certificate files. */
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_SEED = 'life-cockpit';
+
+const DEFAULT_SERVICES: Partial<Record<HostedServiceName, ServiceFactory>> = {
+  graph: (ctx) => createGraphService(ctx),
+  dataverse: (ctx) => createDataverseService(ctx),
+  stripe: (ctx) => createStripeService(ctx),
+};
+
+export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
+  const log = options.log ?? silentLogger;
+  const seed = options.seed ?? DEFAULT_SEED;
+  const clock: SandboxClock = { now: options.now ?? (() => Date.now()) };
+  const root = createPrng(`sandbox:${seed}`);
+  const saved = options.dataFile === undefined ? undefined : await loadStateFile(options.dataFile);
+  let practice = saved?.practice ?? generatePractice({ seed, clients: options.clients, now: clock.now() });
+  const certs = await createSandboxCertificates();
+  const faults = new FaultInjector(root.fork('faults'), options.faults ?? []);
+  const requestLog = new RequestLog();
+  const server = new SandboxServer({
+    tls: certs.server,
+    faults,
+    requestLog,
+    clock,
+    requestIds: root.fork('request-ids'),
+    log,
+  });
+  let port: number;
+  try {
+    port = await server.listen(options.port ?? 0);
+  } catch (error) {
+    await certs.remove();
+    throw error;
+  }
+
+  const urls = sandboxUrls(port);
+  const tokens = createTokenVerifier({
+    signingCertPem: certs.signing.cert,
+    kid: certs.signing.kid,
+    clock,
+    homeTenantId: () => practice.tenantId,
+  });
+  const contextFor = (name: string): ServiceContext => ({
+    urls,
+    tokens,
+    clock,
+    prng: root.fork(name),
+    outbound: createOutbound(certs.ca.cert),
+  });
+  const entra = createEntraService(contextFor('entra'), {
+    signing: certs.signing,
+    appCertificatePem: certs.client.cert,
+    tokenLifetimeSeconds: options.tokenLifetimeSeconds,
+  });
+  const hosted = buildHostedServices({ ...DEFAULT_SERVICES, ...options.services }, contextFor);
+  const all: SandboxService[] = [entra, ...hosted];
+
+  const loadPractice = (next: PracticeSeed, states?: Record<string, unknown>): void => {
+    practice = next;
+    for (const service of all) {
+      service.load(next);
+      if (states?.[service.name] !== undefined) service.importState(states[service.name]);
+    }
+  };
+  loadPractice(practice, saved?.services);
+
+  const exportState = (): SandboxState => ({
+    format: 'life-cockpit-sandbox',
+    version: STATE_FORMAT_VERSION,
+    savedAt: new Date(clock.now()).toISOString(),
+    seed,
+    practice,
+    services: Object.fromEntries(all.map((s) => [s.name, s.exportState()])),
+  });
+
+  const sandbox = buildRunningSandbox({
+    port,
+    urls,
+    certs,
+    entra,
+    all,
+    faults,
+    requestLog,
+    seed,
+    exportState,
+    loadPractice,
+    getPractice: () => practice,
+  });
+  server.mount({
+    entra,
+    ...Object.fromEntries(hosted.map((s) => [s.name, s])),
+    inspector: createInspector({ ...sandbox, faults, requestLog: () => sandbox.requestLog() }),
+  });
+
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopped ??= (async () => {
+      await server.close();
+      for (const service of all) service.dispose?.();
+      if (options.dataFile !== undefined) await saveStateFile(options.dataFile, exportState());
+      await certs.remove();
+      log.info('sandbox stopped', { port });
+    })());
+  log.info('sandbox started', { port, seed, clients: practice.clients.length });
+  return Object.assign(sandbox, { stop });
+}
+
+export function sandboxUrls(port: number): SandboxUrls {
+  const origin = `https://localhost:${port}`;
+  return {
+    origin,
+    authorityHost: origin,
+    graphUrl: `${origin}/graph`,
+    dataverseUrl: `${origin}/dataverse`,
+    stripeUrl: origin,
+  };
+}
+
+function buildHostedServices(
+  factories: Partial<Record<HostedServiceName, ServiceFactory>>,
+  contextFor: (name: string) => ServiceContext,
+): SandboxService[] {
+  const names: HostedServiceName[] = ['graph', 'dataverse', 'stripe'];
+  return names.flatMap((name) => {
+    const factory = factories[name];
+    return factory === undefined ? [] : [factory(contextFor(name))];
+  });
+}
+
+interface Parts {
+  port: number;
+  urls: SandboxUrls;
+  certs: SandboxCertificates;
+  entra: EntraService;
+  all: SandboxService[];
+  faults: FaultInjector;
+  requestLog: RequestLog;
+  seed: string;
+  exportState: () => SandboxState;
+  loadPractice: (practice: PracticeSeed, states?: Record<string, unknown>) => void;
+  getPractice: () => PracticeSeed;
+}
+
+function buildRunningSandbox(parts: Parts): Omit<RunningSandbox, 'stop'> {
+  const { entra, all, faults, requestLog } = parts;
+  return {
+    info: readyInfo(parts.getPractice(), parts.urls, parts.certs),
+    urls: parts.urls,
+    port: parts.port,
+    get practice() {
+      return parts.getPractice();
+    },
+    faults: { add: (rule) => faults.add(rule), clear: () => faults.clear(), list: () => faults.list() },
+    requestLog: () => requestLog.list(),
+    inspect: () => {
+      const practice = parts.getPractice();
+      return {
+        origin: parts.urls.origin,
+        seed: parts.seed,
+        tenantId: practice.tenantId,
+        practice: {
+          clients: practice.clients.length,
+          sessions: practice.sessions.length,
+          reminders: practice.reminders.length,
+        },
+        tokenRequests: entra.tokenRequestCount(),
+        faults: faults.list(),
+        requestsLogged: requestLog.list().length,
+        services: Object.fromEntries(all.map((s) => [s.name, s.inspect()])),
+      };
+    },
+    reset: () => {
+      parts.loadPractice(parts.getPractice());
+      requestLog.clear();
+    },
+    exportState: parts.exportState,
+    importState: (state: object) => {
+      const parsed = parseState(state);
+      if (parsed.practice.tenantId !== parts.getPractice().tenantId) {
+        // Clients hold the ready line's tenant, app and keys; a different practice would strand them.
+        throw new ValidationError(
+          'The import comes from another seed (its tenant differs); start the sandbox with --data instead.',
+          {
+            code: 'sandbox.importTenantMismatch',
+          },
+        );
+      }
+      parts.loadPractice(parsed.practice, parsed.services);
+    },
+    mintToken: (options) => Promise.resolve(entra.mintToken(options)),
+    tokenRequestCount: () => entra.tokenRequestCount(),
+  };
+}

@@ -1,0 +1,92 @@
+// The sandbox's own JSON endpoints under /_sandbox, for `lc sandbox inspect|reset|export|import`,
+// tests and scripts: GET inspect, POST reset, GET/POST faults (add a rule or a spec, or clear),
+// GET requests (the request log), GET export, POST import.
+
+import { LifeCockpitError } from '../errors';
+import { parseFaultSpec } from './faults';
+import type { FaultRule, SandboxRequest, SandboxResponse, ServiceHandler } from './types';
+
+export interface InspectorTarget {
+  inspect(): object;
+  reset(): void;
+  faults: { add(rule: FaultRule): void; clear(): void; list(): unknown[] };
+  requestLog(): unknown[];
+  exportState(): object;
+  importState(state: object): void;
+}
+
+export function createInspector(target: InspectorTarget): ServiceHandler {
+  return {
+    name: 'inspector',
+    handle: (request) => Promise.resolve(answer(target, request)),
+  };
+}
+
+function answer(target: InspectorTarget, request: SandboxRequest): SandboxResponse | undefined {
+  const route = `${request.method} ${request.path.replace(/\/+$/, '')}`;
+  try {
+    switch (route) {
+      case 'GET /inspect':
+        return { status: 200, body: target.inspect() };
+      case 'POST /reset':
+        target.reset();
+        return { status: 200, body: { reset: true } };
+      case 'GET /faults':
+        return { status: 200, body: { rules: target.faults.list() } };
+      case 'POST /faults':
+        return changeFaults(target, parseJson(request.body));
+      case 'DELETE /faults':
+        target.faults.clear();
+        return { status: 200, body: { rules: [] } };
+      case 'GET /requests': {
+        const limit = Number(request.url.searchParams.get('limit') ?? 'NaN');
+        const all = target.requestLog();
+        return { status: 200, body: { requests: Number.isInteger(limit) && limit > 0 ? all.slice(-limit) : all } };
+      }
+      case 'GET /export':
+        return { status: 200, body: target.exportState() };
+      case 'POST /import':
+        target.importState(parseJson(request.body) as object);
+        return { status: 200, body: { imported: true } };
+      default:
+        return undefined;
+    }
+  } catch (error) {
+    if (error instanceof LifeCockpitError || error instanceof SyntaxError) {
+      return {
+        status: 400,
+        body: {
+          error: {
+            code: error instanceof LifeCockpitError ? error.code : 'sandbox.invalidJson',
+            message: error.message,
+          },
+        },
+      };
+    }
+    throw error;
+  }
+}
+
+/** `{"action":"clear"}`, `{"spec":"graph:throttle:1:2"}`, `{"rule":{…}}` or a bare FaultRule. */
+function changeFaults(target: InspectorTarget, body: unknown): SandboxResponse {
+  const b = (body ?? {}) as { action?: string; spec?: string; rule?: FaultRule; kind?: string };
+  if (b.action === 'clear') target.faults.clear();
+  else if (typeof b.spec === 'string') target.faults.add(parseFaultSpec(b.spec));
+  else if (b.rule !== undefined) target.faults.add(b.rule);
+  else if (typeof b.kind === 'string') target.faults.add(body as FaultRule);
+  else
+    return {
+      status: 400,
+      body: {
+        error: {
+          code: 'sandbox.invalidFault',
+          message: 'Send {"action":"clear"}, {"spec":"graph:throttle:0.1:2"} or {"rule":{…}}.',
+        },
+      },
+    };
+  return { status: 200, body: { rules: target.faults.list() } };
+}
+
+function parseJson(body: Buffer): unknown {
+  return body.length === 0 ? undefined : (JSON.parse(body.toString('utf8')) as unknown);
+}

@@ -1,0 +1,51 @@
+// Builds the ready line of `lc sandbox --json` (../shared/INTERFACES.md §1): where each service stands,
+// the app's credentials, the CA to trust, and the environment variables that point `lc` at it.
+
+import type { SandboxCertificates } from './certs';
+import type { PracticeSeed, SandboxReadyInfo, SandboxUrls } from './types';
+
+export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+
+export function readyInfo(practice: PracticeSeed, urls: SandboxUrls, certs: SandboxCertificates): SandboxReadyInfo {
+  const authority = `${urls.authorityHost}/${practice.tenantId}`;
+  return {
+    ready: true,
+    caFile: certs.caFile,
+    authority,
+    knownAuthority: new URL(urls.authorityHost).host,
+    tenantId: practice.tenantId,
+    clientId: practice.app.clientId,
+    clientSecret: practice.app.clientSecret,
+    certificate: {
+      thumbprint: certs.client.thumbprint,
+      privateKeyFile: certs.client.keyFile,
+      certificateFile: certs.client.certFile,
+    },
+    graphUrl: urls.graphUrl,
+    graphScope: GRAPH_SCOPE,
+    dataverseUrl: urls.dataverseUrl,
+    stripeUrl: urls.stripeUrl,
+    stripeSecretKey: practice.stripe.secretKey,
+    stripeWebhookSecret: practice.stripe.webhookSecret,
+    mailbox: practice.practitioner.mail,
+    env: {
+      LC_PROFILE: 'sandbox',
+      LC_PROFILE_KIND: 'sandbox',
+      LC_TENANT_ID: practice.tenantId,
+      LC_CLIENT_ID: practice.app.clientId,
+      LC_CLIENT_SECRET: practice.app.clientSecret,
+      LC_AUTHORITY_HOST: urls.authorityHost,
+      LC_GRAPH_URL: urls.graphUrl,
+      LC_DATAVERSE_URL: urls.dataverseUrl,
+      LC_STRIPE_URL: urls.stripeUrl,
+      LC_STRIPE_SECRET_KEY: practice.stripe.secretKey,
+      LC_STRIPE_WEBHOOK_SECRET: practice.stripe.webhookSecret,
+      LC_MAILBOX: practice.practitioner.mail,
+      LC_CA_FILE: certs.caFile,
+      NODE_EXTRA_CA_CERTS: certs.caFile,
+      // For `lc sandbox inspect|reset|export|import` against this sandbox.
+      LC_SANDBOX_URL: urls.origin,
+      LC_SANDBOX_CA: certs.caFile,
+    },
+  };
+}

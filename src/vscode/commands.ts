@@ -1,0 +1,151 @@
+// The command table: every command id mapped to a small factory that receives the services and
+// returns the handler (the rust-analyzer pattern). test/unit/manifest.test.ts checks this table and
+// package.json `contributes.commands` list exactly the same ids.
+import * as vscode from 'vscode';
+import { renderConnectionReport, secretKey, testConnection } from '../core/auth';
+import { profileSchema, renderConfiguration } from '../core/config';
+import { AuthenticationError } from '../core/errors';
+import type { SessionNode } from './sessionsTree';
+import type { EditorServices } from './services';
+import { saveProfile, signIn } from './signIn';
+
+type Handler = (...args: unknown[]) => unknown;
+type CommandFactory = (s: EditorServices) => Handler;
+
+export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
+  'lifeCockpit.signIn': (s) => () => signIn(s),
+  'lifeCockpit.signOut': (s) => async () => {
+    const profile = s.auth.activeProfile?.name ?? s.config.loaded.config.activeProfile;
+    await s.auth.signOut(profile);
+    s.sessions.clear();
+    s.reminders.clear();
+    void vscode.window.showInformationMessage(`Signed out of ${profile}: its secret and cached tokens are removed.`);
+  },
+  'lifeCockpit.testConnection': (s) => () =>
+    vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Life Cockpit: testing the connection…' },
+      async () => {
+        const state = s.auth.state;
+        if (state.kind !== 'signedIn' && state.kind !== 'refreshFailing')
+          throw new AuthenticationError('Sign in first.', { code: 'auth.signedOut' });
+        const c = s.clients();
+        const report = await testConnection({
+          profile: c.profile,
+          identity: state.identity,
+          graph: c.graph,
+          whoAmI: c.whoAmI,
+        });
+        s.log.info('connection tested', {
+          profile: report.profile,
+          graphOk: report.graph.ok,
+          dataverseOk: report.dataverse.ok,
+          missingRoles: report.roles.missing.map((m) => m.role),
+        });
+        await s.documents.show('Connection.md', renderConnectionReport(report), 'markdown');
+        if (report.roles.missing.length) {
+          const choice = await vscode.window.showWarningMessage(
+            `The app lacks ${report.roles.missing.map((m) => m.role).join(', ')}.`,
+            'Open Admin Consent',
+          );
+          if (choice) await vscode.env.openExternal(vscode.Uri.parse(report.adminConsentUrl));
+        }
+      },
+    ),
+  'lifeCockpit.switchProfile': (s) => async () => {
+    const { config } = s.config.loaded;
+    const picks = config.profiles.map((p) => ({
+      label: p.name,
+      description: `${p.kind}${p.name === config.activeProfile ? ' · active' : ''}`,
+      detail: p.tenantId,
+    }));
+    if (picks.length === 0) {
+      void vscode.window.showInformationMessage('No profiles yet: run "Life Cockpit: Sign In" or "Start Sandbox".');
+      return;
+    }
+    const pick = await vscode.window.showQuickPick(picks, {
+      title: 'Life Cockpit: Switch Profile',
+      placeHolder: 'The profile this workspace uses',
+    });
+    if (pick) await s.config.selectProfile(pick.label);
+  },
+  'lifeCockpit.showConfiguration': (s) => async () => {
+    const loaded = s.config.loaded;
+    const hasSecret = (await s.context.secrets.get(secretKey(loaded.config.activeProfile))) !== undefined;
+    const secrets = [{ name: 'clientSecret' as const, store: 'SecretStorage', isSet: hasSecret }];
+    await s.documents.show('Configuration.txt', renderConfiguration(loaded, secrets));
+  },
+  'lifeCockpit.showLog': (s) => () => s.showLog(),
+  'lifeCockpit.startSandbox': (s) => () =>
+    vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Life Cockpit: starting the sandbox…' },
+      async (progress) => {
+        const info = await s.sandbox.start();
+        progress.report({ message: 'signing in…' });
+        const profile = profileSchema.parse({
+          name: 'sandbox',
+          kind: 'sandbox',
+          tenantId: info.tenantId,
+          clientId: info.clientId,
+          authorityHost: `https://${info.knownAuthority}`,
+          graphUrl: info.graphUrl,
+          dataverseUrl: info.dataverseUrl,
+          stripeUrl: info.stripeUrl,
+          mailbox: info.mailbox,
+          caFile: info.caFile,
+        });
+        await s.auth.signIn(profile, { kind: 'secret', clientSecret: info.clientSecret });
+        s.markProfileCurrent(profile);
+        await saveProfile(profile);
+        await s.refreshAll();
+      },
+    ),
+  'lifeCockpit.stopSandbox': (s) => () => s.sandbox.stop(),
+  'lifeCockpit.refreshSessions': (s) => () => refreshWithProgress('lifeCockpit.sessions', () => s.refreshAll()),
+  'lifeCockpit.refreshReminders': (s) => () => refreshWithProgress('lifeCockpit.reminders', () => s.refreshAll()),
+  'lifeCockpit.showAccountActions': (s) => async () => {
+    const signedIn = s.auth.state.kind === 'signedIn' || s.auth.state.kind === 'refreshFailing';
+    const actions = signedIn
+      ? ['Test Connection', 'Switch Profile', 'Sign Out', 'Show Log']
+      : ['Sign In', 'Start Sandbox', 'Switch Profile', 'Show Configuration'];
+    const pick = await vscode.window.showQuickPick(actions, { title: 'Life Cockpit' });
+    if (pick)
+      await vscode.commands.executeCommand(
+        `lifeCockpit.${pick.replace(/ /g, '').replace(/^./, (c) => c.toLowerCase())}`,
+      );
+  },
+  'lifeCockpit.copySessionId': () => async (node: unknown) => {
+    const session =
+      (node as SessionNode | undefined)?.kind === 'session'
+        ? (node as Extract<SessionNode, { kind: 'session' }>).session
+        : undefined;
+    if (!session) return;
+    await vscode.env.clipboard.writeText(session.id);
+    vscode.window.setStatusBarMessage(`Copied session id ${session.id}`, 3000);
+  },
+  'lifeCockpit.openSessionInDataverse': (s) => async (node: unknown) => {
+    const session =
+      (node as SessionNode | undefined)?.kind === 'session'
+        ? (node as Extract<SessionNode, { kind: 'session' }>).session
+        : undefined;
+    const url = s.auth.activeProfile?.dataverseUrl;
+    if (!session || !url) return;
+    const table = s.clients().tables.session.logicalName;
+    await vscode.env.openExternal(
+      vscode.Uri.parse(`${url}/main.aspx?pagetype=entityrecord&etn=${table}&id=${session.id}`),
+    );
+  },
+};
+
+function refreshWithProgress(viewId: string, work: () => Promise<void>): Thenable<void> {
+  return vscode.window.withProgress({ location: { viewId }, title: 'Refreshing' }, work);
+}
+
+export function registerCommands(
+  s: EditorServices,
+  run: (id: string, handler: Handler, args: unknown[]) => Promise<void>,
+): vscode.Disposable[] {
+  return Object.entries(COMMANDS).map(([id, factory]) => {
+    const handler = factory(s);
+    return vscode.commands.registerCommand(id, (...args: unknown[]) => run(id, handler, args));
+  });
+}

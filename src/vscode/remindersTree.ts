@@ -1,0 +1,116 @@
+// The Reminders view: maps the reminders store to groups (Due Now, Needs Approval, Scheduled,
+// Failed, Sent); the Due Now count is the view's badge. getChildren never calls the network.
+import * as vscode from 'vscode';
+import { groupReminders, REMINDER_GROUP_ORDER, type Reminder, type ReminderGroupName } from '../core/reminders';
+import type { DataStore } from '../core/sessions';
+
+const GROUP_LABELS: Record<ReminderGroupName, string> = {
+  dueNow: 'Due Now',
+  needsApproval: 'Needs Approval',
+  scheduled: 'Scheduled',
+  failed: 'Failed',
+  sent: 'Sent (recent)',
+};
+
+type Node =
+  | { kind: 'group'; name: ReminderGroupName; count: number }
+  | { kind: 'reminder'; reminder: Reminder }
+  | { kind: 'message'; text: string; icon: string };
+
+export class RemindersTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private readonly subscription: { dispose(): void };
+  private view: vscode.TreeView<Node> | undefined;
+
+  constructor(
+    private readonly store: DataStore<Reminder[]>,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.subscription = store.onDidChange(() => {
+      this.emitter.fire(undefined);
+      this.updateBadge();
+    });
+  }
+
+  attach(view: vscode.TreeView<Node>): void {
+    this.view = view;
+    this.updateBadge();
+  }
+
+  getChildren(node?: Node): Node[] {
+    const { data, error, loading } = this.store.current;
+    if (!node) {
+      if (!data)
+        return [
+          {
+            kind: 'message',
+            text: error?.message ?? (loading ? 'Loading reminders…' : 'No reminders loaded yet.'),
+            icon: error ? 'error' : 'info',
+          },
+        ];
+      const groups = groupReminders(data, this.now());
+      return REMINDER_GROUP_ORDER.map((name) => ({ kind: 'group' as const, name, count: groups[name].length }));
+    }
+    if (node.kind !== 'group' || !data) return [];
+    return groupReminders(data, this.now())[node.name].map((reminder) => ({ kind: 'reminder' as const, reminder }));
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'message') {
+      const item = new vscode.TreeItem(node.text);
+      item.iconPath = new vscode.ThemeIcon(node.icon);
+      return item;
+    }
+    if (node.kind === 'group') {
+      const item = new vscode.TreeItem(
+        GROUP_LABELS[node.name],
+        node.count === 0
+          ? vscode.TreeItemCollapsibleState.None
+          : node.name === 'dueNow'
+            ? vscode.TreeItemCollapsibleState.Expanded
+            : vscode.TreeItemCollapsibleState.Collapsed,
+      );
+      item.id = `reminders.${node.name}`;
+      item.description = String(node.count);
+      item.contextValue = `group.${node.name}`;
+      return item;
+    }
+    const r = node.reminder;
+    const item = new vscode.TreeItem(`${r.clientName ?? r.email ?? 'Unknown client'}`);
+    item.id = `reminder.${r.id}`;
+    item.description = `${r.kind === 'followUp' ? 'follow-up' : 'reminder'} · ${r.scheduledTime.toLocaleString(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })}`;
+    item.iconPath = new vscode.ThemeIcon(
+      r.status === 'failed' ? 'error' : r.status === 'sent' ? 'mail-read' : r.status === 'draft' ? 'edit' : 'mail',
+    );
+    item.contextValue = `reminder.${r.status}`;
+    item.tooltip = new vscode.MarkdownString(
+      [
+        `**${r.subject}**`,
+        '',
+        `To: ${r.email ?? ''}`,
+        `Status: ${r.status}`,
+        `Scheduled: ${r.scheduledTime.toLocaleString()}`,
+        r.attempts ? `Attempts: ${r.attempts}` : '',
+        r.lastError ? `Last error: ${r.lastError}` : '',
+      ]
+        .filter(Boolean)
+        .join('  \n'),
+    );
+    return item;
+  }
+
+  private updateBadge(): void {
+    if (!this.view) return;
+    const data = this.store.current.data;
+    const due = data ? groupReminders(data, this.now()).dueNow.length : 0;
+    this.view.badge = due > 0 ? { value: due, tooltip: `${due} reminder(s) due now` } : undefined;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.emitter.dispose();
+  }
+}
+
+export type ReminderNode = Node;

@@ -1,0 +1,111 @@
+// Starts the built-in sandbox as a child process (`lc sandbox --json`), outside the extension host so
+// it never slows the editor, reads its one-line ready JSON (../shared/INTERFACES.md §1), and stops it
+// when asked or when the extension deactivates.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { ExternalServiceError } from '../core/errors';
+import type { Logger } from '../core/log';
+
+export interface SandboxInfo {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  knownAuthority: string;
+  graphUrl: string;
+  dataverseUrl: string;
+  stripeUrl: string;
+  mailbox: string;
+  caFile: string;
+}
+
+export class SandboxLauncher {
+  private child: ChildProcess | undefined;
+  private info: SandboxInfo | undefined;
+  private readonly listeners = new Set<(running: boolean) => void>();
+
+  constructor(
+    private readonly extensionPath: string,
+    private readonly dataFile: string,
+    private readonly log: Logger,
+  ) {}
+
+  get running(): SandboxInfo | undefined {
+    return this.info;
+  }
+
+  onDidChange(listener: (running: boolean) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => void this.listeners.delete(listener) };
+  }
+
+  async start(): Promise<SandboxInfo> {
+    if (this.info) return this.info;
+    const cli = path.join(this.extensionPath, 'dist', 'cli.js');
+    // In VS Code the extension host runs on Electron: ELECTRON_RUN_AS_NODE makes it a plain Node.
+    const child = spawn(process.execPath, [cli, 'sandbox', '--json', '--port', '0', '--data', this.dataFile], {
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    child.stderr?.on('data', (chunk: Buffer) =>
+      this.log.debug('sandbox stderr', { text: chunk.toString('utf8').slice(0, 2000) }),
+    );
+    const info = await new Promise<SandboxInfo>((resolve, reject) => {
+      const lines = readline.createInterface({ input: child.stdout as NodeJS.ReadableStream });
+      lines.once('line', (line) => {
+        try {
+          resolve(JSON.parse(line) as SandboxInfo);
+        } catch (error) {
+          reject(
+            new ExternalServiceError(`The sandbox printed an unreadable ready line.`, {
+              code: 'sandbox.readyLine',
+              cause: error,
+            }),
+          );
+        }
+      });
+      child.once('error', (error) =>
+        reject(
+          new ExternalServiceError(`The sandbox could not start: ${error.message}`, {
+            code: 'sandbox.spawn',
+            cause: error,
+          }),
+        ),
+      );
+      child.once('exit', (code) =>
+        reject(
+          new ExternalServiceError(`The sandbox exited (code ${code}) before it was ready. See the log.`, {
+            code: 'sandbox.exited',
+          }),
+        ),
+      );
+    });
+    child.once('exit', (code) => {
+      this.log.info('sandbox stopped', { code });
+      this.child = undefined;
+      this.info = undefined;
+      this.emit(false);
+    });
+    this.info = info;
+    this.log.info('sandbox started', { dataverseUrl: info.dataverseUrl, graphUrl: info.graphUrl });
+    this.emit(true);
+    return info;
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    await exited;
+  }
+
+  dispose(): void {
+    this.child?.kill('SIGTERM');
+  }
+
+  private emit(running: boolean): void {
+    for (const listener of this.listeners) listener(running);
+  }
+}

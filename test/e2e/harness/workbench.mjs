@@ -1,0 +1,263 @@
+// What a user does in the workbench, as Playwright actions on VS Code's own DOM: the command palette,
+// quick input, activity bar, views and their welcome content, trees, context menus, the status bar,
+// notifications and editors. Every wait is bounded; selectors are VS Code's, gathered here only.
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { waitFor } from './processes.mjs';
+
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const exactly = (text) => new RegExp(`^\\s*${escapeRegExp(text)}\\s*$`);
+// Monaco renders spaces in editor lines as non-breaking spaces.
+const plain = (text) => text.replace(/\u00a0/g, ' ');
+
+export class Workbench {
+  /** @param {import('playwright-core').Page} page @param {{ logsRoot: string }} options */
+  constructor(page, { logsRoot }) {
+    this.page = page;
+    this.logsRoot = logsRoot;
+  }
+
+  /** Waits until the workbench has rendered its parts (and so the extension host is on its way). */
+  async ready({ timeoutMs = 60_000 } = {}) {
+    await this.page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: timeoutMs });
+    await this.page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: timeoutMs });
+  }
+
+  // ---- command palette and quick input ----
+
+  quickInput() {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  quickInputBox() {
+    return this.quickInput().locator('.quick-input-box input');
+  }
+
+  async openCommandPalette() {
+    // F1 only works once the workbench has keyboard focus, so retry the key until the palette shows.
+    await waitFor('the command palette to open', async () => {
+      if (await this.quickInput().isVisible()) return true;
+      await this.page.keyboard.press('F1');
+      await this.quickInput().waitFor({ state: 'visible', timeout: 2_000 });
+      return true;
+    });
+  }
+
+  /** Runs a command by its palette title ("Life Cockpit: Sign In"), as a user would: F1, type, pick. */
+  async runCommand(title, { timeoutMs = 15_000 } = {}) {
+    await this.openCommandPalette();
+    await this.quickInputBox().fill(`>${title}`);
+    const row = this.quickInput()
+      .locator('.monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: exactly(title) }) })
+      .first();
+    await row.waitFor({ state: 'visible', timeout: timeoutMs });
+    await row.click();
+    // The palette closes (or is replaced by the command's own input) once the command has been picked.
+    await waitFor(
+      `the command palette to hand over after "${title}"`,
+      async () => {
+        if (!(await this.quickInput().isVisible())) return true;
+        return !(await this.quickInputBox().inputValue()).startsWith('>');
+      },
+      { timeoutMs },
+    );
+  }
+
+  /** Waits for a quick input (input box or pick) to show and describes it. */
+  async waitForQuickInput({ titleIncludes, timeoutMs = 15_000 } = {}) {
+    const widget = this.quickInput();
+    // A widget still holding ">…" is the command palette, not the input the command asked for.
+    await waitFor(
+      'a quick input other than the command palette',
+      async () => {
+        if (!(await widget.isVisible())) return false;
+        return !(await this.quickInputBox().inputValue()).startsWith('>');
+      },
+      { timeoutMs },
+    );
+    if (titleIncludes) {
+      await widget.locator('.quick-input-title', { hasText: titleIncludes }).waitFor({ timeout: timeoutMs });
+    }
+    const box = this.quickInputBox();
+    return {
+      title: (await widget.locator('.quick-input-title').textContent()) ?? '',
+      placeholder: (await box.getAttribute('placeholder')) ?? '',
+      prompt: (await widget.locator('.quick-input-message').textContent()) ?? '',
+      password: (await box.getAttribute('type')) === 'password',
+    };
+  }
+
+  /** Types into the open quick input and, unless told not to, presses Enter. */
+  async typeIntoQuickInput(text, { submit = true } = {}) {
+    await this.quickInputBox().fill(text);
+    if (submit) await this.quickInputBox().press('Enter');
+  }
+
+  /** Picks an item of an open quick pick by its label. */
+  async pickQuickItem(label, { timeoutMs = 15_000 } = {}) {
+    const row = this.quickInput()
+      .locator('.monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) })
+      .first();
+    await row.waitFor({ state: 'visible', timeout: timeoutMs });
+    await row.click();
+  }
+
+  // ---- activity bar, views, welcome content ----
+
+  activityBarItem(title) {
+    return this.page
+      .locator('.part.activitybar .action-item')
+      .filter({ has: this.page.locator(`.action-label[aria-label^="${title}"]`) })
+      .first();
+  }
+
+  /** Opens a view container from the activity bar, unless it is already the one showing. */
+  async openViewContainer(title, { timeoutMs = 30_000 } = {}) {
+    const item = this.activityBarItem(title);
+    await item.waitFor({ state: 'visible', timeout: timeoutMs });
+    if (!/\bchecked\b/.test((await item.getAttribute('class')) ?? '')) await item.click();
+    await this.page
+      .locator('.part.sidebar .composite.title', { hasText: new RegExp(escapeRegExp(title), 'i') })
+      .waitFor({ timeout: timeoutMs });
+  }
+
+  /** A view (pane) of the side bar by its title, expanded if it was collapsed. */
+  async view(title, { timeoutMs = 15_000 } = {}) {
+    const pane = this.page
+      .locator('.part.sidebar .pane')
+      .filter({ has: this.page.locator('.pane-header .title', { hasText: exactly(title) }) })
+      .first();
+    await pane.waitFor({ state: 'visible', timeout: timeoutMs });
+    const header = pane.locator('.pane-header').first();
+    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    return pane;
+  }
+
+  /** The welcome content of a view (shown while its tree is empty): its text and its buttons' labels. */
+  async welcomeView(title, { timeoutMs = 15_000 } = {}) {
+    const content = (await this.view(title, { timeoutMs })).locator('.welcome-view-content');
+    await content.waitFor({ state: 'visible', timeout: timeoutMs });
+    return {
+      text: plain(await content.innerText()),
+      buttons: (await content.locator('.monaco-button').allInnerTexts()).map((b) => b.trim()),
+    };
+  }
+
+  // ---- trees ----
+
+  async treeItem(viewTitle, label, { timeoutMs = 15_000 } = {}) {
+    const pane = await this.view(viewTitle, { timeoutMs });
+    const row = pane
+      .locator('.monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: label }) })
+      .first();
+    await row.waitFor({ state: 'visible', timeout: timeoutMs });
+    return row;
+  }
+
+  /** The labels of the rows a tree shows now (the rendered ones: VS Code virtualises long lists). */
+  async treeLabels(viewTitle) {
+    const pane = await this.view(viewTitle);
+    return (await pane.locator('.monaco-list-row .label-name').allInnerTexts()).map((t) => plain(t).trim());
+  }
+
+  /** Waits until a tree shows at least `count` rows. */
+  async waitForTreeRows(viewTitle, count = 1, { timeoutMs = 30_000 } = {}) {
+    return waitFor(
+      `${count} rows in the ${viewTitle} tree`,
+      async () => {
+        const labels = await this.treeLabels(viewTitle);
+        return labels.length >= count ? labels : false;
+      },
+      { timeoutMs, intervalMs: 250 },
+    );
+  }
+
+  async expandTreeItem(viewTitle, label, { timeoutMs = 15_000 } = {}) {
+    const row = await this.treeItem(viewTitle, label, { timeoutMs });
+    if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
+    await waitFor(`${label} to expand`, async () => (await row.getAttribute('aria-expanded')) === 'true', {
+      timeoutMs,
+    });
+  }
+
+  /** Right-clicks a tree item and picks `action` from its context menu. */
+  async contextMenuAction(viewTitle, label, action, { timeoutMs = 15_000 } = {}) {
+    const row = await this.treeItem(viewTitle, label, { timeoutMs });
+    await row.click({ button: 'right' });
+    const entry = this.page.locator('.monaco-menu .action-item .action-label', { hasText: exactly(action) }).first();
+    await entry.waitFor({ state: 'visible', timeout: timeoutMs });
+    await entry.click();
+  }
+
+  // ---- status bar, notifications, editors ----
+
+  /** Waits for a status-bar item whose text matches, and returns its text and tooltip label. */
+  async waitForStatusBarItem(text, { timeoutMs = 30_000 } = {}) {
+    const item = this.page.locator('.part.statusbar .statusbar-item', { hasText: text }).first();
+    await item.waitFor({ state: 'visible', timeout: timeoutMs });
+    return { text: plain(await item.innerText()).trim(), ariaLabel: (await item.getAttribute('aria-label')) ?? '' };
+  }
+
+  async statusBarTexts() {
+    return (await this.page.locator('.part.statusbar .statusbar-item').allInnerTexts()).map((t) => plain(t).trim());
+  }
+
+  /** Waits for a notification toast whose text matches; returns its text. */
+  async waitForNotification(text, { timeoutMs = 30_000 } = {}) {
+    const toast = this.page.locator('.notification-toast-container', { hasText: text }).first();
+    await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+    return plain(await toast.innerText());
+  }
+
+  /** Text of the active editor's rendered lines (enough for a document's first screen). */
+  async activeEditorText({ timeoutMs = 15_000 } = {}) {
+    const lines = this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+    await lines.waitFor({ state: 'visible', timeout: timeoutMs });
+    return plain(await lines.innerText());
+  }
+
+  async activeEditorTitle() {
+    return plain(await this.page.locator('.editor-group-container.active .tab.active .label-name').first().innerText());
+  }
+
+  // ---- output channel ----
+
+  /**
+   * The text a LogOutputChannel has written, read from its log file under the editor's logs: the same
+   * lines the Output view shows, without depending on the view's virtualised rendering.
+   */
+  readOutputChannel(name) {
+    return outputChannelFiles(this.logsRoot, name)
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('');
+  }
+
+  /** Waits until the channel's log holds a line matching `pattern`; returns the whole log. */
+  async waitForOutputLine(name, pattern, { timeoutMs = 30_000 } = {}) {
+    return waitFor(
+      `"${pattern}" in the ${name} output channel`,
+      () => {
+        const text = this.readOutputChannel(name);
+        return (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)) ? text : false;
+      },
+      { timeoutMs, intervalMs: 250 },
+    );
+  }
+}
+
+/** Log files of an output channel: VS Code names them "<name>.log" or "<n>-<name>.log". */
+export function outputChannelFiles(root, name) {
+  const found = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (new RegExp(`^(\\d+-)?${escapeRegExp(name)}\\.log$`).test(basename(path))) found.push(path);
+    }
+  };
+  walk(root);
+  return found;
+}
