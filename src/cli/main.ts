@@ -5,6 +5,7 @@ import { version } from '../../package.json';
 import { authCommand } from './commands/auth';
 import { configCommand } from './commands/config';
 import { doctorCommand } from './commands/doctor';
+import { dvCommand } from './commands/dv';
 import { sandboxCommand } from './commands/sandbox';
 
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   program.addCommand(configCommand());
   program.addCommand(authCommand());
   program.addCommand(doctorCommand());
+  program.addCommand(dvCommand());
   program.addCommand(sandboxCommand());
   applyRecursively(program, (c) => c.exitOverride());
   return program;
