@@ -2,7 +2,8 @@
 import * as fs from 'node:fs';
 import { Command } from 'commander';
 import type { Profile } from '../../core/config';
-import { ValidationError } from '../../core/errors';
+import { toLifeCockpitError, ValidationError } from '../../core/errors';
+import { createProfileHttpClient, type ServiceKey } from '../../core/http';
 import { verb, type VerbContext } from '../action';
 
 export interface Check {
@@ -15,6 +16,8 @@ export function doctorCommand(): Command {
   return new Command('doctor').description('Check configuration, secrets and reachability, one line a check').action(
     verb(async (ctx) => {
       const checks = configurationChecks(ctx);
+      const profile = ctx.runtime.loaded.activeProfile;
+      if (profile) checks.push(...(await reachabilityChecks(ctx, profile)));
       const failed = checks.filter((c) => !c.ok);
       ctx.out.result({ ok: failed.length === 0, checks }, () =>
         checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`).join('\n'),
@@ -76,4 +79,44 @@ function credentialCheck(profile: Profile, hasSecret: boolean): Check {
     };
   }
   return { name: 'credential', ok: true, detail: 'signs in as the user (device code)' };
+}
+
+/** Whether each service answers at all (any HTTP status counts: a 401 proves the host is there). */
+async function reachabilityChecks({ runtime }: VerbContext, profile: Profile): Promise<Check[]> {
+  let http;
+  try {
+    http = createProfileHttpClient(profile, runtime.hub.logger('api'));
+  } catch (error) {
+    return [{ name: 'reachability', ok: false, detail: toLifeCockpitError(error).message }];
+  }
+  const targets: Array<[string, ServiceKey, string | undefined]> = [
+    [
+      'entra',
+      'entra',
+      profile.tenantId
+        ? `${profile.authorityHost}/${profile.tenantId}/v2.0/.well-known/openid-configuration`
+        : undefined,
+    ],
+    ['graph', 'graph', `${profile.graphUrl}/v1.0/`],
+    ['dataverse', 'dataverse', profile.dataverseUrl ? `${profile.dataverseUrl}/api/data/v9.2/` : undefined],
+    ['stripe', 'stripe', `${profile.stripeUrl}/v1/`],
+  ];
+  try {
+    return await Promise.all(
+      targets
+        .filter((t): t is [string, ServiceKey, string] => t[2] !== undefined)
+        .map(async ([name, service, url]) => {
+          const signal = AbortSignal.timeout(10_000);
+          try {
+            const response = await http.request({ service, method: 'GET', url, signal });
+            await response.bytes();
+            return { name: `reach ${name}`, ok: response.status < 500, detail: `${url} answered ${response.status}` };
+          } catch (error) {
+            return { name: `reach ${name}`, ok: false, detail: `${url}: ${toLifeCockpitError(error).message}` };
+          }
+        }),
+    );
+  } finally {
+    await http.close();
+  }
 }

@@ -118,6 +118,20 @@ describe('the lc CLI', function () {
     assert.ok(!run.stdout.includes('definitely-wrong-secret'));
   });
 
+  it('doctor checks configuration, credentials and reachability, one line a check', async () => {
+    const ok = await lc(['doctor', '--json'], sandbox.info.env);
+    assert.equal(ok.code, 0, ok.stdout);
+    const doc = JSON.parse(ok.stdout) as { ok: boolean; checks: Array<{ name: string; ok: boolean }> };
+    assert.deepEqual(
+      doc.checks.filter((c) => c.name.startsWith('reach')).map((c) => [c.name, c.ok]),
+      [['reach entra', true], ['reach graph', true], ['reach dataverse', true], ['reach stripe', true]],
+    );
+    const { LC_CLIENT_SECRET: _omitted, ...withoutSecret } = sandbox.info.env;
+    const failing = await lc(['doctor'], withoutSecret);
+    assert.equal(failing.code, 10);
+    assert.match(failing.stdout, /FAIL\s+credential: LC_CLIENT_SECRET is not set/);
+  });
+
   it('exits 10 with a clear message when no profile is configured', async () => {
     const run = await lc(['auth', 'status', '--json'], { LC_PROFILE: 'nowhere' });
     assert.equal(run.code, 10);
