@@ -13,6 +13,7 @@ import { DataStore, loadSessions, type Session } from './core/sessions';
 import { AuthStatusBar } from './vscode/authStatusBar';
 import { registerCommands } from './vscode/commands';
 import { EditorConfigSource } from './vscode/configSource';
+import { DataverseTree } from './vscode/dataverseExplorer';
 import { DOCUMENT_SCHEME, ReadOnlyDocuments } from './vscode/documents';
 import { OutputChannelSink } from './vscode/outputChannelSink';
 import { RemindersTree } from './vscode/remindersTree';
@@ -134,19 +135,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<LifeCo
       http,
       graph: createGraphClient({ http, tokens, resource: resources.graph, graphUrl: profile.graphUrl }),
       rows: dataverse,
+      dataverse,
       whoAmI: dataverse ? () => dataverse.whoAmI() : undefined,
       tables: resolveTables(config.loaded.config.tables),
     };
   };
 
+  const signedIn = () => auth.state.kind === 'signedIn' || auth.state.kind === 'refreshFailing';
+  const dataverseTree = new DataverseTree(() => (signedIn() ? clients().dataverse : undefined));
   const refreshAll = async (): Promise<void> => {
-    if (auth.state.kind !== 'signedIn' && auth.state.kind !== 'refreshFailing') return;
+    if (!signedIn()) return;
     const c = clients();
     const rows = c.rows;
     if (!rows) return;
     await Promise.all([
       sessions.refresh(() => loadSessions(rows, c.tables, new Date())),
       reminders.refresh(() => loadReminders(rows, c.tables, new Date())),
+      dataverseTree.refresh(),
     ]);
     const failed = sessions.current.error ?? reminders.current.error;
     auth.reportRefresh(
@@ -165,6 +170,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LifeCo
     documents,
     sessions,
     reminders,
+    dataverseTree,
     clients,
     refreshAll,
     markProfileCurrent: (profile) => (currentProfileJson = JSON.stringify(profile)),
@@ -179,6 +185,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<LifeCo
   });
   remindersTree.attach(remindersView);
   context.subscriptions.push(
+    dataverseTree,
+    vscode.window.createTreeView('lifeCockpit.dataverse', { treeDataProvider: dataverseTree, showCollapseAll: true }),
     sessionsTree,
     remindersTree,
     remindersView,
@@ -204,6 +212,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LifeCo
     currentProfileJson = json;
     sessions.clear();
     reminders.clear();
+    dataverseTree.tables.clear();
     await auth.restore(profile);
     await refreshAll();
   };

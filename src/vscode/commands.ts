@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { renderConnectionReport, secretKey, testConnection } from '../core/auth';
 import { profileSchema, renderConfiguration } from '../core/config';
 import { AuthenticationError } from '../core/errors';
+import { addNoteToRecord, openRecord, queryTable } from './dataverseExplorer';
 import type { SessionNode } from './sessionsTree';
 import type { EditorServices } from './services';
 import { saveProfile, signIn } from './signIn';
@@ -113,6 +114,11 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
         `lifeCockpit.${pick.replace(/ /g, '').replace(/^./, (c) => c.toLowerCase())}`,
       );
   },
+  'lifeCockpit.refreshDataverse': (s) => () =>
+    refreshWithProgress('lifeCockpit.dataverse', () => s.dataverseTree.refresh()),
+  'lifeCockpit.queryTable': (s) => (node: unknown) => queryTable(s, s.dataverseTree, node),
+  'lifeCockpit.openRecord': (s) => (node: unknown) => openRecord(s, s.dataverseTree, node),
+  'lifeCockpit.addNoteToRecord': (s) => (node: unknown) => addNoteToRecord(s, s.dataverseTree, node),
   'lifeCockpit.copySessionId': () => async (node: unknown) => {
     const session =
       (node as SessionNode | undefined)?.kind === 'session'

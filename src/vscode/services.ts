@@ -7,6 +7,8 @@ import type { LogHub, Logger } from '../core/log';
 import type { Reminder } from '../core/reminders';
 import type { DataStore, RowSource, Session } from '../core/sessions';
 import type { WhoAmI } from '../core/auth';
+import type { DataverseClient } from '../core/dataverse';
+import type { DataverseTree } from './dataverseExplorer';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { EditorConfigSource } from './configSource';
 import type { ReadOnlyDocuments } from './documents';
@@ -18,6 +20,7 @@ export interface ProfileClients {
   http: HttpClient;
   graph: Client;
   rows: RowSource | undefined;
+  dataverse: DataverseClient | undefined;
   whoAmI: (() => Promise<WhoAmI>) | undefined;
   tables: TableMapping;
 }
@@ -31,6 +34,7 @@ export interface EditorServices {
   sandbox: SandboxLauncher;
   documents: ReadOnlyDocuments;
   sessions: DataStore<Session[]>;
+  dataverseTree: DataverseTree;
   reminders: DataStore<Reminder[]>;
   /** Throws AuthenticationError when signed out. */
   clients(): ProfileClients;
