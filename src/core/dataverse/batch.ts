@@ -3,7 +3,14 @@
 // requests whose change sets commit one after another. A failed change set becomes a typed error that names
 // the operation that failed; without continueOnError it stops the run and is thrown.
 import { CancelledError, type LifeCockpitError } from '../errors';
-import { buildBatch, entityIdOf, parseBatchResponse, type BatchItem, type HttpPart, type ResponseItem } from './batchFormat';
+import {
+  buildBatch,
+  entityIdOf,
+  parseBatchResponse,
+  type BatchItem,
+  type HttpPart,
+  type ResponseItem,
+} from './batchFormat';
 import { dataverseError } from './errors';
 import type { DataverseTransport } from './transport';
 import type { BatchOperation, BatchOperationResult, BatchOptions } from './types';
@@ -62,14 +69,22 @@ export function failingEntry(
     if (byId) return byId;
   }
   if (entries.length === 1) return entries[0];
-  const ids = (parseBody(part.body) as { error?: { message?: string } } | undefined)?.error?.message?.match(GUID_IN_TEXT);
+  const ids = (parseBody(part.body) as { error?: { message?: string } } | undefined)?.error?.message?.match(
+    GUID_IN_TEXT,
+  );
   const named = entries.filter((e) => ids?.some((id) => e.operation.path.toLowerCase().includes(id.toLowerCase())));
   return named.length === 1 ? named[0] : undefined;
 }
 
 function okResult(index: number, part: HttpPart): BatchOperationResult {
   const entityId = entityIdOf(part.headers['odata-entityid'] ?? part.headers['location']);
-  return { index, status: part.status, headers: part.headers, body: parseBody(part.body), ...(entityId ? { entityId } : {}) };
+  return {
+    index,
+    status: part.status,
+    headers: part.headers,
+    body: parseBody(part.body),
+    ...(entityId ? { entityId } : {}),
+  };
 }
 
 class BatchRun {
@@ -83,7 +98,9 @@ class BatchRun {
       this.results.push(okResult(index, part));
       return;
     }
-    const error = dataverseError(part.status, parseBody(part.body), { operation: describe(index, this.total, operation) });
+    const error = dataverseError(part.status, parseBody(part.body), {
+      operation: describe(index, this.total, operation),
+    });
     this.fail(error);
     this.results.push({ ...okResult(index, part), error });
   }
@@ -107,7 +124,13 @@ class BatchRun {
     error.message += ` Its change set (operations ${first}–${last}) was rolled back: none of them took effect.`;
     this.fail(error);
     for (const entry of entries) {
-      this.results.push({ index: entry.index, status: answer.part.status, headers: answer.part.headers, body: parseBody(answer.part.body), error });
+      this.results.push({
+        index: entry.index,
+        status: answer.part.status,
+        headers: answer.part.headers,
+        body: parseBody(answer.part.body),
+        error,
+      });
     }
   }
 
@@ -163,7 +186,8 @@ export async function runBatch(
     });
     if (run.firstError && !options.continueOnError) {
       const committed = run.results.filter((r) => !r.error && r.status > 0).length;
-      if (committed > 0) run.firstError.message += ` ${committed} earlier operation(s) in other change sets were applied.`;
+      if (committed > 0)
+        run.firstError.message += ` ${committed} earlier operation(s) in other change sets were applied.`;
       throw Object.assign(run.firstError, { results: run.results });
     }
   }

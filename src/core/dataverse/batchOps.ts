@@ -15,7 +15,11 @@ export const batchOps = {
     return { method: 'PATCH', path: recordPath(entitySet, id), body };
   },
   delete(entitySet: string, id: string, ifMatch?: string): BatchOperation {
-    return { method: 'DELETE', path: recordPath(entitySet, id), ...(ifMatch ? { headers: { 'If-Match': ifMatch } } : {}) };
+    return {
+      method: 'DELETE',
+      path: recordPath(entitySet, id),
+      ...(ifMatch ? { headers: { 'If-Match': ifMatch } } : {}),
+    };
   },
   get(entitySet: string, id: string): BatchOperation {
     return { method: 'GET', path: recordPath(entitySet, id) };

@@ -66,9 +66,12 @@ export function date(value: Date | string): DateValue {
 }
 
 function invalidDate(value: string): ValidationError {
-  return new ValidationError(`"${value}" is not an ISO date (2025-03-01) or date-time with a zone (2025-03-01T09:00:00Z).`, {
-    code: 'dataverse.invalidDate',
-  });
+  return new ValidationError(
+    `"${value}" is not an ISO date (2025-03-01) or date-time with a zone (2025-03-01T09:00:00Z).`,
+    {
+      code: 'dataverse.invalidDate',
+    },
+  );
 }
 
 function column(name: string): string {

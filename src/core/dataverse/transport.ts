@@ -77,7 +77,8 @@ export class DataverseTransport {
   /** The parsed JSON body of a 2xx answer (undefined when empty); any other status throws its typed error. */
   async json<T>(call: CallOptions): Promise<{ data: T | undefined; response: HttpResponse }> {
     const response = await this.send(call);
-    if (response.status < 200 || response.status > 299) throw await this.errorFrom(response, { operation: call.operation });
+    if (response.status < 200 || response.status > 299)
+      throw await this.errorFrom(response, { operation: call.operation });
     const text = await response.text();
     if (text.trim() === '') return { data: undefined, response };
     try {

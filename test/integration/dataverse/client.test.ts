@@ -50,7 +50,11 @@ describe('DataverseClient against the sandbox', function () {
     h.mark();
     const ids: string[] = [];
     const pages: number[] = [];
-    for await (const row of dv.query('contacts', { select: ['contactid'], pageSize: 7, onPage: (p) => pages.push(p.rowCount) })) {
+    for await (const row of dv.query('contacts', {
+      select: ['contactid'],
+      pageSize: 7,
+      onPage: (p) => pages.push(p.rowCount),
+    })) {
       ids.push(String(row.contactid));
     }
     const total = await dv.count('contacts');
@@ -68,7 +72,11 @@ describe('DataverseClient against the sandbox', function () {
     let seen = 0;
     await assert.rejects(
       (async () => {
-        for await (const row of dv.query('contacts', { select: ['contactid'], pageSize: 5, signal: controller.signal })) {
+        for await (const row of dv.query('contacts', {
+          select: ['contactid'],
+          pageSize: 5,
+          signal: controller.signal,
+        })) {
           assert.ok(row.contactid);
           if (++seen === 7) controller.abort();
         }
@@ -80,9 +88,15 @@ describe('DataverseClient against the sandbox', function () {
   });
 
   it('filters with escaped user values: a quote in a name finds the row and injects nothing', async () => {
-    const id = await dv.create('contacts', { firstname: "Siobhán", lastname: "O'Brien" });
-    const rows = await dv.list('contacts', { select: ['contactid', 'lastname'], filter: filters.eq('lastname', "O'Brien") });
-    assert.deepEqual(rows.map((r) => r.contactid), [id]);
+    const id = await dv.create('contacts', { firstname: 'Siobhán', lastname: "O'Brien" });
+    const rows = await dv.list('contacts', {
+      select: ['contactid', 'lastname'],
+      filter: filters.eq('lastname', "O'Brien"),
+    });
+    assert.deepEqual(
+      rows.map((r) => r.contactid),
+      [id],
+    );
     const none = await dv.list('contacts', { filter: filters.eq('lastname', "x' or lastname ne 'x") });
     assert.equal(none.length, 0);
     assert.equal(await dv.count('contacts', filters.lookup('contactid', id)), 1);
@@ -116,7 +130,10 @@ describe('DataverseClient against the sandbox', function () {
     await dv.upsert('contacts', contactId, { lastname: 'Upserted' });
     assert.equal((await dv.get('contacts', contactId)).row.lastname, 'Upserted');
     const sessionId = await dv.create('appointments', { subject: 'Intake' });
-    await dv.associate('appointments', sessionId, 'regardingobjectid_contact_appointment', { entitySet: 'contacts', id: contactId });
+    await dv.associate('appointments', sessionId, 'regardingobjectid_contact_appointment', {
+      entitySet: 'contacts',
+      id: contactId,
+    });
     const session = await dv.get('appointments', sessionId, { select: ['_regardingobjectid_value'] });
     assert.equal(session.row._regardingobjectid_value, contactId);
   });
@@ -143,8 +160,11 @@ describe('DataverseClient against the sandbox', function () {
     assert.equal(row._createdonbehalfby_value, h.sandbox.practice.app.applicationUserId.toLowerCase());
   });
 
-  it('runs a $batch change set and returns each operation\'s result with created ids', async () => {
-    const results = await dv.batch([batchOps.create('contacts', { lastname: 'Batch1' }), batchOps.create('contacts', { lastname: 'Batch2' })]);
+  it("runs a $batch change set and returns each operation's result with created ids", async () => {
+    const results = await dv.batch([
+      batchOps.create('contacts', { lastname: 'Batch1' }),
+      batchOps.create('contacts', { lastname: 'Batch2' }),
+    ]);
     assert.equal(results.length, 2);
     assert.ok(results.every((r) => r.status === 204 && r.entityId && !r.error));
     const rows = await dv.list('contacts', { filter: filters.startsWith('lastname', 'Batch'), select: ['contactid'] });
@@ -171,7 +191,11 @@ describe('DataverseClient against the sandbox', function () {
 
   it('with continueOnError, runs later change sets and marks the failed one per operation', async () => {
     const results = await dv.batch(
-      [batchOps.update('contacts', MISSING, { lastname: 'x' }), batchOps.get('contacts', MISSING), batchOps.create('contacts', { lastname: 'AfterFailure' })],
+      [
+        batchOps.update('contacts', MISSING, { lastname: 'x' }),
+        batchOps.get('contacts', MISSING),
+        batchOps.create('contacts', { lastname: 'AfterFailure' }),
+      ],
       { continueOnError: true },
     );
     assert.ok(results[0].error instanceof NotFoundError);

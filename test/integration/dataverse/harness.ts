@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { AuthService, resourcesFor, type TokenProvider } from '../../../src/core/auth';
 import { profileSchema, type Profile } from '../../../src/core/config';
 import { DataverseClient } from '../../../src/core/dataverse';
-import { HttpClient, msalNetworkClient, type ServicePolicy } from '../../../src/core/http';
+import { HttpClient, msalNetworkClient, type Clock, type ServicePolicy } from '../../../src/core/http';
 import { silentLogger } from '../../../src/core/log/types';
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../../src/core/sandbox';
 
@@ -21,15 +21,16 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: StartSandboxOptions & { dataverse?: Partial<ServicePolicy> } = {},
+  options: StartSandboxOptions & { dataverse?: Partial<ServicePolicy>; clock?: Clock } = {},
 ): Promise<Harness> {
-  const { dataverse, ...sandboxOptions } = options;
+  const { dataverse, clock, ...sandboxOptions } = options;
   const sandbox = await startSandbox({ port: 0, ...sandboxOptions });
   const ca = await readFile(sandbox.info.caFile);
   const origin = new URL(sandbox.info.dataverseUrl).origin;
   const http = new HttpClient({
     logger: silentLogger,
     trust: { ca, origins: [origin] },
+    ...(clock ? { clock } : {}),
     ...(dataverse ? { services: { dataverse } } : {}),
   });
   const profile = profileSchema.parse({

@@ -23,7 +23,11 @@ function updates(count: number): BatchOperation[] {
 
 describe('dataverse $batch format', () => {
   it('writes consecutive writes as one change set with Content-IDs, and reads as their own parts', () => {
-    const items = planBatches([batchOps.create('contacts', { firstname: 'A' }), batchOps.update('contacts', ID1, { lastname: "O'B" }), batchOps.get('contacts', ID2)])[0];
+    const items = planBatches([
+      batchOps.create('contacts', { firstname: 'A' }),
+      batchOps.update('contacts', ID1, { lastname: "O'B" }),
+      batchOps.get('contacts', ID2),
+    ])[0];
     const built = buildBatch(API, items, counter());
     assert.equal(built.contentType, 'multipart/mixed; boundary=batch_id1');
     const expected = [
@@ -100,7 +104,10 @@ describe('dataverse $batch format', () => {
       '{"contactid":"x"}',
       '--batchresponse_a--',
     ];
-    const items = parseBatchResponse(text.slice(0, 15).join('\r\n') + '\r\n' + text.slice(15).join('\n'), 'multipart/mixed; boundary=batchresponse_a');
+    const items = parseBatchResponse(
+      text.slice(0, 15).join('\r\n') + '\r\n' + text.slice(15).join('\n'),
+      'multipart/mixed; boundary=batchresponse_a',
+    );
     assert.equal(items.length, 2);
     assert.equal(items[0].kind, 'changeset');
     const created = items[0].kind === 'changeset' ? items[0].parts[0] : undefined;
@@ -109,18 +116,30 @@ describe('dataverse $batch format', () => {
     assert.equal(entityIdOf(created?.headers['odata-entityid']), ID1);
     assert.deepEqual(items[1], {
       kind: 'single',
-      part: { status: 200, headers: { 'content-type': 'application/json; odata.metadata=minimal' }, body: '{"contactid":"x"}' },
+      part: {
+        status: 200,
+        headers: { 'content-type': 'application/json; odata.metadata=minimal' },
+        body: '{"contactid":"x"}',
+      },
     });
   });
 
   it('reads a nested change set that starts right after its Content-Type line', () => {
-    const text = '--r\r\nContent-Type: multipart/mixed; boundary=c\r\n--c\r\nContent-Type: application/http\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n\r\n--c--\r\n--r--\r\n';
+    const text =
+      '--r\r\nContent-Type: multipart/mixed; boundary=c\r\n--c\r\nContent-Type: application/http\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n\r\n--c--\r\n--r--\r\n';
     const items = parseBatchResponse(text, 'multipart/mixed; boundary=r');
     assert.equal(items[0].kind === 'changeset' && items[0].parts[0].status, 204);
   });
 
   it('refuses an answer without its closing delimiter', () => {
-    assert.throws(() => parseBatchResponse('--r\r\nContent-Type: application/http\r\n\r\nHTTP/1.1 200 OK\r\n', 'multipart/mixed; boundary=r'), /closing delimiter/);
+    assert.throws(
+      () =>
+        parseBatchResponse(
+          '--r\r\nContent-Type: application/http\r\n\r\nHTTP/1.1 200 OK\r\n',
+          'multipart/mixed; boundary=r',
+        ),
+      /closing delimiter/,
+    );
   });
 
   it('names the failing operation of a change set by Content-ID, else by the id in the message', () => {

@@ -13,7 +13,9 @@ const body = (code: string, message: string) => ({ error: { code, message } });
 
 describe('dataverse error mapping', () => {
   it('maps 400 to a validation error carrying the service message and code', () => {
-    const e = dataverseError(400, body('0x80044331', 'A validation error occurred.'), { operation: 'creating a row in tasks' });
+    const e = dataverseError(400, body('0x80044331', 'A validation error occurred.'), {
+      operation: 'creating a row in tasks',
+    });
     assert.ok(e instanceof ValidationError);
     assert.equal(e.code, 'dataverse.0x80044331');
     assert.match(e.message, /creating a row in tasks: A validation error occurred\./);
@@ -24,31 +26,53 @@ describe('dataverse error mapping', () => {
     assert.ok(dataverseError(401, undefined, { operation: 'x' }) instanceof AuthenticationError);
     const e = dataverseError(
       403,
-      body('0x80040220', "Principal user (Id=abc, type=8, roleCount=1, privilegeCount=1) is missing prvReadContact privilege (Id=def) on OTC=2 for entity 'contact'."),
+      body(
+        '0x80040220',
+        "Principal user (Id=abc, type=8, roleCount=1, privilegeCount=1) is missing prvReadContact privilege (Id=def) on OTC=2 for entity 'contact'.",
+      ),
       { operation: 'querying contacts' },
     );
     assert.ok(e instanceof AuthenticationError);
     assert.match(e.message, /lacks the prvReadContact privilege/);
-    assert.match(dataverseError(403, body('', 'Principal user (Id=a, roleCount=0)'), { operation: 'x' }).message, /no security role/);
+    assert.match(
+      dataverseError(403, body('', 'Principal user (Id=a, roleCount=0)'), { operation: 'x' }).message,
+      /no security role/,
+    );
   });
 
   it('maps 404 to not found', () => {
-    const e = dataverseError(404, body('0x80040217', 'contact With Id = 1 Does Not Exist'), { operation: 'reading contacts(1)' });
+    const e = dataverseError(404, body('0x80040217', 'contact With Id = 1 Does Not Exist'), {
+      operation: 'reading contacts(1)',
+    });
     assert.ok(e instanceof NotFoundError);
   });
 
   it('maps 412 to a conflict saying who changed the row and when, when known', () => {
-    const plain = dataverseError(412, body('', "The version of the existing record doesn't match the RowVersion property provided."), { operation: 'updating contacts(1)' });
+    const plain = dataverseError(
+      412,
+      body('', "The version of the existing record doesn't match the RowVersion property provided."),
+      { operation: 'updating contacts(1)' },
+    );
     assert.ok(plain instanceof ConflictError);
     assert.match(plain.message, /changed by someone else since you read it/);
-    const told = dataverseError(412, body('0x80060882', ''), { operation: 'updating contacts(1)', changedBy: 'Dr. Morgan', changedOn: '2025-03-01T09:00:00Z' });
+    const told = dataverseError(412, body('0x80060882', ''), {
+      operation: 'updating contacts(1)',
+      changedBy: 'Dr. Morgan',
+      changedOn: '2025-03-01T09:00:00Z',
+    });
     assert.match(told.message, /changed by Dr\. Morgan at 2025-03-01T09:00:00Z since you read it/);
-    const duplicate = dataverseError(412, body('0x80040237', 'A record with matching key values already exists.'), { operation: 'upserting' });
+    const duplicate = dataverseError(412, body('0x80040237', 'A record with matching key values already exists.'), {
+      operation: 'upserting',
+    });
     assert.equal(duplicate.code, 'dataverse.duplicateRecord');
   });
 
   it('maps 429 to a retriable transient error that carries Retry-After', () => {
-    const e = dataverseError(429, body('0x80072322', 'Number of requests exceeded the limit of 6000 over time window of 300 seconds.'), { operation: 'querying contacts', retryAfterMs: 2000 });
+    const e = dataverseError(
+      429,
+      body('0x80072322', 'Number of requests exceeded the limit of 6000 over time window of 300 seconds.'),
+      { operation: 'querying contacts', retryAfterMs: 2000 },
+    );
     assert.ok(e instanceof DataverseThrottledError);
     assert.equal(e.retryAfterMs, 2000);
     assert.equal(e.retriable, true);

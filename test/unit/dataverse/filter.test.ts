@@ -39,11 +39,18 @@ describe('dataverse filter builder', () => {
   });
 
   it('writes dates as ISO literals and refuses text that is not a date', () => {
-    assert.equal(onOrAfter('scheduledstart', new Date(Date.UTC(2025, 2, 1, 9))).text, 'scheduledstart ge 2025-03-01T09:00:00.000Z');
+    assert.equal(
+      onOrAfter('scheduledstart', new Date(Date.UTC(2025, 2, 1, 9))).text,
+      'scheduledstart ge 2025-03-01T09:00:00.000Z',
+    );
     assert.equal(before('scheduledend', '2025-03-02').text, 'scheduledend lt 2025-03-02');
     assert.throws(() => date('2025-03-01 or 1 eq 1'), ValidationError);
     assert.throws(() => date(new Date('nonsense')), ValidationError);
-    assert.throws(() => onOrAfter('scheduledstart', '2025-03-01T09:00:00'), ValidationError, 'a date-time needs a zone');
+    assert.throws(
+      () => onOrAfter('scheduledstart', '2025-03-01T09:00:00'),
+      ValidationError,
+      'a date-time needs a zone',
+    );
   });
 
   it('refuses column names that are not names', () => {

@@ -51,8 +51,9 @@ function lineFor(item: InvoiceItem, invoiceId: string): InvoiceLine {
 }
 
 /** Rebuilds a draft invoice's lines and amounts from its invoice items. */
-export function recomputeDraft(rt: StripeRuntime, invoice: Invoice): void {
-  const items = Object.values(rt.state.invoiceItems).filter((item) => item.invoice === invoice.id);
+/** `knownItems`: the invoice's items when the caller has them (seeding), to skip a scan of every item. */
+export function recomputeDraft(rt: StripeRuntime, invoice: Invoice, knownItems?: readonly InvoiceItem[]): void {
+  const items = knownItems ?? Object.values(rt.state.invoiceItems).filter((item) => item.invoice === invoice.id);
   const lines = items.map((item) => lineFor(item, invoice.id));
   const total = items.reduce((sum, item) => sum + item.amount, 0);
   invoice.lines = {

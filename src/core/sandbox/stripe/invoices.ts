@@ -83,7 +83,8 @@ export function addInvoice(rt: StripeRuntime, fields: NewInvoice): Invoice {
         item.invoice = id;
     }
   }
-  recomputeDraft(rt, invoice);
+  // A new invoice holds no items unless it took the pending ones: skip the scan of every item then.
+  recomputeDraft(rt, invoice, fields.includePending ? undefined : []);
   return invoice;
 }
 

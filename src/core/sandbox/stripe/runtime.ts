@@ -59,7 +59,9 @@ export class StripeRuntime {
       object: 'event',
       api_version: DEFAULT_API_VERSION,
       created: this.now(),
-      data: { object: structuredClone(object) },
+      // Seeding emits hundreds of thousands of events and keeps only the newest few: skip the snapshot copy
+      // there (those few may then show the object's later state); every API-driven event is a true snapshot.
+      data: { object: this.seedingAt === undefined ? structuredClone(object) : object },
       livemode: false,
       pending_webhooks: this.endpointsFor(type).length,
       request: { id: call.requestId, idempotency_key: call.idempotencyKey },

@@ -97,7 +97,7 @@ function seedInvoice(rt: StripeRuntime, client: SeedClient & { stripeCustomerId:
     test_clock: null,
   };
   rt.state.invoiceItems[item.id] = item;
-  recomputeDraft(rt, invoice);
+  recomputeDraft(rt, invoice, [item]);
   rt.emit(SEED_CALL, 'invoice.created', invoice);
   sendInvoice(rt, SEED_CALL, invoice);
   if (session.paymentStatus === 'invoiced') return;
@@ -152,8 +152,9 @@ export function seedPractice(rt: StripeRuntime, practice: PracticeSeed): void {
     const billed = practice.sessions
       .filter((s) => BILLED.has(s.paymentStatus))
       .sort((a, b) => a.end.localeCompare(b.end));
+    const clientsById = new Map(clients.map((c) => [c.id, c]));
     for (const session of billed) {
-      const client = clients.find((c) => c.id === session.clientId);
+      const client = clientsById.get(session.clientId);
       if (client !== undefined) seedInvoice(rt, client, session);
     }
   } finally {

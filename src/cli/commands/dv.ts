@@ -1,0 +1,287 @@
+// `lc dv …`: the Dataverse Web API from the terminal — who am I, tables and their columns, queries (one
+// page, or every row streamed as NDJSON with --all --json), reads, and confirmed writes and notes.
+import { Command, InvalidArgumentError } from 'commander';
+import { resourcesFor } from '../../core/auth';
+import { ConfigurationError } from '../../core/config';
+import { DataverseClient, type QueryOptions, type Row, type TableInfo } from '../../core/dataverse';
+import { ValidationError } from '../../core/errors';
+import { verb, type VerbContext } from '../action';
+import { connect } from '../connect';
+import type { CliOutput } from '../output';
+
+/** Rows a page when the user does not say: small enough to show, large enough to be useful. */
+const DEFAULT_PAGE_SIZE = 50;
+/** Human output shows at most this many columns of a row, each cut to CELL_WIDTH. */
+const MAX_COLUMNS = 6;
+const CELL_WIDTH = 28;
+
+async function withClient<T>(ctx: VerbContext, run: (dv: DataverseClient) => Promise<T>): Promise<T> {
+  const connection = await connect(ctx.runtime);
+  try {
+    const { profile, http, tokens } = connection;
+    const resource = resourcesFor(profile).dataverse;
+    if (!resource || !profile.dataverseUrl) {
+      throw new ConfigurationError(`Profile ${profile.name} has no Dataverse environment: set LC_DATAVERSE_URL.`);
+    }
+    const log = ctx.runtime.hub.logger('api');
+    return await run(new DataverseClient({ http, tokens, resource, baseUrl: profile.dataverseUrl, log }));
+  } finally {
+    await connection.close();
+  }
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1.');
+  return n;
+}
+
+function commaList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function jsonObject(text: string): Row {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError(`--data is not JSON: ${(error as Error).message}`, {
+      code: 'cli.invalidJson',
+      cause: error,
+    });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValidationError('--data must be a JSON object of column values, like {"lastname":"Doe"}.', {
+      code: 'cli.invalidJson',
+    });
+  }
+  return value as Row;
+}
+
+function cell(value: unknown): string {
+  const text =
+    value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return text.length > CELL_WIDTH ? `${text.slice(0, CELL_WIDTH - 1)}…` : text.padEnd(CELL_WIDTH);
+}
+
+function columnsOf(row: Row, select: string[] | undefined): string[] {
+  return (select ?? Object.keys(row).filter((k) => !k.includes('@'))).slice(0, MAX_COLUMNS);
+}
+
+function tableLine(values: unknown[]): string {
+  return values.map(cell).join(' ').trimEnd();
+}
+
+function renderTable(info: TableInfo): string {
+  const head = `${info.logicalName} (${info.entitySet})${info.displayName ? ` "${info.displayName}"` : ''}, id ${info.primaryId}`;
+  const lines = info.columns.map((c) => {
+    const choices = c.choices ? `  ${c.choices.map((o) => `${o.value}=${o.label}`).join(', ')}` : '';
+    const required = c.requiredLevel === 'None' ? '' : ` ${c.requiredLevel}`;
+    return `  ${c.logicalName.padEnd(30)} ${c.type.padEnd(16)}${required}${choices}`;
+  });
+  return [head, ...lines].join('\n');
+}
+
+interface QueryFlags {
+  select?: string[];
+  filter?: string;
+  orderBy?: string;
+  top?: number;
+  all?: boolean;
+  pageSize?: number;
+}
+
+async function runQuery(out: CliOutput, dv: DataverseClient, entitySet: string, flags: QueryFlags): Promise<void> {
+  const controller = new AbortController();
+  const options: QueryOptions = {
+    select: flags.select,
+    filter: flags.filter,
+    orderBy: flags.orderBy,
+    top: flags.top,
+    pageSize: flags.pageSize ?? (flags.all ? 5000 : Math.min(flags.top ?? DEFAULT_PAGE_SIZE, 5000)),
+    signal: controller.signal,
+  };
+  const onInterrupt = (): void => controller.abort();
+  process.once('SIGINT', onInterrupt);
+  try {
+    if (flags.all) await streamAll(out, dv, entitySet, options, flags.select);
+    else await firstPage(out, dv, entitySet, options, flags.select);
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+  }
+}
+
+/** Every row, one a line as it arrives: nothing is collected, so any number of rows fits. */
+async function streamAll(
+  out: CliOutput,
+  dv: DataverseClient,
+  entitySet: string,
+  options: QueryOptions,
+  select?: string[],
+): Promise<void> {
+  let columns: string[] | undefined;
+  let count = 0;
+  for await (const row of dv.query(entitySet, options)) {
+    count++;
+    if (out.json) {
+      out.ndjson(row);
+      continue;
+    }
+    if (!columns) {
+      columns = columnsOf(row, select);
+      out.io.stdout.write(tableLine(columns) + '\n');
+    }
+    out.io.stdout.write(tableLine(columns.map((c) => row[c])) + '\n');
+  }
+  if (!out.json) out.note(`${count} row(s)`);
+}
+
+async function firstPage(
+  out: CliOutput,
+  dv: DataverseClient,
+  entitySet: string,
+  options: QueryOptions,
+  select?: string[],
+): Promise<void> {
+  const rows: Row[] = [];
+  let more = false;
+  const pages = dv.query(entitySet, { ...options, onPage: (p) => (more = p.hasMore) });
+  for await (const row of pages) {
+    rows.push(row);
+    if (rows.length === options.pageSize) break; // one page only: leaving the loop ends the generator
+  }
+  // With --top the service may still offer a nextLink, but the rows asked for are all here.
+  if (options.top !== undefined && rows.length >= options.top) more = false;
+  out.result({ value: rows, more }, () => {
+    if (rows.length === 0) return 'No rows.';
+    const columns = columnsOf(rows[0], select);
+    const lines = [tableLine(columns), ...rows.map((row) => tableLine(columns.map((c) => row[c])))];
+    if (more) lines.push(`… more rows: use --all, or narrow with --filter / --top`);
+    return lines.join('\n');
+  });
+}
+
+function readCommands(dv: Command): void {
+  dv.command('whoami')
+    .description('Who the app is in Dataverse (WhoAmI)')
+    .action(
+      verb(async (ctx) => {
+        const who = await withClient(ctx, (client) => client.whoAmI());
+        ctx.out.result(
+          who,
+          () => `user ${who.UserId}\nbusiness unit ${who.BusinessUnitId}\norganization ${who.OrganizationId}`,
+        );
+      }),
+    );
+  dv.command('tables')
+    .description('List the tables of the environment')
+    .action(
+      verb(async (ctx) => {
+        const tables = await withClient(ctx, (client) => client.listTables());
+        ctx.out.result(tables, () =>
+          tables
+            .map((t) => `${t.logicalName.padEnd(32)} ${t.entitySet.padEnd(34)} ${t.displayName ?? ''}`.trimEnd())
+            .join('\n'),
+        );
+      }),
+    );
+  dv.command('table <logicalName>')
+    .description('Describe a table: columns, types, required level and choice values')
+    .action(
+      verb(async (ctx, logicalName: string) => {
+        const info = await withClient(ctx, (client) => client.getTable(logicalName));
+        ctx.out.result(info, () => renderTable(info));
+      }),
+    );
+  dv.command('query <entitySet>')
+    .description('Query rows: the first page, or every row with --all (NDJSON with --json)')
+    .option('--select <columns>', 'columns to return, comma-separated', commaList)
+    .option('--filter <odata>', 'an OData $filter expression')
+    .option('--order-by <odata>', 'an OData $orderby expression')
+    .option('--top <n>', 'at most this many rows', positiveInteger)
+    .option('--all', 'follow every page')
+    .option('--page-size <n>', 'rows a page (at most 5000)', positiveInteger)
+    .action(
+      verb(async (ctx, entitySet: string) => {
+        const flags = ctx.options as QueryFlags;
+        await withClient(ctx, (client) => runQuery(ctx.out, client, entitySet, flags));
+      }),
+    );
+  dv.command('get <entitySet> <id>')
+    .description('Read one row with its ETag')
+    .option('--select <columns>', 'columns to return, comma-separated', commaList)
+    .action(
+      verb(async (ctx, entitySet: string, id: string) => {
+        const select = ctx.options.select as string[] | undefined;
+        const fetched = await withClient(ctx, (client) => client.get(entitySet, id, { select }));
+        ctx.out.result(fetched, () =>
+          [
+            `etag ${fetched.etag ?? '(none)'}`,
+            ...Object.entries(fetched.row)
+              .filter(([k]) => !k.startsWith('@'))
+              .map(([k, v]) => `${k.padEnd(32)} ${cell(v).trimEnd()}`),
+          ].join('\n'),
+        );
+      }),
+    );
+}
+
+function writeCommands(dv: Command): void {
+  dv.command('create <entitySet>')
+    .description('Create a row')
+    .requiredOption('--data <json>', 'the column values as a JSON object')
+    .action(
+      verb(async (ctx, entitySet: string) => {
+        const body = jsonObject(String(ctx.options.data));
+        await ctx.out.confirm(`Create a row in ${entitySet}?`);
+        const id = await withClient(ctx, (client) => client.create(entitySet, body));
+        ctx.out.result({ id }, () => `created ${entitySet}(${id})`);
+      }),
+    );
+  dv.command('update <entitySet> <id>')
+    .description('Change columns of a row (with --if-match, only if nobody changed it since you read it)')
+    .requiredOption('--data <json>', 'the column values as a JSON object')
+    .option('--if-match <etag>', 'the ETag read with the row')
+    .action(
+      verb(async (ctx, entitySet: string, id: string) => {
+        const body = jsonObject(String(ctx.options.data));
+        const ifMatch = ctx.options.ifMatch as string | undefined;
+        await ctx.out.confirm(`Update ${entitySet}(${id})?`);
+        await withClient(ctx, (client) => client.update(entitySet, id, body, { ifMatch }));
+        ctx.out.result({ id, updated: true }, () => `updated ${entitySet}(${id})`);
+      }),
+    );
+  dv.command('delete <entitySet> <id>')
+    .description('Delete a row')
+    .option('--if-match <etag>', 'the ETag read with the row')
+    .action(
+      verb(async (ctx, entitySet: string, id: string) => {
+        const ifMatch = ctx.options.ifMatch as string | undefined;
+        await ctx.out.confirm(`Delete ${entitySet}(${id})? This cannot be undone.`);
+        await withClient(ctx, (client) => client.delete(entitySet, id, { ifMatch }));
+        ctx.out.result({ id, deleted: true }, () => `deleted ${entitySet}(${id})`);
+      }),
+    );
+  dv.command('note <entitySet> <id>')
+    .description('Attach a note to a row')
+    .requiredOption('--subject <text>', 'the note title')
+    .requiredOption('--text <text>', 'the note body')
+    .action(
+      verb(async (ctx, entitySet: string, id: string) => {
+        const note = { subject: String(ctx.options.subject), text: String(ctx.options.text) };
+        await ctx.out.confirm(`Add the note "${note.subject}" to ${entitySet}(${id})?`);
+        const noteId = await withClient(ctx, (client) => client.addNote(entitySet, id, note));
+        ctx.out.result({ id: noteId }, () => `added note ${noteId}`);
+      }),
+    );
+}
+
+export function dvCommand(): Command {
+  const dv = new Command('dv').description('Dataverse: tables, queries, rows and notes');
+  readCommands(dv);
+  writeCommands(dv);
+  return dv;
+}
