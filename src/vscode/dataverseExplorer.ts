@@ -238,16 +238,14 @@ export async function addNoteToRecord(s: EditorServices, tree: DataverseTree, no
   if (text === undefined) throw new CancelledError();
   await confirmEffect(s, `Add a note to ${table.logicalName} ${id}?`);
   const noteId = await dv.addNote(table, id, { subject: subject.trim(), text });
-  s.hub
-    .audit()
-    .record({
-      actor: s.auth.activeProfile?.clientId ?? 'app',
-      action: 'note.create',
-      target: `${table.entitySet}(${id})`,
-      outcome: 'succeeded',
-      profile: s.auth.activeProfile?.name,
-      detail: { noteId },
-    });
+  s.hub.audit().record({
+    actor: s.auth.activeProfile?.clientId ?? 'app',
+    action: 'note.create',
+    target: `${table.entitySet}(${id})`,
+    outcome: 'succeeded',
+    profile: s.auth.activeProfile?.name,
+    detail: { noteId },
+  });
   void vscode.window.showInformationMessage(`Note added to ${table.logicalName} ${id}.`);
 }
 

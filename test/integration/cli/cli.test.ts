@@ -124,7 +124,12 @@ describe('the lc CLI', function () {
     const doc = JSON.parse(ok.stdout) as { ok: boolean; checks: Array<{ name: string; ok: boolean }> };
     assert.deepEqual(
       doc.checks.filter((c) => c.name.startsWith('reach')).map((c) => [c.name, c.ok]),
-      [['reach entra', true], ['reach graph', true], ['reach dataverse', true], ['reach stripe', true]],
+      [
+        ['reach entra', true],
+        ['reach graph', true],
+        ['reach dataverse', true],
+        ['reach stripe', true],
+      ],
     );
     const { LC_CLIENT_SECRET: _omitted, ...withoutSecret } = sandbox.info.env;
     const failing = await lc(['doctor'], withoutSecret);
