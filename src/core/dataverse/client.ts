@@ -41,11 +41,8 @@ export interface TableRef {
 export class DataverseClient {
   private readonly transport: DataverseTransport;
 
-  private readonly impersonating: boolean;
-
   constructor(options: DataverseClientOptions) {
     this.transport = new DataverseTransport(options);
-    this.impersonating = options.callerId !== undefined;
   }
 
   /** The API root (`<environment>/api/data/v9.2`). */
@@ -60,8 +57,8 @@ export class DataverseClient {
       path: 'WhoAmI',
       operation: 'asking WhoAmI',
       signal,
-      // The HTTP cache keys on URL and content headers, not on MSCRMCallerID: an impersonating client asks anew.
-      ...(this.impersonating ? {} : { cacheTtlMs: METADATA_TTL_MS }),
+      // The HTTP cache keys on MSCRMCallerID too, so an impersonating client gets its own answer.
+      cacheTtlMs: METADATA_TTL_MS,
     });
     if (!data?.UserId) throw unexpectedAnswer('WhoAmI');
     return { UserId: data.UserId, BusinessUnitId: data.BusinessUnitId, OrganizationId: data.OrganizationId };

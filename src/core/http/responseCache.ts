@@ -14,8 +14,11 @@ export interface CachedResponse {
 export type CacheLookup =
   { state: 'fresh'; entry: CachedResponse } | { state: 'stale'; entry: CachedResponse } | { state: 'absent' };
 
-/** Request headers that change what a service returns for the same URL (OData annotations, paging, format). */
-const VARYING_HEADERS = ['accept', 'prefer', 'consistencylevel', 'accept-language'];
+/**
+ * Request headers that change what a service returns for the same URL: OData annotations, paging, format,
+ * and who is asking (Dataverse impersonation answers WhoAmI and every row as the impersonated user).
+ */
+const VARYING_HEADERS = ['accept', 'prefer', 'consistencylevel', 'accept-language', 'mscrmcallerid', 'callerobjectid'];
 
 export function cacheKeyFor(service: string, url: string, headers: Record<string, string>): string {
   const lower = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
