@@ -52,10 +52,9 @@ export class DataverseTree implements vscode.TreeDataProvider<Node>, vscode.Disp
   getChildren(node?: Node): Node[] {
     if (!node) {
       const { data, error, loading } = this.tables.current;
-      if (!data)
-        return [
-          { kind: 'message', text: error?.message ?? (loading ? 'Loading tables…' : 'Sign in to browse Dataverse.') },
-        ];
+      // Nothing fetched and nothing under way (signed out): an empty tree lets the welcome view show.
+      if (!data && !error && !loading) return [];
+      if (!data) return [{ kind: 'message', text: error?.message ?? 'Loading tables…' }];
       return [...data]
         .sort((a, b) => a.logicalName.localeCompare(b.logicalName))
         .map((table) => ({ kind: 'table', table }));

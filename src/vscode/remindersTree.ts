@@ -41,13 +41,11 @@ export class RemindersTree implements vscode.TreeDataProvider<Node>, vscode.Disp
   getChildren(node?: Node): Node[] {
     const { data, error, loading } = this.store.current;
     if (!node) {
+      // Nothing fetched and nothing under way (signed out): an empty tree lets the welcome view show.
+      if (!data && !error && !loading) return [];
       if (!data)
         return [
-          {
-            kind: 'message',
-            text: error?.message ?? (loading ? 'Loading reminders…' : 'No reminders loaded yet.'),
-            icon: error ? 'error' : 'info',
-          },
+          { kind: 'message', text: error?.message ?? 'Loading reminders…', icon: error ? 'error' : 'loading~spin' },
         ];
       const groups = groupReminders(data, this.now());
       return REMINDER_GROUP_ORDER.map((name) => ({ kind: 'group' as const, name, count: groups[name].length }));

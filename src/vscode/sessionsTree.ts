@@ -53,13 +53,9 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
           icon: 'cloud-offline',
         });
       if (!data) {
+        // Nothing fetched and nothing under way (signed out): an empty tree lets the welcome view show.
         if (error) top.push({ kind: 'message', text: error.message, icon: 'error' });
-        else
-          top.push({
-            kind: 'message',
-            text: loading ? 'Loading sessions…' : 'No sessions loaded yet.',
-            icon: loading ? 'loading~spin' : 'info',
-          });
+        else if (loading) top.push({ kind: 'message', text: 'Loading sessions…', icon: 'loading~spin' });
         return top;
       }
       const groups = groupSessions(data, this.now());
