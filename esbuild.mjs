@@ -21,7 +21,14 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
+  {
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    // zod probes `navigator` (Cloudflare detection); in the extension host that global access logs a
+    // PendingMigrationError on every activation. There is no browser navigator to find here anyway.
+    define: { ...common.define, navigator: 'undefined' },
+  },
   {
     ...common,
     entryPoints: ['src/cli/main.ts'],

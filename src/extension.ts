@@ -153,6 +153,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<LifeCo
       reminders.refresh(() => loadReminders(rows, c.tables, new Date())),
       dataverseTree.refresh(),
     ]);
+    log.info('views refreshed', {
+      sessions: sessions.current.data?.length,
+      reminders: reminders.current.data?.length,
+      tables: dataverseTree.tables.current.data?.length,
+      error: (sessions.current.error ?? reminders.current.error)?.message,
+    });
     const failed = sessions.current.error ?? reminders.current.error;
     auth.reportRefresh(
       failed && failed.errorClass === 'authentication' ? { ok: false, message: failed.message } : { ok: true },

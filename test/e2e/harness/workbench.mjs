@@ -104,6 +104,19 @@ export class Workbench {
     await row.click();
   }
 
+  /** The items an open quick pick lists now: label and description of each rendered row. */
+  async quickPickItems({ timeoutMs = 15_000 } = {}) {
+    const rows = this.quickInput().locator('.monaco-list-row');
+    await rows.first().waitFor({ state: 'visible', timeout: timeoutMs });
+    return (await rows.evaluateAll(describeRows)).map(({ label, description }) => ({ label, description }));
+  }
+
+  /** Closes the open quick input with Escape, as a user changing their mind. */
+  async closeQuickInput({ timeoutMs = 15_000 } = {}) {
+    await this.quickInputBox().press('Escape');
+    await this.quickInput().waitFor({ state: 'hidden', timeout: timeoutMs });
+  }
+
   // ---- activity bar, views, welcome content ----
 
   activityBarItem(title) {
@@ -135,6 +148,14 @@ export class Workbench {
     return pane;
   }
 
+  /** Clicks an action of a view's title bar by its label ("Collapse All", "Refresh Sessions"). */
+  async viewTitleAction(viewTitle, action, { timeoutMs = 15_000 } = {}) {
+    const header = (await this.view(viewTitle, { timeoutMs })).locator('.pane-header').first();
+    // Title actions show only while the pointer is over the view (or it has focus).
+    await header.hover();
+    await header.locator(`.actions .action-label[aria-label^="${action}"]`).first().click({ timeout: timeoutMs });
+  }
+
   /** The welcome content of a view (shown while its tree is empty): its text and its buttons' labels. */
   async welcomeView(title, { timeoutMs = 15_000 } = {}) {
     const content = (await this.view(title, { timeoutMs })).locator('.welcome-view-content');
@@ -163,6 +184,15 @@ export class Workbench {
     return (await pane.locator('.monaco-list-row .label-name').allInnerTexts()).map((t) => plain(t).trim());
   }
 
+  /**
+   * The rows a tree renders now, top to bottom: label, description, nesting level (1 = top) and
+   * `expanded` (true, false, or undefined for a leaf).
+   */
+  async treeRows(viewTitle) {
+    const pane = await this.view(viewTitle);
+    return pane.locator('.monaco-list-row').evaluateAll(describeRows);
+  }
+
   /** Waits until a tree shows at least `count` rows. */
   async waitForTreeRows(viewTitle, count = 1, { timeoutMs = 30_000 } = {}) {
     return waitFor(
@@ -189,7 +219,18 @@ export class Workbench {
     await row.click({ button: 'right' });
     const entry = this.page.locator('.monaco-menu .action-item .action-label', { hasText: exactly(action) }).first();
     await entry.waitFor({ state: 'visible', timeout: timeoutMs });
-    await entry.click();
+    // The menu can swallow a click that comes right after it opened (it guards against the right-click's
+    // own mouse-up), so click until the menu closes; a swallowed click ran nothing, so a retry is safe.
+    await waitFor(
+      `"${action}" to run from the context menu`,
+      async () => {
+        if (!(await entry.isVisible())) return true;
+        await entry.click({ timeout: 2_000 });
+        await entry.waitFor({ state: 'hidden', timeout: 500 });
+        return true;
+      },
+      { timeoutMs },
+    );
   }
 
   // ---- status bar, notifications, editors ----
@@ -199,6 +240,12 @@ export class Workbench {
     const item = this.page.locator('.part.statusbar .statusbar-item', { hasText: text }).first();
     await item.waitFor({ state: 'visible', timeout: timeoutMs });
     return { text: plain(await item.innerText()).trim(), ariaLabel: (await item.getAttribute('aria-label')) ?? '' };
+  }
+
+  /** Clicks the status-bar item whose text matches (it runs the item's command). */
+  async clickStatusBarItem(text, { timeoutMs = 30_000 } = {}) {
+    const item = this.page.locator('.part.statusbar .statusbar-item', { hasText: text }).first();
+    await item.click({ timeout: timeoutMs });
   }
 
   async statusBarTexts() {
@@ -219,8 +266,58 @@ export class Workbench {
     return plain(await lines.innerText());
   }
 
+  /** The active tab's title as shown: its name and the suffix newer editors render apart (".md"). */
   async activeEditorTitle() {
-    return plain(await this.page.locator('.editor-group-container.active .tab.active .label-name').first().innerText());
+    const tab = this.page.locator('.editor-group-container.active .tab.active').first();
+    const name = await tab.locator('.label-name').first().innerText();
+    const suffix = await tab.locator('.label-suffix').allInnerTexts();
+    return plain(name + suffix.join(''));
+  }
+
+  /**
+   * Starts recording the text of every notification shown from now on: a progress notification can
+   * come and go between two polls, so a MutationObserver in the page collects them as they render.
+   */
+  async recordNotifications() {
+    await this.page.evaluate(() => {
+      const seen = new Set();
+      const collect = () => {
+        for (const node of document.querySelectorAll('.notification-list-item-message')) seen.add(node.textContent);
+      };
+      window.__lcNotifications?.observer.disconnect();
+      const observer = new MutationObserver(collect);
+      observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+      window.__lcNotifications = { seen, observer };
+    });
+    return {
+      /** The texts seen so far (each once, in order of first appearance). */
+      texts: async () =>
+        (await this.page.evaluate(() => [...(window.__lcNotifications?.seen ?? [])])).map((t) => plain(t)),
+    };
+  }
+
+  /** The text on the system clipboard, read in the page (the page is granted clipboard access first). */
+  async readClipboard() {
+    const origin = new URL(this.page.url()).origin;
+    await this.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+    return this.page.evaluate(() => navigator.clipboard.readText());
+  }
+
+  /**
+   * "Developer: Reload Window", as a user restarting the editor: waits until a new page has replaced
+   * the old one (a marker left in the old page is gone) and the new workbench has rendered.
+   */
+  async reloadWindow({ timeoutMs = 60_000 } = {}) {
+    await this.page.evaluate(() => {
+      window.__lcBeforeReload = true;
+    });
+    await this.runCommand('Developer: Reload Window', { timeoutMs });
+    await waitFor(
+      'the window to reload',
+      async () => (await this.page.evaluate(() => window.__lcBeforeReload !== true)) && true,
+      { timeoutMs },
+    );
+    await this.ready({ timeoutMs });
   }
 
   // ---- output channel ----
@@ -246,6 +343,21 @@ export class Workbench {
       { timeoutMs, intervalMs: 250 },
     );
   }
+}
+
+/** In the page: list rows (tree or quick pick) in display order, described by their labels and ARIA state. */
+function describeRows(rows) {
+  const text = (row, selector) => (row.querySelector(selector)?.textContent ?? '').replace(/\u00a0/g, ' ').trim();
+  return rows
+    .map((row) => ({
+      index: Number(row.getAttribute('data-index')),
+      label: text(row, '.label-name'),
+      description: text(row, '.label-description'),
+      level: Number(row.getAttribute('aria-level') ?? 1),
+      expanded: row.hasAttribute('aria-expanded') ? row.getAttribute('aria-expanded') === 'true' : undefined,
+    }))
+    .sort((a, b) => a.index - b.index)
+    .map(({ index: _index, ...rest }) => rest);
 }
 
 /** Log files of an output channel: VS Code names them "<name>.log" or "<n>-<name>.log". */

@@ -4,6 +4,9 @@ export const VIEWS = { sessions: 'Sessions', reminders: 'Reminders' };
 export const COMMANDS = {
   signIn: 'Life Cockpit: Sign In',
   showConfiguration: 'Life Cockpit: Show Configuration',
+  signOut: 'Life Cockpit: Sign Out',
+  testConnection: 'Life Cockpit: Test Connection',
+  switchProfile: 'Life Cockpit: Switch Profile',
 };
 export const SIGNED_OUT_WELCOME = /signed out/i;
 export const WELCOME_BUTTONS = ['Sign In', 'Start Sandbox'];
@@ -13,3 +16,21 @@ export const SECRET_PROMPT = /client secret.*sandbox/i;
 export const STATUS_SIGNED_IN = /Life Cockpit: sandbox|signed in/i;
 export const OUTPUT_CHANNEL = 'Life Cockpit';
 export const SIGNED_IN_LOG_LINE = /signed in/i;
+/** The Sessions view's groups, top to bottom; "Past 30 Days" starts collapsed. */
+export const SESSION_GROUPS = ['Needs Attention', 'Today', 'This Week', 'Later', 'Past 30 Days'];
+export const PAST_GROUP = 'Past 30 Days';
+/** The Reminders view's groups, top to bottom. */
+export const REMINDER_GROUPS = ['Due Now', 'Needs Approval', 'Scheduled', 'Failed', 'Sent (recent)'];
+export const COPY_SESSION_ID = 'Copy Session Id';
+/** The status-bar message after "Copy Session Id"; group 1 is the id (a Dataverse GUID). */
+export const COPIED_SESSION_ID = /Copied session id ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i;
+export const CONNECTION_PROGRESS = /Life Cockpit: testing the connection/;
+export const CONNECTION_DOCUMENT = 'Connection.md';
+/** Lines of Connection.md for the sandbox app (its seeded Graph roles and the Dataverse WhoAmI). */
+export const CONNECTION_LINES = [/Mail\.Send/, /WhoAmI UserId [0-9a-f-]{36}/i];
+export const CONNECTION_TESTED_LOG_LINE = /connection tested/;
+/** The status-bar item of the sandbox profile exactly (STATUS_SIGNED_IN also accepts other wordings). */
+export const STATUS_SANDBOX = /Life Cockpit: sandbox/;
+export const STATUS_SIGNED_OUT = /Life Cockpit: signed out/;
+export const SIGNED_OUT_NOTIFICATION = /Signed out of sandbox/;
+export const ACCOUNT_ACTIONS_SIGNED_IN = ['Test Connection', 'Switch Profile', 'Sign Out', 'Show Log'];

@@ -1,0 +1,22 @@
+// Steps more than one test file takes, built on the harness's user actions.
+import { waitFor } from '../harness/processes.mjs';
+
+/** The active editor's text once it contains `expected` (the document may open before it is filled). */
+export async function waitForEditorText(workbench, expected) {
+  return waitFor(`an editor showing ${expected}`, async () => {
+    const text = await workbench.activeEditorText({ timeoutMs: 2_000 });
+    return text.includes(expected) ? text : false;
+  });
+}
+
+/** The names of the sandbox's secrets (client secret, Stripe keys) that appear in `text`. */
+export function secretsIn(text, sandbox) {
+  const secrets = {
+    'client secret': sandbox.clientSecret,
+    'Stripe secret key': sandbox.stripeSecretKey,
+    'Stripe webhook secret': sandbox.stripeWebhookSecret,
+  };
+  return Object.entries(secrets)
+    .filter(([, value]) => value && text.includes(value))
+    .map(([name]) => name);
+}
