@@ -3,7 +3,7 @@
 // package.json `contributes.commands` list exactly the same ids.
 import * as vscode from 'vscode';
 import { renderConnectionReport, secretKey, testConnection } from '../core/auth';
-import { profileSchema, renderConfiguration } from '../core/config';
+import { renderConfiguration, sandboxProfile } from '../core/config';
 import { AuthenticationError } from '../core/errors';
 import { addNoteToRecord, openRecord, queryTable } from './dataverseExplorer';
 import type { SessionNode } from './sessionsTree';
@@ -82,18 +82,7 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
       async (progress) => {
         const info = await s.sandbox.start();
         progress.report({ message: 'signing in…' });
-        const profile = profileSchema.parse({
-          name: 'sandbox',
-          kind: 'sandbox',
-          tenantId: info.tenantId,
-          clientId: info.clientId,
-          authorityHost: `https://${info.knownAuthority}`,
-          graphUrl: info.graphUrl,
-          dataverseUrl: info.dataverseUrl,
-          stripeUrl: info.stripeUrl,
-          mailbox: info.mailbox,
-          caFile: info.caFile,
-        });
+        const profile = sandboxProfile(info);
         await s.auth.signIn(profile, { kind: 'secret', clientSecret: info.clientSecret });
         s.markProfileCurrent(profile);
         await saveProfile(profile);

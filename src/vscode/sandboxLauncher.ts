@@ -4,19 +4,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
+import type { SandboxEndpoints } from '../core/config';
 import { ExternalServiceError } from '../core/errors';
 import type { Logger } from '../core/log';
 
-export interface SandboxInfo {
-  tenantId: string;
-  clientId: string;
+/** The fields of the ready line the editor uses: where the sandbox stands, and the app's secret. */
+export interface SandboxInfo extends SandboxEndpoints {
   clientSecret: string;
-  knownAuthority: string;
-  graphUrl: string;
-  dataverseUrl: string;
-  stripeUrl: string;
-  mailbox: string;
-  caFile: string;
 }
 
 export class SandboxLauncher {

@@ -1,12 +1,13 @@
 // `lc auth login | logout | status | test`. The CLI keeps no secrets of its own: credentials come
 // from the environment (or the workspace's git-ignored .env), and tokens live in memory only.
 import { Command } from 'commander';
-import { renderConnectionReport, resourcesFor, testConnection } from '../../core/auth';
+import { renderConnectionReport, resourcesFor, testConnection, type AuthState } from '../../core/auth';
 import { DataverseClient } from '../../core/dataverse';
 import { AuthenticationError } from '../../core/errors';
 import { createGraphClient } from '../../core/graph';
 import { verb } from '../action';
-import { connect, credentialFromEnvironment, requireProfile } from '../connect';
+import { connect, credentialFromEnvironment, requireProfile, type Connection } from '../connect';
+import type { CliRuntime } from '../runtime';
 
 export function authCommand(): Command {
   const auth = new Command('auth').description('Sign in with the app registration and check who the app is');
@@ -14,21 +15,15 @@ export function authCommand(): Command {
     .command('login')
     .description('Test the credentials from the environment (LC_CLIENT_SECRET or a certificate) by getting tokens')
     .action(
-      verb(async ({ out, runtime }) => {
-        const connection = await connect(runtime);
-        try {
-          const state = connection.auth.state;
-          if (state.kind !== 'signedIn')
-            throw new AuthenticationError('Sign-in did not complete.', { code: 'auth.failed' });
+      verb(async ({ out, runtime }) =>
+        withSignedIn(runtime, async (_connection, state) => {
           out.result(
             { signedIn: true, profile: state.profile, ...state.identity },
             () =>
               `Signed in to ${state.profile}: tenant ${state.identity.tenantId}, app ${state.identity.appName ?? state.identity.clientId}, roles ${state.identity.roles.join(', ') || 'none'}.`,
           );
-        } finally {
-          await connection.close();
-        }
-      }),
+        }),
+      ),
     );
   auth
     .command('logout')
@@ -68,12 +63,8 @@ export function authCommand(): Command {
     .command('test')
     .description('Test Graph and Dataverse: who the app is, its roles (and what missing ones disable), WhoAmI')
     .action(
-      verb(async ({ out, runtime }) => {
-        const connection = await connect(runtime);
-        try {
-          const state = connection.auth.state;
-          if (state.kind !== 'signedIn')
-            throw new AuthenticationError('Sign-in did not complete.', { code: 'auth.failed' });
+      verb(async ({ out, runtime }) =>
+        withSignedIn(runtime, async (connection, state) => {
           const { profile, http, tokens } = connection;
           const resources = resourcesFor(profile);
           const graph = createGraphClient({ http, tokens, resource: resources.graph, graphUrl: profile.graphUrl });
@@ -95,10 +86,23 @@ export function authCommand(): Command {
           });
           out.result(report, () => renderConnectionReport(report));
           if (!report.graph.ok || !report.dataverse.ok) process.exitCode = 13;
-        } finally {
-          await connection.close();
-        }
-      }),
+        }),
+      ),
     );
   return auth;
+}
+
+/** Runs `work` with a signed-in connection, and always closes it. */
+async function withSignedIn(
+  runtime: CliRuntime,
+  work: (connection: Connection, state: Extract<AuthState, { kind: 'signedIn' }>) => Promise<void>,
+): Promise<void> {
+  const connection = await connect(runtime);
+  try {
+    const state = connection.auth.state;
+    if (state.kind !== 'signedIn') throw new AuthenticationError('Sign-in did not complete.', { code: 'auth.failed' });
+    await work(connection, state);
+  } finally {
+    await connection.close();
+  }
 }

@@ -14,3 +14,4 @@ export class ConfigurationError extends ValidationError {
     super(message, { code: 'config.invalid', detail: { problems } });
   }
 }
+export { sandboxProfile, type SandboxEndpoints } from './sandboxProfile';

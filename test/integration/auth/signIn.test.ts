@@ -15,7 +15,7 @@ import {
   type SecretStore,
   type TokenSource,
 } from '../../../src/core/auth';
-import { profileSchema, type Profile } from '../../../src/core/config';
+import { sandboxProfile, type Profile } from '../../../src/core/config';
 import { createProfileHttpClient, msalNetworkClient, type HttpClient } from '../../../src/core/http';
 import { silentLogger } from '../../../src/core/log';
 import { startSandbox, type RunningSandbox } from '../../../src/core/sandbox';
@@ -49,19 +49,7 @@ describe('sign-in against the sandbox with msal-node', function () {
 
   before(async () => {
     sandbox = await startSandbox({ port: 0, seed: 'auth-integration', clients: 5 });
-    const info = sandbox.info;
-    profile = profileSchema.parse({
-      name: 'sandbox',
-      kind: 'sandbox',
-      tenantId: info.tenantId,
-      clientId: info.clientId,
-      authorityHost: `https://${info.knownAuthority}`,
-      graphUrl: info.graphUrl,
-      dataverseUrl: info.dataverseUrl,
-      stripeUrl: info.stripeUrl,
-      mailbox: info.mailbox,
-      caFile: info.caFile,
-    });
+    profile = sandboxProfile(sandbox.info);
     http = createProfileHttpClient(profile, silentLogger);
   });
   after(async () => {
