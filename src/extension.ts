@@ -13,6 +13,8 @@ import { DataStore, loadSessions, type Session } from './core/sessions';
 import { AuthStatusBar } from './vscode/authStatusBar';
 import { registerCommands } from './vscode/commands';
 import { EditorConfigSource } from './vscode/configSource';
+import { MicrosoftAccountTokenSource, usesMicrosoftAccountProvider } from './vscode/microsoftAccountTokenSource';
+import { showDeviceCode } from './vscode/deviceCodePrompt';
 import { DataverseTree } from './vscode/dataverseExplorer';
 import { DOCUMENT_SCHEME, ReadOnlyDocuments } from './vscode/documents';
 import { OutputChannelSink } from './vscode/outputChannelSink';
@@ -82,6 +84,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<LifeCo
     persistTokenCache: true,
     loadCertificate: loadCertificateCredential,
     onSecret: (secret) => hub.addSecret(secret),
+    tokenSourceFor: (profile) =>
+      usesMicrosoftAccountProvider(profile) ? new MicrosoftAccountTokenSource(profile) : undefined,
+    deviceCodePrompt: (message) => void showDeviceCode(message),
   });
   auth.onDidChangeState((state: AuthState) => {
     const signedIn = state.kind === 'signedIn' || state.kind === 'refreshFailing';

@@ -1,5 +1,6 @@
 // Connects a verb to the active profile's services: one HTTP layer (trusting the profile's CA for its
-// own hosts only), and an AuthService whose secrets come from the environment. The CLI keeps msal's
+// own hosts only), and an AuthService whose secrets come from the environment (or, with
+// LC_AUTH_KIND=user, a device-code sign-in as the user, its prompt on stderr). The CLI keeps msal's
 // token cache in memory only: nothing secret is written to disk.
 import {
   AuthService,
@@ -43,6 +44,7 @@ export function envSecretStore(runtime: CliRuntime, profile: Profile): SecretSto
 }
 
 export function credentialFromEnvironment(runtime: CliRuntime, profile: Profile): Credential | undefined {
+  if (profile.authKind === 'user') return { kind: 'user' };
   if (profile.authKind === 'certificate' && profile.certificateFile)
     return loadCertificateCredential(profile.certificateFile);
   const clientSecret = runtime.secret('clientSecret');
@@ -59,6 +61,8 @@ export async function connect(runtime: CliRuntime): Promise<Connection> {
     persistTokenCache: false,
     loadCertificate: loadCertificateCredential,
     onSecret: (secret) => runtime.hub.addSecret(secret),
+    // The device-code message goes to stderr: stdout carries --json output only.
+    deviceCodePrompt: (message) => process.stderr.write(`${message}\n`),
   });
   const credential = credentialFromEnvironment(runtime, profile);
   if (!credential) {

@@ -37,6 +37,7 @@ export async function signIn(s: EditorServices): Promise<void> {
 }
 
 async function askCredential(profile: Profile): Promise<Credential> {
+  if (profile.authKind === 'user') return { kind: 'user' };
   if (profile.authKind === 'certificate') {
     if (profile.certificateFile) return loadCertificateCredential(profile.certificateFile);
     return pickCertificate();

@@ -6,6 +6,7 @@ import type { Profile } from '../config';
 import { AuthenticationError, ValidationError, toLifeCockpitError } from '../errors';
 import type { Logger } from '../log';
 import type { Credential } from './credentials';
+import { DeviceCodeTokenSource } from './deviceCodeTokenSource';
 import { readClaims } from './jwt';
 import { MsalTokenSource, tokenCacheKey, type SecretStore } from './msalTokenSource';
 import { TokenProvider, type Resource, type TokenSource } from './tokenProvider';
@@ -19,6 +20,8 @@ export interface SignedInIdentity {
   roles: string[];
   /** When the secret or certificate itself expires, when known. */
   credentialExpiresOn?: Date;
+  /** Signed in as a user (device code): the account's UPN; absent for app sign-in. */
+  userName?: string;
 }
 
 export type AuthState =
@@ -54,12 +57,14 @@ export interface AuthServiceDeps {
   /** Persist msal's token cache in `secrets` (editor: yes; CLI: no). */
   persistTokenCache: boolean;
   now?: () => number;
-  /** Tests substitute the token source; production uses msal-node. */
-  tokenSourceFor?: (profile: Profile, credential: Credential) => TokenSource;
+  /** Tests, and the editor's Microsoft-account provider, substitute the token source; undefined: msal-node. */
+  tokenSourceFor?: (profile: Profile, credential: Credential) => TokenSource | undefined;
   /** Told every secret the service handles, so loggers can mask it wherever it appears. */
   onSecret?: (secret: string) => void;
   /** Loads a certificate credential for certificate profiles. */
   loadCertificate?: (file: string) => Credential;
+  /** Shows the device-code sign-in message (URL + code) for `authKind: 'user'` profiles. */
+  deviceCodePrompt?: (message: string) => void;
 }
 
 type Listener = (state: AuthState) => void;
@@ -186,18 +191,36 @@ export class AuthService {
         appName: claims.app_displayname,
         roles: claims.roles ?? [],
         credentialExpiresOn: credential.expiresOn,
+        ...(credential.kind === 'user' ? { userName: claims.upn ?? claims.preferred_username } : {}),
       },
     });
   }
 
   private msalSource(profile: Profile, credential: Credential): TokenSource {
+    const identity = {
+      profile: profile.name,
+      tenantId: profile.tenantId as string,
+      clientId: profile.clientId as string,
+      authorityHost: profile.authorityHost,
+    };
+    if (credential.kind === 'user') {
+      const prompt = this.deps.deviceCodePrompt;
+      return new DeviceCodeTokenSource({
+        identity,
+        prompt: (message) => {
+          if (!prompt)
+            throw new AuthenticationError('Signing in as a user needs a device-code prompt.', {
+              code: 'auth.noDeviceCodePrompt',
+            });
+          prompt(message);
+        },
+        networkClient: this.deps.networkClientFor?.(profile),
+        cacheStore: this.deps.persistTokenCache ? this.deps.secrets : undefined,
+        log: this.deps.log,
+      });
+    }
     return new MsalTokenSource({
-      identity: {
-        profile: profile.name,
-        tenantId: profile.tenantId as string,
-        clientId: profile.clientId as string,
-        authorityHost: profile.authorityHost,
-      },
+      identity,
       credential,
       networkClient: this.deps.networkClientFor?.(profile),
       cacheStore: this.deps.persistTokenCache ? this.deps.secrets : undefined,
@@ -206,6 +229,9 @@ export class AuthService {
   }
 
   private async storedCredential(profile: Profile): Promise<Credential | undefined> {
+    // A user's sign-in survives in msal's token cache only; without one, restoring must not prompt.
+    if (profile.authKind === 'user')
+      return (await this.deps.secrets.get(tokenCacheKey(profile.name))) ? { kind: 'user' } : undefined;
     if (profile.authKind === 'certificate') {
       return profile.certificateFile && this.deps.loadCertificate
         ? this.deps.loadCertificate(profile.certificateFile)

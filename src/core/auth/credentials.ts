@@ -1,5 +1,5 @@
 // What an app signs in with: a client secret, or a certificate (PEM with private key and certificate,
-// thumbprints computed here), plus the Dataverse connection-string form people paste from docs.
+// thumbprints computed here), or the user's own account (device code: nothing stored), plus the Dataverse connection-string form people paste from docs.
 import { createHash, X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import { ValidationError } from '../errors';
@@ -13,7 +13,9 @@ export type Credential =
       thumbprintSha1: string;
       x5c?: string;
       expiresOn?: Date;
-    };
+    }
+  /** The practitioner's own Microsoft account, signed in with a device code; msal's cache holds the rest. */
+  | { kind: 'user'; expiresOn?: undefined };
 
 /** Loads a PEM file holding the private key and its certificate (as Azure's tooling exports them). */
 export function loadCertificateCredential(file: string): Credential {

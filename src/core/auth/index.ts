@@ -8,3 +8,4 @@ export * from './roles';
 export * from './tokenProvider';
 export * from './authorizedRequest';
 export * from './connectionTest';
+export * from './deviceCodeTokenSource';

@@ -52,39 +52,23 @@ export class MsalTokenSource implements TokenSource {
 
   constructor(private readonly options: MsalTokenSourceOptions) {
     const { identity, credential } = options;
-    const authorityUrl = new URL(options.identity.authorityHost);
-    const isMicrosoftHost =
-      /(^|\.)login\.(microsoftonline\.(com|us)|chinacloudapi\.cn|partner\.microsoftonline\.cn)$/i.test(
-        authorityUrl.hostname,
-      );
+    const base = msalConfiguration(identity, options);
     const config: Configuration = {
+      ...base,
       auth: {
-        clientId: identity.clientId,
-        authority: `${identity.authorityHost.replace(/\/+$/, '')}/${identity.tenantId}`,
-        // msal-node asks Microsoft's instance discovery about any other host unless it is known
-        // (wire-facts §2): the sandbox and private clouds must be listed here.
-        ...(isMicrosoftHost ? {} : { knownAuthorities: [authorityUrl.host] }),
+        ...base.auth,
         ...(credential.kind === 'secret'
           ? { clientSecret: credential.clientSecret }
-          : {
-              clientCertificate: {
-                thumbprintSha256: credential.thumbprintSha256,
-                privateKey: credential.privateKeyPem,
-                x5c: credential.x5c,
-              },
-            }),
+          : credential.kind === 'certificate'
+            ? {
+                clientCertificate: {
+                  thumbprintSha256: credential.thumbprintSha256,
+                  privateKey: credential.privateKeyPem,
+                  x5c: credential.x5c,
+                },
+              }
+            : {}),
       },
-      system: {
-        ...(options.networkClient ? { networkClient: options.networkClient } : {}),
-        loggerOptions: {
-          piiLoggingEnabled: false,
-          logLevel: 1, // warnings and errors only; msal's info level is chatty
-          loggerCallback: (_level, message) => options.log.debug('msal', { message }),
-        },
-      },
-      ...(options.cacheStore
-        ? { cache: { cachePlugin: secretStoreCachePlugin(options.cacheStore, tokenCacheKey(identity.profile)) } }
-        : {}),
     };
     this.app = new ConfidentialClientApplication(config);
   }
@@ -119,6 +103,38 @@ export class MsalTokenSource implements TokenSource {
   async clearCache(): Promise<void> {
     await this.options.cacheStore?.delete(tokenCacheKey(this.options.identity.profile));
   }
+}
+
+/** What app and user sign-in share: the authority (known when not Microsoft's), network client, logging, cache. */
+export function msalConfiguration(
+  identity: AppIdentity,
+  options: { networkClient?: INetworkModule; cacheStore?: SecretStore; log: Logger },
+): Configuration {
+  const authorityUrl = new URL(identity.authorityHost);
+  const isMicrosoftHost =
+    /(^|\.)login\.(microsoftonline\.(com|us)|chinacloudapi\.cn|partner\.microsoftonline\.cn)$/i.test(
+      authorityUrl.hostname,
+    );
+  return {
+    auth: {
+      clientId: identity.clientId,
+      authority: `${identity.authorityHost.replace(/\/+$/, '')}/${identity.tenantId}`,
+      // msal-node asks Microsoft's instance discovery about any other host unless it is known
+      // (wire-facts §2): the sandbox and private clouds must be listed here.
+      ...(isMicrosoftHost ? {} : { knownAuthorities: [authorityUrl.host] }),
+    },
+    system: {
+      ...(options.networkClient ? { networkClient: options.networkClient } : {}),
+      loggerOptions: {
+        piiLoggingEnabled: false,
+        logLevel: 1, // warnings and errors only; msal's info level is chatty
+        loggerCallback: (_level, message) => options.log.debug('msal', { message }),
+      },
+    },
+    ...(options.cacheStore
+      ? { cache: { cachePlugin: secretStoreCachePlugin(options.cacheStore, tokenCacheKey(identity.profile)) } }
+      : {}),
+  };
 }
 
 /** msal's cache plugin over a SecretStore: load before each access, save when msal says it changed. */

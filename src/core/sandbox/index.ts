@@ -48,6 +48,10 @@ export interface StartSandboxOptions {
   dataFile?: string;
   faults?: FaultRule[];
   tokenLifetimeSeconds?: number;
+  /** The device-code flow's poll interval in seconds (Entra: 5); tests use 1. */
+  deviceCodeIntervalSeconds?: number;
+  /** Tests: device codes are approved as soon as they are issued. */
+  autoApproveDeviceCodes?: boolean;
   /** The sandbox's clock (epoch ms); tokens, seeded dates and expiries follow it. */
   now?: () => number;
   services?: Partial<Record<HostedServiceName, ServiceFactory>>;
@@ -71,6 +75,8 @@ export interface RunningSandbox {
   mintToken(options: MintTokenOptions): Promise<string>;
   /** Requests to the token endpoint since start or the last reset. */
   tokenRequestCount(): number;
+  /** Approves or declines a pending device code by its user code, as the user would in the browser. */
+  settleDeviceCode(userCode: string, outcome: 'approved' | 'declined'): boolean;
   /** Closes every socket, saves to dataFile when set, and deletes the certificate files. */
   stop(): Promise<void>;
 }
@@ -127,6 +133,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     signing: certs.signing,
     appCertificatePem: certs.client.cert,
     tokenLifetimeSeconds: options.tokenLifetimeSeconds,
+    deviceCodeIntervalSeconds: options.deviceCodeIntervalSeconds,
+    autoApproveDeviceCodes: options.autoApproveDeviceCodes,
   });
   const hosted = buildHostedServices({ ...DEFAULT_SERVICES, ...options.services }, contextFor);
   const all: SandboxService[] = [entra, ...hosted];
@@ -265,5 +273,6 @@ function buildRunningSandbox(parts: Parts): Omit<RunningSandbox, 'stop'> {
     },
     mintToken: (options) => Promise.resolve(entra.mintToken(options)),
     tokenRequestCount: () => entra.tokenRequestCount(),
+    settleDeviceCode: (userCode, outcome) => entra.settleDeviceCode(userCode, outcome),
   };
 }

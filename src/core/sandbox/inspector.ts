@@ -1,6 +1,7 @@
 // The sandbox's own JSON endpoints under /_sandbox, for `lc sandbox inspect|reset|export|import`,
 // tests and scripts: GET inspect, POST reset, GET/POST faults (add a rule or a spec, or clear),
-// GET requests (the request log), GET export, POST import.
+// GET requests (the request log), GET export, POST import, and POST devicecode/approve|decline
+// {user_code} (the user's part of the device-code flow).
 
 import { LifeCockpitError } from '../errors';
 import { parseFaultSpec } from './faults';
@@ -13,6 +14,7 @@ export interface InspectorTarget {
   requestLog(): unknown[];
   exportState(): object;
   importState(state: object): void;
+  settleDeviceCode?(userCode: string, outcome: 'approved' | 'declined'): boolean;
 }
 
 export function createInspector(target: InspectorTarget): ServiceHandler {
@@ -48,6 +50,10 @@ function answer(target: InspectorTarget, request: SandboxRequest): SandboxRespon
       case 'POST /import':
         target.importState(parseJson(request.body) as object);
         return { status: 200, body: { imported: true } };
+      case 'POST /devicecode/approve':
+        return settleDeviceCode(target, parseJson(request.body), 'approved');
+      case 'POST /devicecode/decline':
+        return settleDeviceCode(target, parseJson(request.body), 'declined');
       default:
         return undefined;
     }
@@ -65,6 +71,20 @@ function answer(target: InspectorTarget, request: SandboxRequest): SandboxRespon
     }
     throw error;
   }
+}
+
+function settleDeviceCode(target: InspectorTarget, body: unknown, outcome: 'approved' | 'declined'): SandboxResponse {
+  const userCode = (body as { user_code?: unknown } | undefined)?.user_code;
+  if (typeof userCode !== 'string' || userCode === '' || !target.settleDeviceCode) {
+    return { status: 400, body: { error: { code: 'sandbox.invalidDeviceCode', message: 'Send {"user_code":"…"}.' } } };
+  }
+  if (!target.settleDeviceCode(userCode, outcome)) {
+    return {
+      status: 404,
+      body: { error: { code: 'sandbox.deviceCodeNotPending', message: `No pending device code ${userCode}.` } },
+    };
+  }
+  return { status: 200, body: { user_code: userCode, status: outcome } };
 }
 
 /** `{"action":"clear"}`, `{"spec":"graph:throttle:1:2"}`, `{"rule":{…}}` or a bare FaultRule. */

@@ -99,7 +99,8 @@ export class DataverseSandboxService implements DataverseService {
 
   /** The application user for an app token (appid), else the user whose Entra object id signed in. */
   private tokenUser(claims: AccessTokenClaims): Row {
-    const appId = String(claims.appid ?? claims.azp ?? '').toLowerCase();
+    // A delegated token (scp) names the app too, but Dataverse acts as the user it was issued to.
+    const appId = typeof claims.scp === 'string' ? '' : String(claims.appid ?? claims.azp ?? '').toLowerCase();
     const oid = String(claims.oid ?? '').toLowerCase();
     const byApp = appId ? this.userRow((row) => row.applicationid === appId) : undefined;
     const user = byApp ?? (oid ? this.userRow((row) => row.azureactivedirectoryobjectid === oid) : undefined);

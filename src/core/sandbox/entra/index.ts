@@ -15,6 +15,8 @@ import { buildDirectory, describeDirectory, findTenant, type EntraDirectory } fr
 import { MULTI_TENANT_SEGMENTS, instanceDiscovery, jwks, openIdConfigurationFor } from './discovery';
 import { AAD, aadError, aadHeaders, type AadRequestIds } from './errors';
 import { decideTokenRequest } from './tokenEndpoint';
+import { DEVICE_CODE_GRANTS, DeviceCodeFlow, type DelegatedDecision } from './deviceCode';
+import { issueDelegatedTokens, type DirectoryUser } from './delegatedTokens';
 
 export { createTokenVerifier, audienceMatches } from './verifier';
 export { GRAPH_RESOURCE, GRAPH_APP_ID } from './accessTokens';
@@ -28,6 +30,10 @@ export interface EntraOptions {
   /** PEM of the app's client-assertion certificate (registered on the practice's app). */
   appCertificatePem: string;
   tokenLifetimeSeconds?: number;
+  /** The device-code `interval` clients poll at (Entra: 5 seconds). */
+  deviceCodeIntervalSeconds?: number;
+  /** Tests: device codes count as approved as soon as they are issued. */
+  autoApproveDeviceCodes?: boolean;
 }
 
 export interface MintTokenOptions {
@@ -43,6 +49,8 @@ export interface EntraService extends SandboxService {
   mintToken(options: MintTokenOptions): string;
   directory(): EntraDirectory;
   tokenRequestCount(): number;
+  /** Stands in for the user entering a device code and consenting (or refusing); false if no such pending code. */
+  settleDeviceCode(userCode: string, outcome: 'approved' | 'declined'): boolean;
 }
 
 export function createEntraService(ctx: ServiceContext, options: EntraOptions): EntraService {
@@ -50,6 +58,14 @@ export function createEntraService(ctx: ServiceContext, options: EntraOptions): 
   let directory: EntraDirectory = { tenants: [], apps: [] };
   let tokenRequests = 0;
   let tokensIssued = 0;
+  let user: DirectoryUser | undefined;
+  const deviceCodes = new DeviceCodeFlow({
+    urls: ctx.urls,
+    prng: ctx.prng,
+    now: () => ctx.clock.now(),
+    intervalSeconds: options.deviceCodeIntervalSeconds,
+    autoApprove: options.autoApproveDeviceCodes,
+  });
 
   const ids = (request: SandboxRequest): AadRequestIds => ({
     traceId: request.requestId,
@@ -59,6 +75,10 @@ export function createEntraService(ctx: ServiceContext, options: EntraOptions): 
 
   const token = (request: SandboxRequest, tenantSegment: string): SandboxResponse => {
     tokenRequests++;
+    const form = new URLSearchParams(request.body.toString('utf8'));
+    const grant = form.get('grant_type');
+    if ((grant !== null && DEVICE_CODE_GRANTS.has(grant)) || grant === 'refresh_token')
+      return delegatedToken(request, tenantSegment, form);
     const decision = decideTokenRequest(request, tenantSegment, { directory, urls: ctx.urls, nowMs: ctx.clock.now() });
     if (!decision.ok) return aadError(decision.error, ids(request));
     tokensIssued++;
@@ -79,6 +99,50 @@ export function createEntraService(ctx: ServiceContext, options: EntraOptions): 
       headers: { ...aadHeaders(ids(request)), 'content-type': 'application/json; charset=utf-8' },
       body: { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken },
     };
+  };
+
+  /** The device-code and refresh-token grants: the practitioner signs in as themself. */
+  const delegatedToken = (request: SandboxRequest, tenantSegment: string, form: URLSearchParams): SandboxResponse => {
+    const tenant = findTenant(directory, tenantSegment);
+    if (tenant === undefined) return aadError(AAD.tenantNotFound(tenantSegment), ids(request));
+    const decision: DelegatedDecision = DEVICE_CODE_GRANTS.has(form.get('grant_type') ?? '')
+      ? deviceCodes.redeem(form, tenant.tenantId)
+      : deviceCodes.refresh(form, tenant.tenantId);
+    if (!decision.ok) return aadError(decision.error, ids(request));
+    if (user === undefined) throw new Error('entra: no practice loaded');
+    tokensIssued++;
+    const issued = issueDelegatedTokens(
+      {
+        app: decision.app,
+        user,
+        audience: decision.audience,
+        lifetimeSeconds: lifetime,
+        nowMs: ctx.clock.now(),
+        authorityHost: ctx.urls.authorityHost,
+      },
+      options.signing,
+      ctx.prng,
+    );
+    return {
+      status: 200,
+      headers: { ...aadHeaders(ids(request)), 'content-type': 'application/json; charset=utf-8' },
+      body: {
+        token_type: 'Bearer',
+        scope: issued.scope,
+        expires_in: lifetime,
+        ext_expires_in: lifetime,
+        access_token: issued.accessToken,
+        refresh_token: deviceCodes.issueRefreshToken(decision.app),
+        id_token: issued.idToken,
+        client_info: issued.clientInfo,
+      },
+    };
+  };
+
+  const deviceCode = (request: SandboxRequest, tenantSegment: string): SandboxResponse => {
+    const started = deviceCodes.start(request, tenantSegment, directory);
+    if (!started.ok) return aadError(started.error, ids(request));
+    return { status: 200, headers: aadHeaders(ids(request)), body: started.body };
   };
 
   const openIdConfig = (request: SandboxRequest, tenantSegment: string): SandboxResponse => {
@@ -108,6 +172,7 @@ export function createEntraService(ctx: ServiceContext, options: EntraOptions): 
       const issuer = `${ctx.urls.authorityHost}/${findTenant(directory, tenantSegment)?.tenantId ?? '{tenantid}'}/v2.0`;
       return { status: 200, body: jwks(options.signing.cert, options.signing.kid, issuer) };
     }
+    if (request.method === 'POST' && tail === 'oauth2/v2.0/devicecode') return deviceCode(request, tenantSegment);
     if (tail === 'oauth2/v2.0/token') {
       // Entra answers a GET on the token endpoint with AADSTS900561 (POST required).
       if (request.method !== 'POST') {
@@ -132,6 +197,9 @@ export function createEntraService(ctx: ServiceContext, options: EntraOptions): 
     handle: (request) => Promise.resolve(route(request)),
     load(practice: PracticeSeed) {
       directory = buildDirectory(practice, options.appCertificatePem, ctx.clock.now());
+      const { userId, displayName, mail } = practice.practitioner;
+      user = { oid: userId.toLowerCase(), displayName, upn: mail };
+      deviceCodes.clear();
       tokenRequests = 0;
       tokensIssued = 0;
     },
@@ -146,6 +214,7 @@ export function createEntraService(ctx: ServiceContext, options: EntraOptions): 
       tokenRequests,
       tokensIssued,
       tokenLifetimeSeconds: lifetime,
+      pendingDeviceCodes: deviceCodes.pendingCount(),
       directory: describeDirectory(directory),
     }),
     mintToken(mint: MintTokenOptions): string {
@@ -168,6 +237,7 @@ export function createEntraService(ctx: ServiceContext, options: EntraOptions): 
     },
     directory: () => directory,
     tokenRequestCount: () => tokenRequests,
+    settleDeviceCode: (userCode, outcome) => deviceCodes.settle(userCode, outcome),
   };
 }
 

@@ -63,7 +63,7 @@ function resourceOfScope(scope: string): { resource: string } | { error: AadErro
   return { resource: [...resources][0] as string };
 }
 
-function knownAudience(resource: string, urls: SandboxUrls): string | undefined {
+export function knownAudience(resource: string, urls: SandboxUrls): string | undefined {
   const lower = resource.toLowerCase();
   if (lower === GRAPH_RESOURCE || lower === GRAPH_APP_ID) return GRAPH_RESOURCE;
   if (lower === urls.dataverseUrl.replace(/\/+$/, '').toLowerCase()) return urls.dataverseUrl.replace(/\/+$/, '');

@@ -44,9 +44,23 @@ export async function authenticate(
   };
 }
 
+/** A user's token (delegated): it has `scp` and no `idtyp: app`. */
+export function isDelegated(claims: AccessTokenClaims): boolean {
+  return typeof claims.scp === 'string' && claims.idtyp !== 'app';
+}
+
+/** Delegated User.Read lets the signed-in user read their own directory record (GET /me). */
+export function readsOwnProfile(claims: AccessTokenClaims, workload: Workload, userKey: string | undefined): boolean {
+  if (!isDelegated(claims) || workload !== 'directory' || userKey?.toLowerCase() !== claims.oid.toLowerCase())
+    return false;
+  return String(claims.scp).split(' ').includes('User.Read');
+}
+
 export function hasAnyRole(claims: AccessTokenClaims, roles: readonly string[]): boolean {
   if (roles.length === 0) return true;
-  const granted = new Set(claims.roles ?? []);
+  // A delegated token carries its permissions in `scp` (space-separated), an app token in `roles`.
+  const delegated = typeof claims.scp === 'string' ? claims.scp.split(' ') : [];
+  const granted = new Set([...(claims.roles ?? []), ...delegated]);
   return roles.some((role) => granted.has(role));
 }
 

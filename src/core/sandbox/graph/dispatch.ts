@@ -2,7 +2,7 @@
 // applies the per-(app, mailbox) concurrency limit and the service latency, runs the handler and
 // turns a GraphFault into Graph's error body. HTTP requests and $batch items both come through here.
 
-import { accessDenied, hasAnyRole } from './auth';
+import { accessDenied, hasAnyRole, isDelegated, readsOwnProfile } from './auth';
 import { calendarRoutes } from './calendar';
 import { messageRoutes } from './messages';
 import type { Route, RouteEnv, RouteParams } from './routeTypes';
@@ -53,16 +53,19 @@ function unknownSegment(segments: string[]): string {
   return segments[reached] ?? segments[segments.length - 1] ?? '';
 }
 
-function findRoute(call: GraphCall): { route: Route; params: RouteParams } {
+function findRoute(call: GraphCall): { route: Route; params: RouteParams; call: GraphCall } {
   if (call.segments[0]?.toLowerCase() === 'me') {
-    throw faults.badRequest('/me request is only valid with delegated authentication flow.');
+    if (!isDelegated(call.claims))
+      throw faults.badRequest('/me request is only valid with delegated authentication flow.');
+    // Graph resolves /me to the signed-in user (the token's oid).
+    call = { ...call, segments: ['users', call.claims.oid, ...call.segments.slice(1)] };
   }
   let pathMatched = false;
   for (const route of ROUTES) {
     const params = matchPattern(route.pattern, call.segments);
     if (!params) continue;
     pathMatched = true;
-    if (route.method === call.method) return { route, params };
+    if (route.method === call.method) return { route, params, call };
   }
   if (pathMatched)
     throw new GraphFault(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
@@ -91,9 +94,10 @@ export class GraphDispatcher {
     }
   }
 
-  private async run(call: GraphCall): Promise<GraphResult> {
-    const { route, params } = findRoute(call);
-    if (!hasAnyRole(call.claims, route.roles)) throw accessDenied(route.workload);
+  private async run(request: GraphCall): Promise<GraphResult> {
+    const { route, params, call } = findRoute(request);
+    if (!hasAnyRole(call.claims, route.roles) && !readsOwnProfile(call.claims, route.workload, params.user))
+      throw accessDenied(route.workload);
     let user: GraphUserRecord | undefined;
     let release: (() => void) | undefined;
     if (route.mailbox) {
