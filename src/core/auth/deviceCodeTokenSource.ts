@@ -5,8 +5,7 @@
 import { PublicClientApplication, type AccountInfo, type AuthenticationResult } from '@azure/msal-node';
 import type { Logger } from '../log';
 import { AuthenticationError, type LifeCockpitError } from '../errors';
-import { translateAuthError } from './errors';
-import { msalConfiguration, type AppIdentity, type SecretStore } from './msalTokenSource';
+import { acquireLogged, msalConfiguration, type AppIdentity, type SecretStore } from './msalTokenSource';
 import type { INetworkModule } from '@azure/msal-node';
 import type { AcquiredToken, TokenSource } from './tokenProvider';
 
@@ -35,30 +34,15 @@ export class DeviceCodeTokenSource implements TokenSource {
 
   async acquire(scope: string, options: { forceRefresh: boolean; signal?: AbortSignal }): Promise<AcquiredToken> {
     options.signal?.throwIfAborted();
-    const { identity } = this.options;
-    try {
-      const result =
-        (await this.silent(scope, options.forceRefresh)) ?? (await this.interactive(scope, options.signal));
-      if (!result?.accessToken || !result.expiresOn) throw new Error('Entra ID answered without an access token.');
-      this.account = result.account ?? this.account;
-      this.options.log.info('token acquired', {
-        profile: identity.profile,
-        scope,
-        expiresOn: result.expiresOn.toISOString(),
-        fromCache: result.fromCache,
-      });
-      return { accessToken: result.accessToken, expiresOn: result.expiresOn };
-    } catch (error) {
-      const translated =
-        translateDeviceCodeError(error) ??
-        translateAuthError(error, {
-          tenantId: identity.tenantId,
-          clientId: identity.clientId,
-          resource: scope.replace(/\/\.default$/, ''),
-        });
-      this.options.log.warn('token request failed', { profile: identity.profile, scope, code: translated.code, error });
-      throw translated;
-    }
+    const acquired = await acquireLogged(
+      this.options.identity,
+      this.options.log,
+      scope,
+      async () => (await this.silent(scope, options.forceRefresh)) ?? (await this.interactive(scope, options.signal)),
+      translateDeviceCodeError,
+    );
+    this.account = acquired.result.account ?? this.account;
+    return { accessToken: acquired.accessToken, expiresOn: acquired.expiresOn };
   }
 
   /** The cached account's token (renewed with its refresh token); undefined when a user must sign in. */

@@ -2,12 +2,14 @@
 // secret or certificate, its network calls routed through our HTTP layer (system.networkClient), and
 // its token cache persisted through a SecretStore (SecretStorage in the editor), never a plain file.
 import {
+  type AuthenticationResult,
   ConfidentialClientApplication,
   type Configuration,
   type ICachePlugin,
   type INetworkModule,
   type TokenCacheContext,
 } from '@azure/msal-node';
+import type { LifeCockpitError } from '../errors';
 import type { Logger } from '../log';
 import type { Credential } from './credentials';
 import { translateAuthError } from './errors';
@@ -75,29 +77,9 @@ export class MsalTokenSource implements TokenSource {
 
   async acquire(scope: string, options: { forceRefresh: boolean; signal?: AbortSignal }): Promise<AcquiredToken> {
     options.signal?.throwIfAborted();
-    const { identity } = this.options;
-    try {
-      const result = await this.app.acquireTokenByClientCredential({
-        scopes: [scope],
-        skipCache: options.forceRefresh,
-      });
-      if (!result?.accessToken || !result.expiresOn) throw new Error('Entra ID answered without an access token.');
-      this.options.log.info('token acquired', {
-        profile: identity.profile,
-        scope,
-        expiresOn: result.expiresOn.toISOString(),
-        fromCache: result.fromCache,
-      });
-      return { accessToken: result.accessToken, expiresOn: result.expiresOn };
-    } catch (error) {
-      const translated = translateAuthError(error, {
-        tenantId: identity.tenantId,
-        clientId: identity.clientId,
-        resource: scope.replace(/\/\.default$/, ''),
-      });
-      this.options.log.warn('token request failed', { profile: identity.profile, scope, code: translated.code, error });
-      throw translated;
-    }
+    return acquireLogged(this.options.identity, this.options.log, scope, () =>
+      this.app.acquireTokenByClientCredential({ scopes: [scope], skipCache: options.forceRefresh }),
+    );
   }
 
   async clearCache(): Promise<void> {
@@ -148,4 +130,38 @@ export function secretStoreCachePlugin(store: SecretStore, key: string): ICacheP
       if (context.cacheHasChanged) await store.store(key, context.tokenCache.serialize());
     },
   };
+}
+
+/**
+ * Runs one msal token call for `scope`: logs the outcome (never the token), and turns failures into
+ * typed errors — `translate` first (a flow's own errors), then the AADSTS translation.
+ */
+export async function acquireLogged(
+  identity: AppIdentity,
+  log: Logger,
+  scope: string,
+  call: () => Promise<AuthenticationResult | null>,
+  translate: (error: unknown) => LifeCockpitError | undefined = () => undefined,
+): Promise<AcquiredToken & { result: AuthenticationResult }> {
+  try {
+    const result = await call();
+    if (!result?.accessToken || !result.expiresOn) throw new Error('Entra ID answered without an access token.');
+    log.info('token acquired', {
+      profile: identity.profile,
+      scope,
+      expiresOn: result.expiresOn.toISOString(),
+      fromCache: result.fromCache,
+    });
+    return { accessToken: result.accessToken, expiresOn: result.expiresOn, result };
+  } catch (error) {
+    const translated =
+      translate(error) ??
+      translateAuthError(error, {
+        tenantId: identity.tenantId,
+        clientId: identity.clientId,
+        resource: scope.replace(/\/\.default$/, ''),
+      });
+    log.warn('token request failed', { profile: identity.profile, scope, code: translated.code, error });
+    throw translated;
+  }
 }
