@@ -1,4 +1,4 @@
-// Dataverse client benchmarks against an in-process sandbox, measured as ratios within one process:
+// Dataverse client benchmarks against a sandbox in its own process, measured as ratios within one process:
 // (a) streaming rows through DataverseClient.query vs fetching the same pages with raw HTTP + JSON.parse,
 // (b) 1,000 updates through one $batch vs 1,000 single PATCHes, (c) 1,000 concurrent calls sharing one
 // TokenProvider and how many tokens that took. Prints numbers, asserts nothing about timing.
@@ -8,16 +8,18 @@ import { MsalTokenSource, sendAuthorized, TokenProvider, type Resource } from '.
 import { batchOps, DataverseClient } from '../src/core/dataverse';
 import { HttpClient, msalNetworkClient } from '../src/core/http';
 import { silentLogger } from '../src/core/log/types';
-import { startSandbox, type RunningSandbox } from '../src/core/sandbox';
+import { startSandboxProcess, type SandboxProcess } from './sandboxProcess';
 
 const TOTAL_ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const TABLE_ROWS = 5_000;
 const PAGE_SIZE = 5_000;
+/** The seeded sessions: with 5,000 clients, 100,000 distinct rows. */
+const STREAMED_TABLE = 'appointments';
 const UPDATES = 1_000;
 const CONCURRENT = 1_000;
 
 interface Setup {
-  sandbox: RunningSandbox;
+  sandbox: SandboxProcess;
   http: HttpClient;
   tokens: TokenProvider;
   resource: Resource;
@@ -25,7 +27,8 @@ interface Setup {
 }
 
 async function setup(): Promise<Setup> {
-  const sandbox = await startSandbox({ port: 0, seed: 'bench', clients: 20 });
+  // 5,000 clients with 20 sessions each: 100,000 distinct appointment rows to stream.
+  const sandbox = await startSandboxProcess(['--seed', 'bench', '--clients', '5000']);
   const origin = new URL(sandbox.info.dataverseUrl).origin;
   const http = new HttpClient({
     logger: silentLogger,
@@ -37,7 +40,7 @@ async function setup(): Promise<Setup> {
   return { sandbox, http, tokens, resource, dv };
 }
 
-function tokenProvider(sandbox: RunningSandbox, http: HttpClient): TokenProvider {
+function tokenProvider(sandbox: SandboxProcess, http: HttpClient): TokenProvider {
   const source = new MsalTokenSource({
     identity: {
       profile: 'bench',
@@ -95,8 +98,8 @@ async function measured<T>(work: () => Promise<T>): Promise<{ result: T; ms: num
 async function streamThroughClient(s: Setup): Promise<number> {
   let rows = 0;
   while (rows < TOTAL_ROWS) {
-    for await (const row of s.dv.query('contacts', { pageSize: PAGE_SIZE })) {
-      if (row.contactid === undefined) throw new Error('row without id');
+    for await (const row of s.dv.query(STREAMED_TABLE, { pageSize: PAGE_SIZE })) {
+      if (row.activityid === undefined) throw new Error('row without id');
       if (++rows === TOTAL_ROWS) break;
     }
   }
@@ -112,7 +115,7 @@ async function streamThroughRawHttp(s: Setup): Promise<number> {
     Prefer: `odata.maxpagesize=${PAGE_SIZE}`,
   };
   while (rows < TOTAL_ROWS) {
-    let next: string | undefined = `${s.dv.apiBase}/contacts`;
+    let next: string | undefined = `${s.dv.apiBase}/${STREAMED_TABLE}`;
     while (next && rows < TOTAL_ROWS) {
       const response = await sendAuthorized(s.http, s.tokens, s.resource, {
         service: 'dataverse',
@@ -131,9 +134,7 @@ async function streamThroughRawHttp(s: Setup): Promise<number> {
 async function benchStreaming(s: Setup): Promise<void> {
   const raw = await measured(() => streamThroughRawHttp(s));
   const client = await measured(() => streamThroughClient(s));
-  console.log(
-    `(a) streaming ${client.result} rows, page size ${PAGE_SIZE} (contacts table of ${TABLE_ROWS} rows read repeatedly)`,
-  );
+  console.log(`(a) streaming ${client.result} rows of ${STREAMED_TABLE}, page size ${PAGE_SIZE}`);
   console.log(
     `    raw HTTP + JSON.parse : ${raw.ms.toFixed(0)} ms, peak RSS +${raw.rssMb.toFixed(1)} MB, peak heap +${raw.heapMb.toFixed(1)} MB`,
   );
@@ -162,7 +163,7 @@ async function benchUpdates(s: Setup): Promise<void> {
 
 async function benchTokens(s: Setup): Promise<void> {
   const fresh = tokenProvider(s.sandbox, s.http);
-  const before = s.sandbox.tokenRequestCount();
+  const before = await s.sandbox.tokenRequestCount();
   const dv = new DataverseClient({
     http: s.http,
     tokens: fresh,
@@ -181,7 +182,7 @@ async function benchTokens(s: Setup): Promise<void> {
     `(c) ${CONCURRENT} concurrent reads (plus one query) through one new TokenProvider in ${run.ms.toFixed(0)} ms`,
   );
   console.log(
-    `    token requests: provider ${fresh.tokenRequests}, sandbox token endpoint ${s.sandbox.tokenRequestCount() - before} (expected 1)`,
+    `    token requests: provider ${fresh.tokenRequests}, sandbox token endpoint ${(await s.sandbox.tokenRequestCount()) - before} (expected 1)`,
   );
 }
 
