@@ -1,6 +1,7 @@
 // The Reminders view: maps the reminders store to groups (Due Now, Needs Approval, Scheduled,
 // Failed, Sent); the Due Now count is the view's badge. getChildren never calls the network.
 import * as vscode from 'vscode';
+import { groupedPerMinute } from './groupedPerMinute';
 import { groupReminders, REMINDER_GROUP_ORDER, type Reminder, type ReminderGroupName } from '../core/reminders';
 import type { DataStore } from '../core/sessions';
 
@@ -22,11 +23,13 @@ export class RemindersTree implements vscode.TreeDataProvider<Node>, vscode.Disp
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly subscription: { dispose(): void };
   private view: vscode.TreeView<Node> | undefined;
+  private readonly groups: (data: Reminder[]) => ReturnType<typeof groupReminders>;
 
   constructor(
     private readonly store: DataStore<Reminder[]>,
-    private readonly now: () => Date = () => new Date(),
+    now: () => Date = () => new Date(),
   ) {
+    this.groups = groupedPerMinute(groupReminders, now);
     this.subscription = store.onDidChange(() => {
       this.emitter.fire(undefined);
       this.updateBadge();
@@ -47,11 +50,11 @@ export class RemindersTree implements vscode.TreeDataProvider<Node>, vscode.Disp
         return [
           { kind: 'message', text: error?.message ?? 'Loading reminders…', icon: error ? 'error' : 'loading~spin' },
         ];
-      const groups = groupReminders(data, this.now());
+      const groups = this.groups(data);
       return REMINDER_GROUP_ORDER.map((name) => ({ kind: 'group' as const, name, count: groups[name].length }));
     }
     if (node.kind !== 'group' || !data) return [];
-    return groupReminders(data, this.now())[node.name].map((reminder) => ({ kind: 'reminder' as const, reminder }));
+    return this.groups(data)[node.name].map((reminder) => ({ kind: 'reminder' as const, reminder }));
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -101,7 +104,7 @@ export class RemindersTree implements vscode.TreeDataProvider<Node>, vscode.Disp
   private updateBadge(): void {
     if (!this.view) return;
     const data = this.store.current.data;
-    const due = data ? groupReminders(data, this.now()).dueNow.length : 0;
+    const due = data ? this.groups(data).dueNow.length : 0;
     this.view.badge = due > 0 ? { value: due, tooltip: `${due} reminder(s) due now` } : undefined;
   }
 

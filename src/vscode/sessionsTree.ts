@@ -1,6 +1,7 @@
 // The Sessions view: maps the sessions store to tree items. getChildren never calls the network;
 // context values (`session.<status>.<payment>`) drive the menus in package.json.
 import * as vscode from 'vscode';
+import { groupedPerMinute } from './groupedPerMinute';
 import {
   groupSessions,
   SESSION_GROUP_ORDER,
@@ -34,11 +35,13 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
   private readonly emitter = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly subscription: { dispose(): void };
+  private readonly groups: (data: Session[]) => ReturnType<typeof groupSessions>;
 
   constructor(
     private readonly store: DataStore<Session[]>,
-    private readonly now: () => Date = () => new Date(),
+    now: () => Date = () => new Date(),
   ) {
+    this.groups = groupedPerMinute(groupSessions, now);
     this.subscription = store.onDidChange(() => this.emitter.fire(undefined));
   }
 
@@ -58,14 +61,14 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
         else if (loading) top.push({ kind: 'message', text: 'Loading sessions…', icon: 'loading~spin' });
         return top;
       }
-      const groups = groupSessions(data, this.now());
+      const groups = this.groups(data);
       return [
         ...top,
         ...SESSION_GROUP_ORDER.map((name) => ({ kind: 'group' as const, name, count: groups[name].length })),
       ];
     }
     if (node.kind !== 'group' || !data) return [];
-    const groups = groupSessions(data, this.now());
+    const groups = this.groups(data);
     if (node.name === 'needsAttention')
       return groups.needsAttention.map(({ session, reason }) => ({ kind: 'session', session, reason }));
     return groups[node.name].map((session) => ({ kind: 'session', session }));
