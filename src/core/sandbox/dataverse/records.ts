@@ -82,8 +82,7 @@ function conditionHeader(request: ApiRequest, name: 'if-match' | 'if-none-match'
 }
 
 export function readRecord(ctx: ApiContext, table: TableDef, id: string, request: ApiRequest): ApiResponse {
-  const row = ctx.store.rows(table.logicalName).get(id);
-  if (!row) throw recordNotFound(table.logicalName, id);
+  const row = existingRow(ctx, table, id);
   const ifNoneMatch = conditionHeader(request, 'if-none-match');
   if (ifNoneMatch !== undefined && (ifNoneMatch === '*' || ifNoneMatch === etagOf(row))) return emptyResponse(304);
   const plan = parseQueryOptions(table, request.query, ctx.store);
@@ -97,8 +96,7 @@ export function readProperty(
   property: string,
   request: ApiRequest,
 ): ApiResponse {
-  const row = ctx.store.rows(table.logicalName).get(id);
-  if (!row) throw recordNotFound(table.logicalName, id);
+  const row = existingRow(ctx, table, id);
   const nav = table.navigations.get(property);
   if (nav) {
     const ref = row[nav.column] as { id: string; table: string } | null;
@@ -264,8 +262,7 @@ export function putProperty(
   property: string,
   request: ApiRequest,
 ): ApiResponse {
-  const existing = ctx.store.rows(table.logicalName).get(id);
-  if (!existing) throw recordNotFound(table.logicalName, id);
+  const existing = existingRow(ctx, table, id);
   const body = parseBody(table, request.body) as { value?: unknown };
   const changes = readPayload(table, { [property]: body?.value ?? null }, ctx);
   updateRow(ctx, table, existing, changes);
@@ -273,8 +270,7 @@ export function putProperty(
 }
 
 export function deleteRecord(ctx: ApiContext, table: TableDef, id: string, request: ApiRequest): ApiResponse {
-  const existing = ctx.store.rows(table.logicalName).get(id);
-  if (!existing) throw recordNotFound(table.logicalName, id);
+  const existing = existingRow(ctx, table, id);
   checkIfMatch(table, id, existing, conditionHeader(request, 'if-match'));
   ctx.store.remove(table.logicalName, id);
   ctx.store.recordChange({
@@ -285,4 +281,11 @@ export function deleteRecord(ctx: ApiContext, table: TableDef, id: string, reque
     by: ctx.caller.userId,
   });
   return emptyResponse(204);
+}
+
+/** The row with this id, or Dataverse's 404 for it. */
+function existingRow(ctx: ApiContext, table: TableDef, id: string): Row {
+  const row = ctx.store.rows(table.logicalName).get(id);
+  if (!row) throw recordNotFound(table.logicalName, id);
+  return row;
 }

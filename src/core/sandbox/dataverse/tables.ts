@@ -94,18 +94,11 @@ function ownershipColumns(): ColumnSpec[] {
   ];
 }
 
-interface TableSpec {
-  logicalName: string;
-  entitySet: string;
-  primaryId: string;
-  primaryName: string;
-  label: string;
-  collectionLabel: string;
-  isCustom: boolean;
-  objectTypeCode: number;
+/** A table as written below: TableDef's names, with columns and navigations as plain lists. */
+type TableSpec = Omit<TableDef, 'metadataId' | 'columns' | 'navigations' | 'columnOrder'> & {
   columns: ColumnSpec[];
   navigations: NavigationDef[];
-}
+};
 
 function buildTable(spec: TableSpec): TableDef {
   const columnOrder = spec.columns.map(([logicalName, type, label, extra]): ColumnDef => ({
