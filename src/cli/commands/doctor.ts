@@ -23,9 +23,10 @@ export function doctorCommand(): Command {
         checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`).join('\n'),
       );
       if (failed.length > 0) {
-        process.exitCode = ctx.out.json
-          ? 10
-          : (ctx.out.failure(new ValidationError(`${failed.length} check(s) failed.`, { code: 'doctor.failed' })), 10);
+        // With --json the checks above are the whole answer; people also get a closing line on stderr.
+        if (!ctx.out.json)
+          ctx.out.failure(new ValidationError(`${failed.length} check(s) failed.`, { code: 'doctor.failed' }));
+        process.exitCode = 10;
       }
     }),
   );

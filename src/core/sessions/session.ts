@@ -1,5 +1,6 @@
 // A practice session as the product sees it, read from a Dataverse appointment row through the
 // table mapping, and grouped the way the practitioner looks at a day.
+import { FORMATTED_VALUE } from '../dataverse';
 import { APPOINTMENT_STATE, PAYMENT_STATUS, SESSION_OUTCOME, type TableMapping } from '../config';
 
 export type SessionStatus = 'scheduled' | 'attended' | 'noShow' | 'canceled';
@@ -18,7 +19,7 @@ export interface Session {
   location: string | undefined;
 }
 
-const FORMATTED = '@OData.Community.Display.V1.FormattedValue';
+const FORMATTED = `@${FORMATTED_VALUE}`;
 
 export function sessionColumns(tables: TableMapping): string[] {
   const c = tables.session.columns;
