@@ -1,7 +1,23 @@
-// Lint rules: typed rules where they catch real bugs (floating promises), and the
-// architecture rule that src/core never imports vscode.
+// Lint rules: typed rules where they catch real bugs (floating promises), and the house's rules:
+// src/core never imports vscode; a module is entered only through its index.ts; the product (the core,
+// the editor adapter, the CLI other than `lc sandbox`) never imports the sandbox, a stand-in for other
+// people's services.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+const deepImport = (up) => ({
+  regex: `^${up}core/[^/]+/.+`,
+  message: "Import another module through its index.ts (e.g. '../core/http'), not a file inside it.",
+});
+const sandboxImport = (up) => ({
+  regex: `^${up}sandbox(/.*)?$`,
+  message: 'The product never imports the sandbox: it is a stand-in for other services (only `lc sandbox` starts it).',
+});
+const restrict = (files, patterns, paths = []) => ({
+  files,
+  rules: { 'no-restricted-imports': ['error', { paths, patterns }] },
+});
+const noVscode = [{ name: 'vscode', message: 'src/core must stay free of vscode: put editor code in src/vscode.' }];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test/e2e/editor/**', '**/*.mjs', '.vscode-test/**'] },
@@ -17,10 +33,25 @@ export default tseslint.config(
       'no-empty': ['error', { allowEmptyCatch: false }],
     },
   },
-  {
-    files: ['src/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core must stay free of vscode: put editor code in src/vscode.' }] }],
-    },
-  },
+  // Inside src/core/<module>/, `../<other>/<file>` is a deep import and `../../sandbox` the stand-in.
+  restrict(
+    ['src/core/**/*.ts'],
+    [
+      {
+        regex: '^\\.\\./[^./][^/]*/.+',
+        message: "Import another module through its index.ts ('../http'), not a file inside it.",
+      },
+      sandboxImport('(\\.\\./)+'),
+    ],
+    noVscode,
+  ),
+  restrict(['src/vscode/**/*.ts'], [deepImport('\\.\\./'), sandboxImport('\\.\\./')]),
+  restrict(['src/extension.ts'], [deepImport('\\./'), sandboxImport('\\./')]),
+  restrict(['src/cli/**/*.ts'], [deepImport('(\\.\\./)+'), sandboxImport('(\\.\\./)+')]),
+  // `lc sandbox` is the one verb that starts the stand-in.
+  restrict(
+    ['src/cli/commands/sandbox.ts'],
+    [deepImport('(\\.\\./)+'), { regex: '^(\\.\\./)+sandbox/.+', message: 'Import the sandbox through its index.ts.' }],
+  ),
+  restrict(['src/sandbox/**/*.ts', 'bench/**/*.ts'], [deepImport('(\\.\\./)+')]),
 );

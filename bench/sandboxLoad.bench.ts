@@ -1,6 +1,6 @@
 // How the sandbox's load scales: generating and loading the practice into every service for 1,000 and
 // for 10,000 clients (200,000 sessions), printed as a ratio. Linear work gives a ratio near 10.
-import { startSandbox } from '../src/core/sandbox';
+import { startSandbox } from '../src/sandbox';
 
 async function timeStart(clients: number): Promise<number> {
   const started = process.hrtime.bigint();

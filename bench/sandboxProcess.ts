@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import * as readline from 'node:readline';
-import type { SandboxReadyInfo } from '../src/core/sandbox';
+import type { SandboxReadyInfo } from '../src/sandbox';
 
 export interface SandboxProcess {
   info: SandboxReadyInfo;

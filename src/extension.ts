@@ -3,7 +3,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AuthService, loadCertificateCredential, resourcesFor, type AuthState } from './core/auth';
-import { resolveTables, type Profile } from './core/config';
+import type { Profile } from './core/config';
+import { resolveTables } from './core/practice';
 import { DataverseClient } from './core/dataverse';
 import { createGraphClient } from './core/graph';
 import { createProfileHttpClient, msalNetworkClient, type HttpClient } from './core/http';

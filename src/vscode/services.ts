@@ -1,7 +1,8 @@
 // What every command factory and view receives: the services extension.ts built once.
 import type * as vscode from 'vscode';
 import type { AuthService } from '../core/auth';
-import type { Profile, TableMapping } from '../core/config';
+import type { Profile } from '../core/config';
+import type { TableMapping } from '../core/practice';
 import type { HttpClient } from '../core/http';
 import type { LogHub, Logger } from '../core/log';
 import type { Reminder } from '../core/reminders';

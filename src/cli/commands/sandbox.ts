@@ -22,7 +22,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { Command, InvalidArgumentError } from 'commander';
 import { ExternalServiceError, TransientError, ValidationError } from '../../core/errors';
-import type { FaultRule, SandboxReadyInfo } from '../../core/sandbox/types';
+import type { FaultRule, SandboxReadyInfo } from '../../sandbox';
 import { verb, type VerbContext } from '../action';
 
 interface SandboxFlags {
@@ -78,7 +78,7 @@ function integerIn(min: number, max: number): (value: string) => number {
 }
 
 async function runSandbox(ctx: VerbContext, flags: SandboxFlags): Promise<void> {
-  const sandboxModule = await import('../../core/sandbox/index.js');
+  const sandboxModule = await import('../../sandbox');
   let faults: FaultRule[];
   try {
     faults = flags.fault.map((spec) => sandboxModule.parseFaultSpec(spec));

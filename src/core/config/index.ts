@@ -5,8 +5,6 @@ import type { ConfigProblem } from './loader';
 export * from './schema';
 export * from './loader';
 export * from './describe';
-export * from './practiceSchema';
-export { resolveTables } from './tables';
 
 /** Thrown when a verb needs a setting that is missing or invalid. */
 export class ConfigurationError extends ValidationError {

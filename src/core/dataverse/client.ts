@@ -2,7 +2,7 @@
 // row by row, reads with their ETag, writes guarded by If-Match, notes, associations and `$batch`. Every
 // call goes through the HTTP layer (retries, breaker, cache) with the bearer token from the TokenProvider.
 import { CancelledError, ExternalServiceError, ValidationError } from '../errors';
-import { DEFAULT_TABLES } from '../config/practiceSchema';
+import { DEFAULT_TABLES } from '../practice';
 import { runBatch } from './batch';
 import { entityIdOf } from './batchFormat';
 import { lookup, normalizeGuid } from './filter';

@@ -4,7 +4,7 @@
 import { sendAuthorized, type Resource, type TokenProvider } from '../auth';
 import { parseRetryAfter, type HttpClient, type HttpMethod, type HttpResponse } from '../http';
 import { ExternalServiceError, type LifeCockpitError } from '../errors';
-import type { Logger } from '../log/types';
+import type { Logger } from '../log';
 import { dataverseError, type ErrorContext } from './errors';
 
 export interface DataverseClientOptions {

@@ -8,7 +8,7 @@
 // can say "Graph is throttling this mailbox, try again in 40 s". Only failures without a response throw.
 import { randomUUID } from 'node:crypto';
 import { CancelledError, ExternalServiceError, ValidationError } from '../errors';
-import type { Logger } from '../log/types';
+import type { Logger } from '../log';
 import { runAttempt, type AttemptResult, type ServiceRuntime } from './attempt';
 import { CircuitBreaker } from './circuitBreaker';
 import { systemClock } from './clock';

@@ -2,7 +2,7 @@
 // own hosts only, so switching profile never widens what another profile's calls trust.
 import * as fs from 'node:fs';
 import type { Profile } from '../config';
-import type { Logger } from '../log/types';
+import type { Logger } from '../log';
 import { HttpClient } from './httpClient';
 
 export function createProfileHttpClient(profile: Profile, logger: Logger): HttpClient {

@@ -1,7 +1,7 @@
 // The shapes the HTTP layer speaks in: which service a call is for, the policy that governs it, the request
 // a caller hands over and the response it gets back. Kept free of undici types so callers never see them.
 import type { Readable } from 'node:stream';
-import type { Logger } from '../log/types';
+import type { Logger } from '../log';
 
 export type ServiceKey = 'entra' | 'graph' | 'dataverse' | 'stripe';
 

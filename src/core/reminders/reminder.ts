@@ -1,6 +1,6 @@
 // A reminder or follow-up as the product sees it: a scheduled-message row read through the table
 // mapping, and grouped as the practitioner acts on them (due now, needs approval, scheduled, …).
-import { MESSAGE_KIND, MESSAGE_STATUS, type TableMapping } from '../config';
+import { MESSAGE_KIND, MESSAGE_STATUS, type TableMapping } from '../practice';
 import type { RowSource } from '../sessions';
 
 export type ReminderStatus = keyof typeof MESSAGE_STATUS;

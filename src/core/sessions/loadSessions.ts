@@ -1,5 +1,5 @@
 // Reads the sessions around now from Dataverse (30 days back, 60 ahead), through the table mapping.
-import type { TableMapping } from '../config';
+import type { TableMapping } from '../practice';
 import { sessionColumns, sessionFromRow, type Session } from './session';
 
 /** What the loader needs of a Dataverse client: a streamed query. */

@@ -1,7 +1,7 @@
 // A practice session as the product sees it, read from a Dataverse appointment row through the
 // table mapping, and grouped the way the practitioner looks at a day.
 import { FORMATTED_VALUE } from '../dataverse';
-import { APPOINTMENT_STATE, PAYMENT_STATUS, SESSION_OUTCOME, type TableMapping } from '../config';
+import { APPOINTMENT_STATE, PAYMENT_STATUS, SESSION_OUTCOME, type TableMapping } from '../practice';
 
 export type SessionStatus = 'scheduled' | 'attended' | 'noShow' | 'canceled';
 export type PaymentState = keyof typeof PAYMENT_STATUS;

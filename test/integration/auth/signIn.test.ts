@@ -18,7 +18,7 @@ import {
 import { sandboxProfile, type Profile } from '../../../src/core/config';
 import { createProfileHttpClient, msalNetworkClient, type HttpClient } from '../../../src/core/http';
 import { silentLogger } from '../../../src/core/log';
-import { startSandbox, type RunningSandbox } from '../../../src/core/sandbox';
+import { startSandbox, type RunningSandbox } from '../../../src/sandbox';
 
 class MemorySecrets implements SecretStore {
   readonly map = new Map<string, string>();

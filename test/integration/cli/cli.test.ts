@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startSandbox, type RunningSandbox } from '../../../src/core/sandbox';
+import { startSandbox, type RunningSandbox } from '../../../src/sandbox';
 
 const cli = path.join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 

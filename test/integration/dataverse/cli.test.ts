@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { startSandbox, type RunningSandbox } from '../../../src/core/sandbox';
+import { startSandbox, type RunningSandbox } from '../../../src/sandbox';
 
 interface Run {
   code: number | null;

@@ -6,7 +6,7 @@ import { profileSchema, type Profile } from '../../../src/core/config';
 import { DataverseClient } from '../../../src/core/dataverse';
 import { HttpClient, msalNetworkClient, type Clock, type ServicePolicy } from '../../../src/core/http';
 import { silentLogger } from '../../../src/core/log/types';
-import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../../src/core/sandbox';
+import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../../src/sandbox';
 
 export interface Harness {
   sandbox: RunningSandbox;

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import { Agent } from 'undici';
-import { startSandbox, type RunningSandbox } from '../../../src/core/sandbox';
-import { createDataverseService } from '../../../src/core/sandbox/dataverse';
+import { startSandbox, type RunningSandbox } from '../../../src/sandbox';
+import { createDataverseService } from '../../../src/sandbox/dataverse';
 import { sandboxNetworkModule } from './entraNetwork';
 
 describe('sandbox dataverse over HTTPS', function () {

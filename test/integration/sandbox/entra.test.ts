@@ -4,8 +4,8 @@
 import { ConfidentialClientApplication, ServerError, type Configuration } from '@azure/msal-node';
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { thumbprintsOf } from '../../../src/core/sandbox/certs';
-import { startSandbox, type RunningSandbox } from '../../../src/core/sandbox';
+import { thumbprintsOf } from '../../../src/sandbox/certs';
+import { startSandbox, type RunningSandbox } from '../../../src/sandbox';
 import { sandboxNetworkModule } from './entraNetwork';
 
 type Claims = Record<string, unknown>;

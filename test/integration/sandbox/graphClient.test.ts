@@ -10,8 +10,8 @@ import { ConfidentialClientApplication } from '@azure/msal-node';
 import { BatchResponseContent, Client, GraphError } from '@microsoft/microsoft-graph-client';
 import { Agent } from 'undici';
 import { readFile } from 'node:fs/promises';
-import { startSandbox, type RunningSandbox } from '../../../src/core/sandbox';
-import { createGraphService } from '../../../src/core/sandbox/graph';
+import { startSandbox, type RunningSandbox } from '../../../src/sandbox';
+import { createGraphService } from '../../../src/sandbox/graph';
 import { sandboxNetworkModule } from './entraNetwork';
 
 const PROP = 'String {2bd8f2a4-5f8e-4d3a-9a43-6a1e7a0c1b11} Name LifeCockpitReminderId';

@@ -8,7 +8,7 @@ import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { SandboxReadyInfo } from '../../../src/core/sandbox/types';
+import type { SandboxReadyInfo } from '../../../src/sandbox/types';
 
 const repo = resolve(__dirname, '../../..');
 

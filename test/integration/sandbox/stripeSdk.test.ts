@@ -8,8 +8,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { Agent } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
-import { startSandbox, type RunningSandbox } from '../../../src/core/sandbox';
-import { createStripeService, DEFAULT_API_VERSION, type StripeSandboxService } from '../../../src/core/sandbox/stripe';
+import { startSandbox, type RunningSandbox } from '../../../src/sandbox';
+import { createStripeService, DEFAULT_API_VERSION, type StripeSandboxService } from '../../../src/sandbox/stripe';
 
 interface Received {
   body: string;

@@ -1,7 +1,8 @@
 // Proves the layering order, per-value sources, and that a bad value yields one message naming the
 // key and layer while the rest of the configuration still loads.
 import { strict as assert } from 'node:assert';
-import { loadConfiguration, renderConfiguration, resolveTables, DEFAULT_TABLES } from '../../../src/core/config';
+import { loadConfiguration, renderConfiguration } from '../../../src/core/config';
+import { resolveTables, DEFAULT_TABLES } from '../../../src/core/practice';
 
 const TENANT = '11111111-2222-3333-4444-555555555555';
 const CLIENT = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';

@@ -4,7 +4,7 @@
 
 import { strict as assert } from 'node:assert';
 import { aPractice, call, newService } from './dataverseFixture';
-import type { DataverseService } from '../../../src/core/sandbox/dataverse';
+import type { DataverseService } from '../../../src/sandbox/dataverse';
 
 interface Op {
   method: string;

@@ -2,9 +2,9 @@
 // case semantics, and the URI parser's errors for malformed or ill-typed filters.
 
 import { strict as assert } from 'node:assert';
-import { parseFilter } from '../../../src/core/sandbox/dataverse/filter';
-import { compileFilter, type PropertyAccess } from '../../../src/core/sandbox/dataverse/filterCompile';
-import { DataverseError } from '../../../src/core/sandbox/dataverse/errors';
+import { parseFilter } from '../../../src/sandbox/dataverse/filter';
+import { compileFilter, type PropertyAccess } from '../../../src/sandbox/dataverse/filterCompile';
+import { DataverseError } from '../../../src/sandbox/dataverse/errors';
 
 type Item = Record<string, unknown>;
 

@@ -11,12 +11,12 @@ import type {
   SeedSession,
   ServiceContext,
   TokenCheck,
-} from '../../../src/core/sandbox/types';
+} from '../../../src/sandbox/types';
 import {
   createDataverseService,
   type DataverseService,
   type DataverseServiceOptions,
-} from '../../../src/core/sandbox/dataverse';
+} from '../../../src/sandbox/dataverse';
 
 export const ORIGIN = 'https://localhost:8443';
 export const DATAVERSE_URL = `${ORIGIN}/dataverse`;

@@ -4,7 +4,7 @@
 
 import { strict as assert } from 'node:assert';
 import { API, aPractice, call, guid, newService } from './dataverseFixture';
-import type { DataverseService } from '../../../src/core/sandbox/dataverse';
+import type { DataverseService } from '../../../src/sandbox/dataverse';
 
 interface Page {
   '@odata.context': string;

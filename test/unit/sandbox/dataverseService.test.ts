@@ -4,7 +4,7 @@
 
 import { strict as assert } from 'node:assert';
 import { API, APP_TOKEN, aPractice, call, fakeContext, newService } from './dataverseFixture';
-import { createDataverseService } from '../../../src/core/sandbox/dataverse';
+import { createDataverseService } from '../../../src/sandbox/dataverse';
 
 interface ErrorBody {
   error: { code: string; message: string };

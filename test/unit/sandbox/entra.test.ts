@@ -3,13 +3,13 @@
 // every other service relies on.
 import { strict as assert } from 'node:assert';
 import { generateKeyPairSync } from 'node:crypto';
-import { createSandboxCertificates, type SandboxCertificates } from '../../../src/core/sandbox/certs';
-import { createEntraService, createTokenVerifier, type EntraService } from '../../../src/core/sandbox/entra';
-import { signJwt } from '../../../src/core/sandbox/entra/jwt';
-import { createPrng } from '../../../src/core/sandbox/prng';
-import { generatePractice } from '../../../src/core/sandbox/seed';
-import { sandboxUrls } from '../../../src/core/sandbox';
-import type { PracticeSeed, SandboxRequest, SandboxResponse, TokenVerifier } from '../../../src/core/sandbox/types';
+import { createSandboxCertificates, type SandboxCertificates } from '../../../src/sandbox/certs';
+import { createEntraService, createTokenVerifier, type EntraService } from '../../../src/sandbox/entra';
+import { signJwt } from '../../../src/sandbox/entra/jwt';
+import { createPrng } from '../../../src/sandbox/prng';
+import { generatePractice } from '../../../src/sandbox/seed';
+import { sandboxUrls } from '../../../src/sandbox';
+import type { PracticeSeed, SandboxRequest, SandboxResponse, TokenVerifier } from '../../../src/sandbox/types';
 
 const NOW = Date.parse('2026-11-25T10:00:00Z');
 const urls = sandboxUrls(4443);

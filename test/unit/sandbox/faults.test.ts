@@ -2,10 +2,10 @@
 // service-specific bodies a throttled request gets.
 import { strict as assert } from 'node:assert';
 import { LifeCockpitError } from '../../../src/core/errors';
-import { FaultInjector, parseFaultSpec } from '../../../src/core/sandbox/faults';
-import { createPrng } from '../../../src/core/sandbox/prng';
-import { notFound, throttled, type ErrorContext } from '../../../src/core/sandbox/serviceErrors';
-import type { FaultRule, ServiceName } from '../../../src/core/sandbox/types';
+import { FaultInjector, parseFaultSpec } from '../../../src/sandbox/faults';
+import { createPrng } from '../../../src/sandbox/prng';
+import { notFound, throttled, type ErrorContext } from '../../../src/sandbox/serviceErrors';
+import type { FaultRule, ServiceName } from '../../../src/sandbox/types';
 
 function decisions(seed: string, rules: FaultRule[], count: number, service: ServiceName = 'graph'): string[] {
   const injector = new FaultInjector(createPrng(seed), rules);

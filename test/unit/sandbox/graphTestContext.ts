@@ -2,15 +2,15 @@
 // `Bearer app=<id>;roles=<a,b>`, a settable clock, recorded outbound calls), a small practice, and
 // a request builder that calls the handler the way the server would.
 
-import { createPrng } from '../../../src/core/sandbox/prng';
+import { createPrng } from '../../../src/sandbox/prng';
 import type {
   PracticeSeed,
   SandboxRequest,
   SandboxResponse,
   ServiceContext,
   TokenVerifier,
-} from '../../../src/core/sandbox/types';
-import { createGraphService, type GraphService, type GraphServiceOptions } from '../../../src/core/sandbox/graph';
+} from '../../../src/sandbox/types';
+import { createGraphService, type GraphService, type GraphServiceOptions } from '../../../src/sandbox/graph';
 
 export const TENANT = '11111111-2222-4333-8444-555555555555';
 export const APP_ID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';

@@ -1,8 +1,8 @@
 // The seeded practice: same seed ⇒ same practice, plausible shape, every reminder state present,
 // and linear size (20 sessions a client) so 10,000 clients stay cheap.
 import { strict as assert } from 'node:assert';
-import { createPrng } from '../../../src/core/sandbox/prng';
-import { detailWindow, generatePractice, weekStartOf } from '../../../src/core/sandbox/seed';
+import { createPrng } from '../../../src/sandbox/prng';
+import { detailWindow, generatePractice, weekStartOf } from '../../../src/sandbox/seed';
 
 const NOW = Date.parse('2026-11-25T10:00:00Z');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -6,9 +6,9 @@ import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSandbox, type RunningSandbox } from '../../../src/core/sandbox';
-import { resolveMount } from '../../../src/core/sandbox/server';
-import type { PracticeSeed, SandboxService, ServiceContext } from '../../../src/core/sandbox/types';
+import { startSandbox, type RunningSandbox } from '../../../src/sandbox';
+import { resolveMount } from '../../../src/sandbox/server';
+import type { PracticeSeed, SandboxService, ServiceContext } from '../../../src/sandbox/types';
 
 interface Reply {
   status: number;

@@ -1,7 +1,7 @@
 // The Stripe sandbox's customers, search, auth and error shapes, through the handler.
 
 import assert from 'node:assert/strict';
-import { createStripeService, DEFAULT_API_VERSION, type StripeSandboxService } from '../../../src/core/sandbox/stripe';
+import { createStripeService, DEFAULT_API_VERSION, type StripeSandboxService } from '../../../src/sandbox/stripe';
 import { aPractice, fakeContext, SECRET_KEY, stripeCall } from './stripeFixtures';
 
 describe('Stripe sandbox: customers and errors', () => {

@@ -3,8 +3,8 @@
 // the handler as stripe-node would.
 
 import qs from 'qs';
-import type { PracticeSeed, Prng, SandboxRequest, ServiceContext } from '../../../src/core/sandbox/types';
-import type { StripeSandboxService } from '../../../src/core/sandbox/stripe';
+import type { PracticeSeed, Prng, SandboxRequest, ServiceContext } from '../../../src/sandbox/types';
+import type { StripeSandboxService } from '../../../src/sandbox/stripe';
 
 export const SECRET_KEY = 'sk_test_51SandboxPracticeKey0000Abcd';
 export const WEBHOOK_SECRET = 'whsec_practiceSecretForTests0000000000';

@@ -1,7 +1,7 @@
 // Stripe's idempotent requests in the sandbox: replay, parameter mismatch, endpoint mismatch, expiry.
 
 import assert from 'node:assert/strict';
-import { createStripeService, type StripeSandboxService } from '../../../src/core/sandbox/stripe';
+import { createStripeService, type StripeSandboxService } from '../../../src/sandbox/stripe';
 import { aPractice, fakeContext, stripeCall, type FakeContext } from './stripeFixtures';
 
 describe('Stripe sandbox: idempotency', () => {

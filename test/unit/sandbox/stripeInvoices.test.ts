@@ -1,7 +1,7 @@
 // The Stripe sandbox's invoice lifecycle, amounts, declines, refunds, checkout and seeded invoices.
 
 import assert from 'node:assert/strict';
-import { createStripeService, type StripeSandboxService } from '../../../src/core/sandbox/stripe';
+import { createStripeService, type StripeSandboxService } from '../../../src/sandbox/stripe';
 import { aPractice, fakeContext, ORIGIN, stripeCall } from './stripeFixtures';
 
 const CUSTOMER = 'cus_Seed00000000A1';

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import Stripe from 'stripe';
-import { createStripeService, type StripeSandboxService } from '../../../src/core/sandbox/stripe';
+import { createStripeService, type StripeSandboxService } from '../../../src/sandbox/stripe';
 import { aPractice, fakeContext, stripeCall, waitFor, WEBHOOK_SECRET, type FakeContext } from './stripeFixtures';
 
 interface Inspected {

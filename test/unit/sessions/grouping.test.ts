@@ -1,7 +1,7 @@
 // How the day is shown: sessions grouped by local day and week, what needs attention, reminders
 // grouped by what the practitioner must do; and stores that keep the last good data when offline.
 import { strict as assert } from 'node:assert';
-import { DEFAULT_TABLES, APPOINTMENT_STATE, PAYMENT_STATUS, SESSION_OUTCOME } from '../../../src/core/config';
+import { DEFAULT_TABLES, APPOINTMENT_STATE, PAYMENT_STATUS, SESSION_OUTCOME } from '../../../src/core/practice';
 import { groupReminders } from '../../../src/core/reminders';
 import { DataStore, groupSessions, sessionFromRow, type Session } from '../../../src/core/sessions';
 import { ExternalServiceError } from '../../../src/core/errors';

@@ -11,7 +11,7 @@ import {
   MESSAGE_STATUS,
   PAYMENT_STATUS,
   SESSION_OUTCOME,
-} from '../../config/practiceSchema';
+} from '../../core/practice';
 import {
   Schema,
   type AttributeType,

@@ -4,7 +4,7 @@
 
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ValidationError } from '../errors';
+import { ValidationError } from '../core/errors';
 import type { PracticeSeed } from './types';
 
 export const STATE_FORMAT_VERSION = 1;

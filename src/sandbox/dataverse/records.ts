@@ -12,7 +12,7 @@ import { parseQueryOptions, type QueryPlan } from './queryOptions';
 import { contextFragment, etagOf, serializeRow } from './serialize';
 import { isLookupType, type Row, type TableDef } from './schema';
 import { formatDateTime } from './wireValues';
-import { APPOINTMENT_STATE, APPOINTMENT_STATUS, DEFAULT_TABLES } from '../../config/practiceSchema';
+import { APPOINTMENT_STATE, APPOINTMENT_STATUS, DEFAULT_TABLES } from '../../core/practice';
 
 const TOTAL_COUNT = 'Microsoft.Dynamics.CRM.totalrecordcount';
 const TOTAL_COUNT_EXCEEDED = 'Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded';

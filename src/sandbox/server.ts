@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Logger } from '../log/types';
+import type { Logger } from '../core/log';
 import type { FaultInjector, FaultPlan } from './faults';
 import type { RequestLog } from './requestLog';
 import { notFound, notHosted, serverError, throttled, type ErrorContext } from './serviceErrors';

@@ -3,7 +3,7 @@
 // GET requests (the request log), GET export, POST import, and POST devicecode/approve|decline
 // {user_code} (the user's part of the device-code flow).
 
-import { LifeCockpitError } from '../errors';
+import { LifeCockpitError } from '../core/errors';
 import { parseFaultSpec } from './faults';
 import type { FaultRule, SandboxRequest, SandboxResponse, ServiceHandler } from './types';
 

@@ -2,7 +2,7 @@
 // name with OData type checks, lookups only through `nav@odata.bind` (writing `_x_value` is refused),
 // instance annotations ignored, system columns left to the platform, and choices and lengths checked.
 
-import { DEFAULT_TABLES } from '../../config/practiceSchema';
+import { DEFAULT_TABLES } from '../../core/practice';
 import { badPayload, badQuery, DataverseError, recordNotFound, validationFailed } from './errors';
 import {
   edmTypeOf,

@@ -2,8 +2,8 @@
 // ID, Graph, Dataverse and Stripe stand-ins over a seeded practice, with fault injection, a request
 // log, an inspector and optional persistence. `lc sandbox` and the integration tests start it here.
 
-import { ValidationError } from '../errors';
-import { silentLogger, type Logger } from '../log/types';
+import { ValidationError } from '../core/errors';
+import { silentLogger, type Logger } from '../core/log';
 import { createSandboxCertificates, type SandboxCertificates } from './certs';
 import { createEntraService, createTokenVerifier, type EntraService, type MintTokenOptions } from './entra';
 import { FaultInjector } from './faults';

@@ -1,8 +1,12 @@
 // Merges the user's table and column overrides (`lifeCockpit.tables`) over the practice defaults.
-import { DEFAULT_TABLES, type TableMapping } from './practiceSchema';
-import type { Configuration } from './schema';
+import { DEFAULT_TABLES, type TableMapping } from './schema';
 
-export function resolveTables(overrides: Configuration['tables']): TableMapping {
+/** Per table: other entity set / logical names and column names, as `lifeCockpit.tables` holds them. */
+export type TableOverrides = Partial<
+  Record<keyof TableMapping, { columns?: Record<string, string | undefined>; [name: string]: unknown } | undefined>
+>;
+
+export function resolveTables(overrides: TableOverrides): TableMapping {
   const merged = structuredClone(DEFAULT_TABLES) as unknown as Record<string, Record<string, unknown>>;
   for (const [table, override] of Object.entries(overrides)) {
     if (!override || !merged[table]) continue;

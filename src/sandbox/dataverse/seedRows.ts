@@ -11,7 +11,7 @@ import {
   MESSAGE_STATUS,
   PAYMENT_STATUS,
   SESSION_OUTCOME,
-} from '../../config/practiceSchema';
+} from '../../core/practice';
 import type { PracticeSeed, SeedSession, SeedSessionState } from '../types';
 import type { CellValue, LookupValue, Row, TableDef } from './schema';
 import type { Store } from './store';

@@ -23,7 +23,7 @@
 //             --fault 'graph:throttle:1:1:3@^POST /v1.0/users/.+/sendMail'   the first 3 sendMails get 429
 //             --fault dataverse:error503:0.05      5 % of Dataverse requests get 503
 
-import { ValidationError } from '../errors';
+import { ValidationError } from '../core/errors';
 import type { SeededPrng } from './prng';
 import type { FaultKind, FaultRule, ServiceName } from './types';
 
