@@ -81,6 +81,9 @@ function column(name: string): string {
   return name;
 }
 
+/** The builders' column check, for names written outside a filter ($select, $orderby). */
+export const checkColumn = column;
+
 /** The OData literal for a value; the only place values become filter text. */
 export function literal(value: FilterValue): string {
   if (value === null) return 'null';

@@ -1,7 +1,8 @@
 // A reminder or follow-up as the product sees it: a scheduled-message row read through the table
 // mapping, and grouped as the practitioner acts on them (due now, needs approval, scheduled, …).
+import { filters } from '../dataverse';
 import { MESSAGE_KIND, MESSAGE_STATUS, type TableMapping } from '../practice';
-import type { RowSource } from '../sessions';
+import { readRows, rowValue, type RowSource } from '../sessions';
 
 export type ReminderStatus = keyof typeof MESSAGE_STATUS;
 
@@ -34,6 +35,23 @@ export function reminderColumns(tables: TableMapping): string[] {
     c.lastError,
     `_${c.session}_value`,
   ];
+}
+
+/** The columns reminderFromRow reads, with the types the Web API writes them in (for the row check). */
+export function reminderRowColumns(tables: TableMapping) {
+  const c = tables.scheduledMessage.columns;
+  return {
+    [c.clientName]: rowValue.text,
+    [c.email]: rowValue.text,
+    [c.status]: rowValue.choice,
+    [c.kind]: rowValue.choice,
+    [c.subject]: rowValue.text,
+    [c.scheduledTime]: rowValue.dateTime,
+    [c.sentTime]: rowValue.dateTime.nullish(),
+    [c.attempts]: rowValue.choice,
+    [c.lastError]: rowValue.text,
+    [`_${c.session}_value`]: rowValue.text,
+  };
 }
 
 export function reminderFromRow(row: Record<string, unknown>, tables: TableMapping): Reminder {
@@ -87,23 +105,25 @@ export function groupReminders(reminders: readonly Reminder[], now: Date): Recor
   return groups;
 }
 
-export async function loadReminders(
+export function loadReminders(
   source: RowSource,
   tables: TableMapping,
   now: Date,
   signal?: AbortSignal,
 ): Promise<Reminder[]> {
-  const since = new Date(now.getTime() - 14 * 86_400_000).toISOString();
-  const c = tables.scheduledMessage.columns;
-  const reminders: Reminder[] = [];
-  for await (const row of source.query(tables.scheduledMessage.entitySet, {
-    select: reminderColumns(tables),
-    filter: `${c.scheduledTime} ge ${since}`,
-    orderBy: `${c.scheduledTime} asc`,
-    pageSize: 500,
+  const scheduledTime = tables.scheduledMessage.columns.scheduledTime;
+  return readRows(
+    source,
+    {
+      what: 'reminder',
+      entitySet: tables.scheduledMessage.entitySet,
+      primaryId: tables.scheduledMessage.primaryId,
+      select: reminderColumns(tables),
+      filter: () => filters.onOrAfter(scheduledTime, new Date(now.getTime() - 14 * 86_400_000)),
+      orderBy: scheduledTime,
+      columns: reminderRowColumns(tables),
+      map: (row) => reminderFromRow(row, tables),
+    },
     signal,
-  })) {
-    reminders.push(reminderFromRow(row, tables));
-  }
-  return reminders;
+  );
 }

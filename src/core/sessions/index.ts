@@ -2,3 +2,4 @@
 export * from './dataStore';
 export * from './session';
 export * from './loadSessions';
+export * from './rowSource';

@@ -1,42 +1,35 @@
 // Reads the sessions around now from Dataverse (30 days back, 60 ahead), through the table mapping.
+import { filters } from '../dataverse';
 import type { TableMapping } from '../practice';
-import { sessionColumns, sessionFromRow, type Session } from './session';
+import { readRows, type RowSource } from './rowSource';
+import { sessionColumns, sessionFromRow, sessionRowColumns, type Session } from './session';
 
-/** What the loader needs of a Dataverse client: a streamed query. */
-export interface RowSource {
-  query(
-    entitySet: string,
-    options: {
-      select?: string[];
-      filter?: string;
-      orderBy?: string;
-      formatted?: boolean;
-      pageSize?: number;
-      signal?: AbortSignal;
-    },
-  ): AsyncIterable<Record<string, unknown>>;
-}
+const DAY = 86_400_000;
 
-export async function loadSessions(
+export function loadSessions(
   source: RowSource,
   tables: TableMapping,
   now: Date,
   signal?: AbortSignal,
 ): Promise<Session[]> {
-  const from = new Date(now.getTime() - 30 * 86_400_000).toISOString();
-  const to = new Date(now.getTime() + 60 * 86_400_000).toISOString();
   const start = tables.session.columns.start;
-  const sessions: Session[] = [];
-  // The dates are ours (ISO strings), never user input, so they are safe inside $filter.
-  for await (const row of source.query(tables.session.entitySet, {
-    select: sessionColumns(tables),
-    filter: `${start} ge ${from} and ${start} le ${to}`,
-    orderBy: `${start} asc`,
-    formatted: true,
-    pageSize: 500,
+  return readRows(
+    source,
+    {
+      what: 'session',
+      entitySet: tables.session.entitySet,
+      primaryId: tables.session.primaryId,
+      select: sessionColumns(tables),
+      filter: () =>
+        filters.and(
+          filters.onOrAfter(start, new Date(now.getTime() - 30 * DAY)),
+          filters.onOrBefore(start, new Date(now.getTime() + 60 * DAY)),
+        ),
+      orderBy: start,
+      formatted: true,
+      columns: sessionRowColumns(tables),
+      map: (row) => sessionFromRow(row, tables),
+    },
     signal,
-  })) {
-    sessions.push(sessionFromRow(row, tables));
-  }
-  return sessions;
+  );
 }

@@ -2,6 +2,7 @@
 // table mapping, and grouped the way the practitioner looks at a day.
 import { FORMATTED_VALUE } from '../dataverse';
 import { APPOINTMENT_STATE, PAYMENT_STATUS, SESSION_OUTCOME, type TableMapping } from '../practice';
+import { rowValue } from './rowSource';
 
 export type SessionStatus = 'scheduled' | 'attended' | 'noShow' | 'canceled';
 export type PaymentState = keyof typeof PAYMENT_STATUS;
@@ -36,6 +37,25 @@ export function sessionColumns(tables: TableMapping): string[] {
     c.outcome,
     c.paymentStatus,
   ];
+}
+
+/** The columns sessionFromRow reads, with the types the Web API writes them in (for the row check). */
+export function sessionRowColumns(tables: TableMapping) {
+  const c = tables.session.columns;
+  const regarding = `_${c.regarding}_value`;
+  return {
+    [c.subject]: rowValue.text,
+    [c.start]: rowValue.dateTime,
+    [c.end]: rowValue.dateTime,
+    [regarding]: rowValue.text,
+    [regarding + FORMATTED]: rowValue.text,
+    [c.state]: rowValue.choice,
+    [c.status]: rowValue.choice,
+    [c.location]: rowValue.text,
+    [c.fee]: rowValue.number,
+    [c.outcome]: rowValue.choice,
+    [c.paymentStatus]: rowValue.choice,
+  };
 }
 
 export function sessionFromRow(row: Record<string, unknown>, tables: TableMapping): Session {
