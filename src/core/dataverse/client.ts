@@ -79,20 +79,22 @@ export class DataverseClient {
    */
   async *query(entitySet: string, options: QueryOptions = {}): AsyncGenerator<Row, void, undefined> {
     const { signal } = options;
-    let next: string | undefined = collectionPath(entitySet, buildQuery(options));
+    let next: string | undefined = this.transport.urlFor(collectionPath(entitySet, buildQuery(options)));
     const prefer = preferFor(options);
     for (let pageNumber = 1; next !== undefined; pageNumber++) {
       if (signal?.aborted) throw new CancelledError();
+      const requestUrl: string = next;
       const answer: { data: Page | undefined } = await this.transport.json<Page>({
         method: 'GET',
-        path: next,
+        path: requestUrl,
         operation: `querying ${entitySet}`,
         prefer,
         signal,
       });
       const data = answer.data;
       const rows = data?.value ?? [];
-      next = data?.['@odata.nextLink'];
+      const link = data?.['@odata.nextLink'];
+      next = link === undefined ? undefined : this.transport.nextLinkUrl(link, requestUrl);
       options.onPage?.({
         pageNumber,
         rowCount: rows.length,

@@ -2,7 +2,7 @@
 // OData-Version, Accept, MSCRMCallerID when impersonating), Prefer preferences, the bearer token through
 // sendAuthorized (one retry on 401), and the mapping of any non-2xx answer to a typed error.
 import { sendAuthorized, type Resource, type TokenProvider } from '../auth';
-import { parseRetryAfter, type HttpClient, type HttpMethod, type HttpResponse } from '../http';
+import { parseRetryAfter, redactUrl, type HttpClient, type HttpMethod, type HttpResponse } from '../http';
 import { ExternalServiceError, type LifeCockpitError } from '../errors';
 import type { Logger } from '../log';
 import { dataverseError, type ErrorContext } from './errors';
@@ -53,6 +53,31 @@ export class DataverseTransport {
 
   urlFor(path: string): string {
     return /^https?:\/\//i.test(path) ? path : `${this.apiBase}/${path.replace(/^\/+/, '')}`;
+  }
+
+  /**
+   * The URL of a page's `@odata.nextLink`, resolved against the request that returned it (RFC 3986 §5, so a
+   * root-relative `/api/data/…` keeps the API path once). The bearer token goes with it, so it is followed only
+   * on the environment's own origin over https; a link anywhere else is an error that names where it pointed.
+   */
+  nextLinkUrl(link: string, requestUrl: string): string {
+    let url: URL;
+    try {
+      url = new URL(link, requestUrl);
+    } catch (error) {
+      throw new ExternalServiceError(`Dataverse answered with a next-page link that is not a URL: ${redactUrl(link)}`, {
+        code: 'dataverse.invalidNextLink',
+        cause: error,
+      });
+    }
+    const home = new URL(this.apiBase);
+    if (url.protocol !== 'https:' || url.origin !== home.origin) {
+      throw new ExternalServiceError(
+        `Dataverse answered with a next-page link to ${url.origin}, which is not this environment (${home.origin} over https); it was not followed and no token was sent there.`,
+        { code: 'dataverse.foreignNextLink', detail: { nextLinkOrigin: url.origin, environment: home.origin } },
+      );
+    }
+    return url.toString();
   }
 
   /** The raw answer, whatever its status. */
