@@ -59,11 +59,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<LifeCo
   const config = new EditorConfigSource(context.workspaceState);
   context.subscriptions.push(config);
   const loaded = await config.reload();
-  for (const problem of loaded.problems) log.warn('configuration problem', { ...problem });
-  if (loaded.problems.length > 0) {
+  const problems = [...loaded.problems, ...loaded.warnings];
+  for (const problem of problems) log.warn('configuration problem', { ...problem });
+  if (problems.length > 0) {
     void vscode.window
       .showWarningMessage(
-        `Life Cockpit: ${loaded.problems[0].key} (from ${loaded.problems[0].layer}): ${loaded.problems[0].message}`,
+        `Life Cockpit: ${problems[0].key} (from ${problems[0].layer}): ${problems[0].message}`,
         'Show Configuration',
       )
       .then((choice) => choice && vscode.commands.executeCommand('lifeCockpit.showConfiguration'));

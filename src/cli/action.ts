@@ -1,6 +1,8 @@
 // Wraps each verb's action: builds its output and runtime from the global options, runs it, and maps
 // whatever it throws to the exit code — the one place the CLI turns errors into codes.
 import type { Command } from 'commander';
+import { describeTarget } from '../core/config';
+import { requireProfile } from './connect';
 import { CliOutput, type CliIo, type GlobalOptions } from './output';
 import { createCliRuntime, type CliRuntime } from './runtime';
 
@@ -20,6 +22,7 @@ export function verb<Args extends unknown[]>(run: (ctx: VerbContext, ...args: Ar
     let runtime: CliRuntime | undefined;
     try {
       runtime = createCliRuntime(options);
+      for (const w of runtime.loaded.warnings) out.warning(`${w.key} (from ${w.layer}): ${w.message}`);
       // Commander passes positional args, then the options object, then the command.
       const args = commanderArgs.slice(0, this.registeredArguments.length) as Args;
       await run({ out, runtime, options }, ...args);
@@ -30,4 +33,13 @@ export function verb<Args extends unknown[]>(run: (ctx: VerbContext, ...args: Ar
       await runtime?.dispose();
     }
   };
+}
+
+/**
+ * Asks before an effect, naming where it lands: "Delete contacts(…) in the LIVE profile "practice"
+ * (tenant contoso.onmicrosoft.com)? This cannot be undone."
+ */
+export async function confirmEffect(ctx: VerbContext, action: string, consequence = ''): Promise<void> {
+  const target = describeTarget(requireProfile(ctx.runtime));
+  await ctx.out.confirm(`${action} in ${target}?${consequence ? ` ${consequence}` : ''}`);
 }

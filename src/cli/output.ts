@@ -43,6 +43,11 @@ export class CliOutput {
     if (this.io.stderr.isTTY || this.options.verbose) this.io.stderr.write(ensureNewline(text));
   }
 
+  /** Something the user should know before the verb's result, whatever stderr is: always on stderr. */
+  warning(text: string): void {
+    this.io.stderr.write(`lc: warning: ${ensureNewline(text)}`);
+  }
+
   /** Reports a failure and returns the exit code for it. */
   failure(error: unknown): number {
     const e = toLifeCockpitError(error);

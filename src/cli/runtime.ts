@@ -38,7 +38,7 @@ export function createCliRuntime(
   const dotenvPath = path.join(cwd, '.env');
   const dotenvText = fs.existsSync(dotenvPath) ? fs.readFileSync(dotenvPath, 'utf8') : undefined;
   const dotenvVars = dotenvText ? parseDotenv(dotenvText) : {};
-  const loaded = loadConfiguration({ env, dotenvText, selectedProfile: options.profile });
+  const loaded = loadConfiguration({ env, dotenvText, commandLineProfile: options.profile });
   const hub = new LogHub({ level: options.verbose ? 'debug' : loaded.config.log.level });
   if (options.verbose) hub.addSink({ write: (r) => process.stderr.write(`${r.level.padEnd(5)} ${formatHuman(r)}\n`) });
   try {

@@ -2,6 +2,7 @@
 // Query Table / Open Record / Add Note flows. Long queries show paging progress and can be
 // cancelled: the editor's token becomes the AbortSignal the HTTP layer honours.
 import * as vscode from 'vscode';
+import { describeTarget } from '../core/config';
 import type { DataverseClient, TableInfo, TableSummary } from '../core/dataverse';
 import { CancelledError, ValidationError } from '../core/errors';
 import { DataStore } from '../core/sessions';
@@ -235,7 +236,7 @@ export async function addNoteToRecord(s: EditorServices, tree: DataverseTree, no
   if (!subject) throw new CancelledError();
   const text = await vscode.window.showInputBox({ title: 'Note text', ignoreFocusOut: true });
   if (text === undefined) throw new CancelledError();
-  await confirmEffect(s, `Add a note to ${table.logicalName} ${id}?`);
+  await confirmEffect(s, `Add a note to ${table.logicalName} ${id}`);
   const noteId = await dv.addNote(table, id, { subject: subject.trim(), text });
   s.hub.audit().record({
     actor: s.auth.activeProfile?.clientId ?? 'app',
@@ -249,12 +250,12 @@ export async function addNoteToRecord(s: EditorServices, tree: DataverseTree, no
 }
 
 /** Effects on a live profile ask first, unless the profile turned confirmation off. */
-export async function confirmEffect(s: EditorServices, question: string): Promise<void> {
+export async function confirmEffect(s: EditorServices, action: string): Promise<void> {
   const profile = s.auth.activeProfile;
   const ask = profile?.confirmEffects ?? profile?.kind === 'live';
-  if (!ask) return;
+  if (!ask || !profile) return;
   const choice = await vscode.window.showWarningMessage(
-    `${question} (profile ${profile?.name} is ${profile?.kind})`,
+    `${action} in ${describeTarget(profile)}?`,
     { modal: true },
     'Continue',
   );

@@ -20,6 +20,7 @@ export function configCommand(): Command {
             profileDefined: loaded.activeProfile !== undefined,
             entries: configEntries(loaded, secrets),
             problems: loaded.problems,
+            warnings: loaded.warnings,
           },
           () => renderConfiguration(loaded, secrets),
         );

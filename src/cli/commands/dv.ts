@@ -5,7 +5,7 @@ import { resourcesFor } from '../../core/auth';
 import { ConfigurationError } from '../../core/config';
 import { DataverseClient, type QueryOptions, type Row, type TableInfo } from '../../core/dataverse';
 import { ValidationError } from '../../core/errors';
-import { verb, type VerbContext } from '../action';
+import { confirmEffect, verb, type VerbContext } from '../action';
 import { connect } from '../connect';
 import type { CliOutput } from '../output';
 
@@ -236,7 +236,7 @@ function writeCommands(dv: Command): void {
     .action(
       verb(async (ctx, entitySet: string) => {
         const body = jsonObject(String(ctx.options.data));
-        await ctx.out.confirm(`Create a row in ${entitySet}?`);
+        await confirmEffect(ctx, `Create a row in ${entitySet}`);
         const id = await withClient(ctx, (client) => client.create(entitySet, body));
         ctx.out.result({ id }, () => `created ${entitySet}(${id})`);
       }),
@@ -249,7 +249,7 @@ function writeCommands(dv: Command): void {
       verb(async (ctx, entitySet: string, id: string) => {
         const body = jsonObject(String(ctx.options.data));
         const ifMatch = ctx.options.ifMatch as string | undefined;
-        await ctx.out.confirm(`Update ${entitySet}(${id})?`);
+        await confirmEffect(ctx, `Update ${entitySet}(${id})`);
         await withClient(ctx, (client) => client.update(entitySet, id, body, { ifMatch }));
         ctx.out.result({ id, updated: true }, () => `updated ${entitySet}(${id})`);
       }),
@@ -260,7 +260,7 @@ function writeCommands(dv: Command): void {
     .action(
       verb(async (ctx, entitySet: string, id: string) => {
         const ifMatch = ctx.options.ifMatch as string | undefined;
-        await ctx.out.confirm(`Delete ${entitySet}(${id})? This cannot be undone.`);
+        await confirmEffect(ctx, `Delete ${entitySet}(${id})`, 'This cannot be undone.');
         await withClient(ctx, (client) => client.delete(entitySet, id, { ifMatch }));
         ctx.out.result({ id, deleted: true }, () => `deleted ${entitySet}(${id})`);
       }),
@@ -272,7 +272,7 @@ function writeCommands(dv: Command): void {
     .action(
       verb(async (ctx, entitySet: string, id: string) => {
         const note = { subject: String(ctx.options.subject), text: String(ctx.options.text) };
-        await ctx.out.confirm(`Add the note "${note.subject}" to ${entitySet}(${id})?`);
+        await confirmEffect(ctx, `Add the note "${note.subject}" to ${entitySet}(${id})`);
         const noteId = await withClient(ctx, (client) => client.addNote(entitySet, id, note));
         ctx.out.result({ id: noteId }, () => `added note ${noteId}`);
       }),

@@ -1,7 +1,18 @@
 // Renders the effective configuration for people (Show Configuration, `lc config show`) and for
-// machines (`--json`): every value with the layer it came from, secrets only as "set"/"not set".
+// machines (`--json`): every value with the layer it came from, secrets only as "set"/"not set"; and
+// the one phrase every confirmation of an effect uses to name where it will land.
 import type { LoadedConfiguration, ConfigLayer } from './loader';
-import type { SecretName } from './schema';
+import type { Profile, SecretName } from './schema';
+
+/**
+ * Where an effect lands, for every confirmation prompt (editor and CLI alike): the profile, its
+ * tenant, and LIVE in capitals when real clients and money are on the other end.
+ */
+export function describeTarget(profile: Pick<Profile, 'name' | 'kind' | 'tenantId'>): string {
+  const kind = profile.kind === 'live' ? 'LIVE' : profile.kind;
+  const tenant = profile.tenantId ? `tenant ${profile.tenantId}` : 'no tenant set';
+  return `the ${kind} profile "${profile.name}" (${tenant})`;
+}
 
 export interface SecretPresence {
   name: SecretName;
@@ -45,6 +56,10 @@ export function renderConfiguration(loaded: LoadedConfiguration, secrets: readon
   if (loaded.problems.length > 0) {
     lines.push('', '# problems (these values were ignored)');
     for (const p of loaded.problems) lines.push(`${p.key} (from ${p.layer}): ${p.message}`);
+  }
+  if (loaded.warnings.length > 0) {
+    lines.push('', '# warnings (these values are in use)');
+    for (const p of loaded.warnings) lines.push(`${p.key} (from ${p.layer}): ${p.message}`);
   }
   return lines.join('\n') + '\n';
 }

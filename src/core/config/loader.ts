@@ -1,12 +1,13 @@
-// Builds the effective configuration from its layers, highest first: environment variables, the
-// workspace's `.env`, editor settings (`lifeCockpit.*`), defaults. Every leaf remembers the layer it
+// Builds the effective configuration from its layers, highest first: the command line's --profile,
+// environment variables, the workspace's `.env`, editor settings (`lifeCockpit.*`), defaults. Every leaf remembers the layer it
 // came from, and a bad value becomes one ConfigProblem naming key, layer and what was expected —
 // then it is dropped so the rest of the configuration still loads (the extension stays up, signed out).
 import { parse as parseDotenv } from 'dotenv';
+import { closest, distance } from 'fastest-levenshtein';
 import type { z } from 'zod';
 import { configSchema, profileSchema, PROFILE_ENV, SETTING_ENV, type Configuration, type Profile } from './schema';
 
-export type ConfigLayer = 'environment' | '.env' | 'settings' | 'default';
+export type ConfigLayer = 'command line' | 'environment' | '.env' | 'settings' | 'default';
 
 export interface ConfigInputs {
   env?: Readonly<Record<string, string | undefined>>;
@@ -16,6 +17,8 @@ export interface ConfigInputs {
   settings?: unknown;
   /** A profile chosen in this workspace (Switch Profile), ranked with settings. */
   selectedProfile?: string;
+  /** The CLI's `--profile`: wins over every layer, LC_PROFILE included. */
+  commandLineProfile?: string;
 }
 
 export interface ConfigProblem {
@@ -30,6 +33,8 @@ export interface LoadedConfiguration {
   /** Dotted path (profiles by name: `profiles.sandbox.tenantId`) → the layer it came from. */
   sources: Readonly<Record<string, ConfigLayer>>;
   problems: readonly ConfigProblem[];
+  /** Values that were used but deserve a word (a profile only the LC_* variables built). */
+  warnings: readonly ConfigProblem[];
   /** The active profile, when it exists and is valid. */
   activeProfile: Profile | undefined;
 }
@@ -38,19 +43,28 @@ type Raw = Record<string, unknown>;
 interface Origin {
   layer: ConfigLayer;
   envVar?: string;
+  /** The command-line flag that set it. */
+  flag?: string;
 }
+
+/** Profiles the LC_* variables created because no profile had the name they were meant for → those variables. */
+type EnvBuiltProfiles = Map<string, string[]>;
 
 export function loadConfiguration(inputs: ConfigInputs): LoadedConfiguration {
   const origins = new Map<string, Origin>();
   const raw = settingsLayer(inputs.settings, origins);
   if (inputs.selectedProfile) setLeaf(raw, origins, 'activeProfile', inputs.selectedProfile, { layer: 'settings' });
   const dotenv = inputs.dotenvText ? parseDotenv(inputs.dotenvText) : {};
-  applyEnvLayer(raw, origins, dotenv, '.env');
-  applyEnvLayer(raw, origins, inputs.env ?? {}, 'environment');
+  const built: EnvBuiltProfiles = new Map();
+  applyEnvLayer(raw, origins, dotenv, '.env', inputs.commandLineProfile, built);
+  applyEnvLayer(raw, origins, inputs.env ?? {}, 'environment', inputs.commandLineProfile, built);
+  if (inputs.commandLineProfile)
+    setLeaf(raw, origins, 'activeProfile', inputs.commandLineProfile, { layer: 'command line', flag: '--profile' });
   const { config, problems } = validateDroppingBadValues(raw, origins);
   const sources = sourcesOf(config, origins);
   const activeProfile = config.profiles.find((p) => p.name === config.activeProfile);
-  return { config, sources, problems, activeProfile };
+  const warnings = activeProfile ? unknownProfileWarnings(config, origins, built) : [];
+  return { config, sources, problems, warnings, activeProfile };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -82,6 +96,8 @@ function applyEnvLayer(
   origins: Map<string, Origin>,
   vars: Readonly<Record<string, string | undefined>>,
   layer: ConfigLayer,
+  commandLineProfile: string | undefined,
+  built: EnvBuiltProfiles,
 ): void {
   for (const [path, envVar] of Object.entries(SETTING_ENV)) {
     const text = vars[envVar];
@@ -92,7 +108,7 @@ function applyEnvLayer(
     ([, envVar]) => vars[envVar] !== undefined && vars[envVar] !== '',
   );
   if (profileFields.length === 0) return;
-  const name = typeof raw.activeProfile === 'string' ? raw.activeProfile : 'sandbox';
+  const name = profileNameForVariables(raw, origins, commandLineProfile);
   const profiles = Array.isArray(raw.profiles) ? (raw.profiles as unknown[]) : [];
   raw.profiles = profiles;
   let profile = profiles.find((p): p is Raw => isObject(p) && p.name === name);
@@ -100,11 +116,59 @@ function applyEnvLayer(
     profile = { name };
     profiles.push(profile);
     origins.set(`profiles.${name}.name`, { layer });
+    built.set(name, []);
   }
   for (const [field, envVar] of profileFields) {
     profile[field] = coerce(profileSchema.shape[field as keyof Profile], vars[envVar] as string);
     origins.set(`profiles.${name}.${field}`, { layer, envVar });
+    built.get(name)?.push(envVar);
   }
+}
+
+/**
+ * The LC_* profile variables belong to the profile LC_PROFILE names beside them; without one, to the
+ * profile --profile names; else to the active one. So `lc --profile live` never relabels the sandbox
+ * that `.env` describes as "live".
+ */
+function profileNameForVariables(raw: Raw, origins: Map<string, Origin>, commandLineProfile?: string): string {
+  const layer = origins.get('activeProfile')?.layer;
+  const namedByEnvironment = layer === 'environment' || layer === '.env';
+  const name = namedByEnvironment ? raw.activeProfile : (commandLineProfile ?? raw.activeProfile);
+  return typeof name === 'string' ? name : 'sandbox';
+}
+
+/** A mistyped LC_PROFILE builds a new profile from the LC_* variables: say so, and name the likely one. */
+function unknownProfileWarnings(
+  config: Configuration,
+  origins: Map<string, Origin>,
+  built: EnvBuiltProfiles,
+): ConfigProblem[] {
+  const name = config.activeProfile;
+  const variables = built.get(name);
+  const configured = config.profiles.map((p) => p.name).filter((n) => n !== name);
+  if (!variables || configured.length === 0) return [];
+  const origin = originOf(origins, 'activeProfile');
+  const guess = nearestName(name, configured);
+  return [
+    {
+      key: keyFor('activeProfile', origin),
+      layer: origin.layer,
+      message:
+        `profile "${name}" was built from the environment (${[...new Set(variables)].join(', ')}), and no configured profile has that name` +
+        ` (configured: ${configured.join(', ')})${guess ? `; did you mean "${guess}"?` : ''}`,
+    },
+  ];
+}
+
+/** The candidate a typo most likely meant, when one is close enough to be worth naming. */
+export function nearestName(word: string, candidates: readonly string[]): string | undefined {
+  if (candidates.length === 0) return undefined;
+  const best = closest(
+    word.toLowerCase(),
+    candidates.map((c) => c.toLowerCase()),
+  );
+  const index = candidates.findIndex((c) => c.toLowerCase() === best);
+  return distance(word.toLowerCase(), best) <= Math.max(2, Math.floor(word.length / 3)) ? candidates[index] : undefined;
 }
 
 function setLeaf(raw: Raw, origins: Map<string, Origin>, path: string, value: unknown, origin: Origin): void {
@@ -176,6 +240,7 @@ function keyFor(path: string, origin: Origin): string {
         .map((f) => `.${f}`)
         .join('')}`
     : `lifeCockpit.${path}`;
+  if (origin.flag) return `${origin.flag} (${settingKey})`;
   return origin.envVar ? `${origin.envVar} (${settingKey})` : settingKey;
 }
 
