@@ -4,14 +4,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import type { SandboxEndpoints } from '../core/config';
+import { parseSandboxReadyLine, type SandboxReadyLine } from '../core/config';
 import { ExternalServiceError } from '../core/errors';
 import type { Logger } from '../core/log';
 
 /** The fields of the ready line the editor uses: where the sandbox stands, and the app's secret. */
-export interface SandboxInfo extends SandboxEndpoints {
-  clientSecret: string;
-}
+export type SandboxInfo = SandboxReadyLine;
 
 export class SandboxLauncher {
   private child: ChildProcess | undefined;
@@ -49,14 +47,9 @@ export class SandboxLauncher {
       const lines = readline.createInterface({ input: child.stdout as NodeJS.ReadableStream });
       lines.once('line', (line) => {
         try {
-          resolve(JSON.parse(line) as SandboxInfo);
+          resolve(parseSandboxReadyLine(line));
         } catch (error) {
-          reject(
-            new ExternalServiceError(`The sandbox printed an unreadable ready line.`, {
-              code: 'sandbox.readyLine',
-              cause: error,
-            }),
-          );
+          reject(error);
         }
       });
       child.once('error', (error) =>

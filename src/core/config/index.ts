@@ -12,4 +12,11 @@ export class ConfigurationError extends ValidationError {
     super(message, { code: 'config.invalid', detail: { problems } });
   }
 }
-export { sandboxProfile, type SandboxEndpoints } from './sandboxProfile';
+export {
+  sandboxProfile,
+  sandboxProfileSettings,
+  parseSandboxReadyLine,
+  sandboxReadyLineSchema,
+  type SandboxEndpoints,
+  type SandboxReadyLine,
+} from './sandboxProfile';

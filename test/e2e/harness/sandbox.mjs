@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { cliPath, repoRoot } from './paths.mjs';
+import { parseSandboxReadyLine } from './productConfig.mjs';
 import { spawnGroup, stopGroup } from './processes.mjs';
 
 /** @returns {Promise<{ info: object, process: import('node:child_process').ChildProcess, stop(): Promise<void> }>} */
@@ -38,9 +39,7 @@ function readReadyLine(child, timeoutMs) {
     lines.once('line', (line) => {
       clearTimeout(timer);
       try {
-        const info = JSON.parse(line);
-        if (info.ready !== true) throw new Error(`not a ready line: ${line}`);
-        resolve(info);
+        resolve(parseSandboxReadyLine(line));
       } catch (err) {
         reject(err);
       }
