@@ -13,6 +13,7 @@ import { loadReminders, type Reminder } from './core/reminders';
 import { DataStore, loadSessions, type Session } from './core/sessions';
 import { AuthStatusBar } from './vscode/authStatusBar';
 import { registerCommands } from './vscode/commands';
+import { confirmSecretTarget } from './vscode/confirmSecretTarget';
 import { EditorConfigSource } from './vscode/configSource';
 import { MicrosoftAccountTokenSource, usesMicrosoftAccountProvider } from './vscode/microsoftAccountTokenSource';
 import { showDeviceCode } from './vscode/deviceCodePrompt';
@@ -89,6 +90,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LifeCo
     tokenSourceFor: (profile) =>
       usesMicrosoftAccountProvider(profile) ? new MicrosoftAccountTokenSource(profile) : undefined,
     deviceCodePrompt: (message) => void showDeviceCode(message),
+    confirmNewTarget: confirmSecretTarget,
   });
   auth.onDidChangeState((state: AuthState) => {
     const signedIn = state.kind === 'signedIn' || state.kind === 'refreshFailing';

@@ -9,6 +9,13 @@ import type { Credential } from './credentials';
 import { DeviceCodeTokenSource } from './deviceCodeTokenSource';
 import { readClaims } from './jwt';
 import { MsalTokenSource, tokenCacheKey, type SecretStore } from './msalTokenSource';
+import {
+  parseSecretTarget,
+  sameSecretTarget,
+  secretTargetKey,
+  secretTargetOf,
+  type SecretTargetChange,
+} from './secretTarget';
 import { TokenProvider, type Resource, type TokenSource } from './tokenProvider';
 
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
@@ -65,7 +72,14 @@ export interface AuthServiceDeps {
   loadCertificate?: (file: string) => Credential;
   /** Shows the device-code sign-in message (URL + code) for `authKind: 'user'` profiles. */
   deviceCodePrompt?: (message: string) => void;
+  /**
+   * Asks the user (a modal naming the old and new host) before a stored secret goes to a target it was not
+   * entered for. Without it, such a secret is never used: the profile stays signed out.
+   */
+  confirmNewTarget?: (change: SecretTargetChange) => Promise<boolean>;
 }
+
+type StoredCredential = { credential: Credential } | { refused: string } | undefined;
 
 type Listener = (state: AuthState) => void;
 
@@ -106,9 +120,11 @@ export class AuthService {
     const generation = ++this.generation;
     this.reset();
     if (!profile) return this.setState({ kind: 'signedOut' });
-    const credential = await this.storedCredential(profile);
+    const stored = await this.storedCredential(profile);
     if (generation !== this.generation) return this.current;
-    if (!credential) return this.setState({ kind: 'signedOut', profile: profile.name });
+    if (!stored) return this.setState({ kind: 'signedOut', profile: profile.name });
+    if ('refused' in stored) return this.setState({ kind: 'signedOut', profile: profile.name, reason: stored.refused });
+    const { credential } = stored;
     this.setState({ kind: 'signingIn', profile: profile.name });
     try {
       return await this.connect(profile, credential, generation);
@@ -127,7 +143,10 @@ export class AuthService {
     this.setState({ kind: 'signingIn', profile: profile.name });
     try {
       const state = await this.connect(profile, credential, generation);
-      if (credential.kind === 'secret') await this.deps.secrets.store(secretKey(profile.name), credential.clientSecret);
+      if (credential.kind === 'secret') {
+        await this.deps.secrets.store(secretKey(profile.name), credential.clientSecret);
+        await this.deps.secrets.store(secretTargetKey(profile.name), JSON.stringify(secretTargetOf(profile)));
+      }
       this.deps.log.info('signed in', {
         profile: profile.name,
         tenantId: profile.tenantId,
@@ -145,6 +164,7 @@ export class AuthService {
   async signOut(profileName: string): Promise<void> {
     ++this.generation;
     await this.deps.secrets.delete(secretKey(profileName));
+    await this.deps.secrets.delete(secretTargetKey(profileName));
     await this.deps.secrets.delete(tokenCacheKey(profileName));
     this.reset();
     this.deps.log.info('signed out', { profile: profileName });
@@ -228,18 +248,45 @@ export class AuthService {
     });
   }
 
-  private async storedCredential(profile: Profile): Promise<Credential | undefined> {
+  private async storedCredential(profile: Profile): Promise<StoredCredential> {
     // A user's sign-in survives in msal's token cache only; without one, restoring must not prompt.
     if (profile.authKind === 'user')
-      return (await this.deps.secrets.get(tokenCacheKey(profile.name))) ? { kind: 'user' } : undefined;
+      return (await this.deps.secrets.get(tokenCacheKey(profile.name))) ? { credential: { kind: 'user' } } : undefined;
     if (profile.authKind === 'certificate') {
       return profile.certificateFile && this.deps.loadCertificate
-        ? this.deps.loadCertificate(profile.certificateFile)
+        ? { credential: this.deps.loadCertificate(profile.certificateFile) }
         : undefined;
     }
     const secret = await this.deps.secrets.get(secretKey(profile.name));
-    if (secret) this.deps.onSecret?.(secret);
-    return secret ? { kind: 'secret', clientSecret: secret } : undefined;
+    if (!secret) return undefined;
+    this.deps.onSecret?.(secret);
+    const refused = await this.refusalOfNewTarget(profile);
+    return refused ? { refused } : { credential: { kind: 'secret', clientSecret: secret } };
+  }
+
+  /**
+   * A stored secret is posted only to what it was entered for. When settings, a workspace or `.env` changed the
+   * authority host, tenant, app or extra CA since, the user confirms the new target first; undefined means go.
+   */
+  private async refusalOfNewTarget(profile: Profile): Promise<string | undefined> {
+    const previous = parseSecretTarget(await this.deps.secrets.get(secretTargetKey(profile.name)));
+    const next = secretTargetOf(profile);
+    if (sameSecretTarget(previous, next)) return undefined;
+    const change: SecretTargetChange = { profile: profile.name, previous, next };
+    this.deps.log.warn('stored secret target changed', {
+      profile: profile.name,
+      previousHost: previous?.authorityHost,
+      nextHost: next.authorityHost,
+      tenantChanged: previous?.tenantId !== next.tenantId,
+      clientChanged: previous?.clientId !== next.clientId,
+    });
+    const confirmed = (await this.deps.confirmNewTarget?.(change)) === true;
+    if (confirmed) {
+      await this.deps.secrets.store(secretTargetKey(profile.name), JSON.stringify(next));
+      this.deps.log.info('stored secret target confirmed', { profile: profile.name, host: next.authorityHost });
+      return undefined;
+    }
+    return `The stored client secret of profile ${profile.name} was not sent to ${next.authorityHost}: it was entered for ${previous?.authorityHost ?? 'another target'}. Sign in again to use this profile there.`;
   }
 
   private reset(): void {

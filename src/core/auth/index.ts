@@ -9,3 +9,4 @@ export * from './tokenProvider';
 export * from './authorizedRequest';
 export * from './connectionTest';
 export * from './deviceCodeTokenSource';
+export * from './secretTarget';

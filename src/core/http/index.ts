@@ -27,4 +27,4 @@ export {
   type FetchFunction,
 } from './graphMiddleware';
 export { stripeHttpClient, stripeSdkOptions } from './stripeHttpClient';
-export { createProfileHttpClient } from './profileClient';
+export { createProfileHttpClient, extraCaOrigins } from './profileClient';

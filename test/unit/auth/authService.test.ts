@@ -6,6 +6,8 @@ import {
   AuthService,
   parseConnectionString,
   secretKey,
+  secretTargetKey,
+  secretTargetOf,
   tokenCacheKey,
   translateAuthError,
   type AuthState,
@@ -112,6 +114,7 @@ describe('AuthService', () => {
   it('restores a stored secret, and sign-out removes secret and token cache', async () => {
     const secrets = new MemorySecrets();
     secrets.map.set(secretKey('practice'), good.clientSecret);
+    secrets.map.set(secretTargetKey('practice'), JSON.stringify(secretTargetOf(profile)));
     secrets.map.set(tokenCacheKey('practice'), '{"AccessToken":{}}');
     const { auth } = service(secrets, acceptGood);
     assert.equal((await auth.restore(profile)).kind, 'signedIn');
@@ -123,6 +126,7 @@ describe('AuthService', () => {
   it('stays signed out, with the reason, when the stored secret stopped working', async () => {
     const secrets = new MemorySecrets();
     secrets.map.set(secretKey('practice'), bad.clientSecret);
+    secrets.map.set(secretTargetKey('practice'), JSON.stringify(secretTargetOf(profile)));
     const { auth } = service(secrets, acceptGood);
     const state = await auth.restore(profile);
     assert.equal(state.kind, 'signedOut');
