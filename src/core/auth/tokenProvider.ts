@@ -1,7 +1,10 @@
 // Access tokens per resource: cached, refreshed before they expire (not after a 401), and fetched
 // once for any number of concurrent callers. The token source underneath is msal-node's
 // ConfidentialClientApplication (msalTokenSource.ts); this layer adds the single flight and the
-// proactive margin msal does not give for short-lived tokens.
+// proactive margin msal does not give for short-lived tokens. The shared fetch runs on its own signal:
+// a caller that cancels only stops waiting, and the fetch itself (a device-code sign-in) stops only
+// when no caller waits for it any more.
+import { CancelledError } from '../errors';
 
 export interface AcquiredToken {
   accessToken: string;
@@ -25,10 +28,16 @@ export interface TokenProviderOptions {
   onTokenRequest?: (resource: Resource) => void;
 }
 
+interface Flight {
+  promise: Promise<AcquiredToken>;
+  controller: AbortController;
+  waiters: number;
+}
+
 interface Entry {
   token?: AcquiredToken;
   acquiredAt?: number;
-  inFlight?: Promise<AcquiredToken>;
+  inFlight?: Flight;
   forceNext?: boolean;
 }
 
@@ -52,10 +61,11 @@ export class TokenProvider {
   }
 
   async getAcquired(resource: Resource, signal?: AbortSignal): Promise<AcquiredToken> {
+    if (signal?.aborted) throw new CancelledError();
     const entry = this.entry(resource);
     if (entry.token && !this.isDue(entry)) return entry.token;
-    entry.inFlight ??= this.fetch(resource, entry, signal);
-    return entry.inFlight;
+    const flight = (entry.inFlight ??= this.startFlight(resource, entry));
+    return this.wait(entry, flight, signal);
   }
 
   /** A service answered 401 with this token: drop it so the next call fetches a fresh one. */
@@ -88,19 +98,53 @@ export class TokenProvider {
     return this.now() >= expires - Math.min(this.margin, life / 5);
   }
 
-  private async fetch(resource: Resource, entry: Entry, signal?: AbortSignal): Promise<AcquiredToken> {
+  private startFlight(resource: Resource, entry: Entry): Flight {
+    const controller = new AbortController();
+    const promise = this.fetch(resource, entry, controller);
+    promise.catch(() => undefined); // each waiter handles the rejection itself; this only marks it handled
+    return { promise, controller, waiters: 0 };
+  }
+
+  /** Waits for the shared fetch until it settles or this caller's signal aborts, whichever comes first. */
+  private wait(entry: Entry, flight: Flight, signal: AbortSignal | undefined): Promise<AcquiredToken> {
+    flight.waiters++;
+    if (!signal) return flight.promise;
+    return new Promise<AcquiredToken>((resolve, reject) => {
+      const onAbort = (): void => {
+        reject(new CancelledError());
+        if (--flight.waiters > 0) return;
+        // Nobody waits any more: stop the fetch, and let the next caller start a fresh one.
+        if (entry.inFlight === flight) entry.inFlight = undefined;
+        flight.controller.abort();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      flight.promise.then(
+        (token) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(token);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  private async fetch(resource: Resource, entry: Entry, controller: AbortController): Promise<AcquiredToken> {
     try {
       // Refreshing early, or after a 401, must bypass msal's own cache, which would hand back the same token.
       const forceRefresh = entry.forceNext === true || entry.token !== undefined;
       this.tokenRequests++;
       this.options.onTokenRequest?.(resource);
-      const token = await this.source.acquire(resource.scope, { forceRefresh, signal });
+      const token = await this.source.acquire(resource.scope, { forceRefresh, signal: controller.signal });
+      if (controller.signal.aborted) throw new CancelledError();
       entry.token = token;
       entry.acquiredAt = this.now();
       entry.forceNext = false;
       return token;
     } finally {
-      entry.inFlight = undefined;
+      if (entry.inFlight?.controller === controller) entry.inFlight = undefined;
     }
   }
 }

@@ -2,6 +2,7 @@
 // (not after), and a 401 drops the token once.
 import { strict as assert } from 'node:assert';
 import { TokenProvider, type AcquiredToken, type TokenSource } from '../../../src/core/auth';
+import { CancelledError } from '../../../src/core/errors';
 
 const GRAPH = { name: 'graph', scope: 'https://graph.microsoft.com/.default' };
 
@@ -82,5 +83,68 @@ describe('TokenProvider', () => {
     await assert.rejects(provider.getToken(GRAPH), /boom/);
     fail = false;
     assert.equal(await provider.getToken(GRAPH), 'ok');
+  });
+
+  describe('cancellation', () => {
+    /** A sign-in that takes until the test releases it (a device code the user has not typed yet). */
+    class PendingSource implements TokenSource {
+      signals: AbortSignal[] = [];
+      private releases: Array<() => void> = [];
+      async acquire(_scope: string, options: { forceRefresh: boolean; signal?: AbortSignal }): Promise<AcquiredToken> {
+        const signal = options.signal;
+        if (signal) this.signals.push(signal);
+        await new Promise<void>((resolve, reject) => {
+          this.releases.push(resolve);
+          signal?.addEventListener('abort', () => reject(new CancelledError('The sign-in was cancelled.')), {
+            once: true,
+          });
+        });
+        return { accessToken: `token-${this.signals.length}`, expiresOn: new Date(Date.now() + 3_600_000) };
+      }
+      release(): void {
+        this.releases.splice(0).forEach((release) => release());
+      }
+    }
+
+    it('lets one caller stop waiting without cancelling the fetch the others wait on', async () => {
+      const source = new PendingSource();
+      const provider = new TokenProvider(source);
+      const impatient = new AbortController();
+      const first = provider.getToken(GRAPH, impatient.signal);
+      const second = provider.getToken(GRAPH);
+      impatient.abort();
+      await assert.rejects(first, CancelledError);
+      assert.equal(source.signals[0]?.aborted, false, 'the shared sign-in goes on');
+      source.release();
+      assert.equal(await second, 'token-1');
+      assert.equal(source.signals.length, 1, 'one fetch for both');
+    });
+
+    it('stops the shared fetch only when every caller has stopped waiting, and starts afresh after', async () => {
+      const source = new PendingSource();
+      const provider = new TokenProvider(source);
+      const a = new AbortController();
+      const b = new AbortController();
+      const first = provider.getToken(GRAPH, a.signal);
+      const second = provider.getToken(GRAPH, b.signal);
+      a.abort();
+      await assert.rejects(first, CancelledError);
+      assert.equal(source.signals[0]?.aborted, false);
+      b.abort();
+      await assert.rejects(second, CancelledError);
+      assert.equal(source.signals[0]?.aborted, true, 'nobody waits: the device-code poll stops');
+      const third = provider.getToken(GRAPH);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(source.signals.length, 2, 'a new caller gets a new fetch, not the cancelled one');
+      source.release();
+      assert.equal(await third, 'token-2');
+    });
+
+    it('rejects at once for a caller whose signal was already aborted, without starting a fetch', async () => {
+      const source = new PendingSource();
+      const provider = new TokenProvider(source);
+      await assert.rejects(provider.getToken(GRAPH, AbortSignal.abort()), CancelledError);
+      assert.equal(source.signals.length, 0);
+    });
   });
 });
