@@ -1,7 +1,7 @@
 // The typed Dataverse Web API client every feature uses: WhoAmI, table metadata, paged queries streamed
 // row by row, reads with their ETag, writes guarded by If-Match, notes, associations and `$batch`. Every
 // call goes through the HTTP layer (retries, breaker, cache) with the bearer token from the TokenProvider.
-import { CancelledError, ExternalServiceError, ValidationError } from '../errors';
+import { CancelledError, ExternalServiceError, LifeCockpitError, ValidationError } from '../errors';
 import { DEFAULT_TABLES } from '../practice';
 import { runBatch } from './batch';
 import { entityIdOf } from './batchFormat';
@@ -9,6 +9,7 @@ import { lookup, normalizeGuid } from './filter';
 import { getTable, listTables, METADATA_TTL_MS } from './metadata';
 import { buildQuery, collectionPath, recordPath } from './queryText';
 import { DataverseTransport, FORMATTED_VALUE, type DataverseClientOptions, type ErrorEnricher } from './transport';
+import { nearestEntitySets, UNKNOWN_RESOURCE_CODE, unknownEntitySetError, unknownSegmentOf } from './unknownEntitySet';
 import type {
   BatchOperation,
   BatchOperationResult,
@@ -84,13 +85,15 @@ export class DataverseClient {
     for (let pageNumber = 1; next !== undefined; pageNumber++) {
       if (signal?.aborted) throw new CancelledError();
       const requestUrl: string = next;
-      const answer: { data: Page | undefined } = await this.transport.json<Page>({
-        method: 'GET',
-        path: requestUrl,
-        operation: `querying ${entitySet}`,
-        prefer,
-        signal,
-      });
+      const answer: { data: Page | undefined } = await this.transport
+        .json<Page>({
+          method: 'GET',
+          path: requestUrl,
+          operation: `querying ${entitySet}`,
+          prefer,
+          signal,
+        })
+        .catch(this.explainUnknownSet(entitySet, signal));
       const data = answer.data;
       const rows = data?.value ?? [];
       const link = data?.['@odata.nextLink'];
@@ -118,14 +121,16 @@ export class DataverseClient {
   /** How many rows match; Dataverse counts at most 5000 (`@odata.count` is capped there). */
   async count(entitySet: string, filter?: QueryOptions['filter'], signal?: AbortSignal): Promise<number> {
     const query = buildQuery({ filter, count: true });
-    const { data } = await this.transport.json<Page>({
-      method: 'GET',
-      path: collectionPath(entitySet, query),
-      operation: `counting ${entitySet}`,
-      // One row is enough to carry the count.
-      prefer: ['odata.maxpagesize=1'],
-      signal,
-    });
+    const { data } = await this.transport
+      .json<Page>({
+        method: 'GET',
+        path: collectionPath(entitySet, query),
+        operation: `counting ${entitySet}`,
+        // One row is enough to carry the count.
+        prefer: ['odata.maxpagesize=1'],
+        signal,
+      })
+      .catch(this.explainUnknownSet(entitySet, signal));
     if (typeof data?.['@odata.count'] !== 'number') throw unexpectedAnswer(`counting ${entitySet}`);
     return data['@odata.count'];
   }
@@ -133,13 +138,15 @@ export class DataverseClient {
   /** One row and its ETag. */
   async get(entitySet: string, id: string, options: GetOptions = {}): Promise<Fetched> {
     const path = recordPath(entitySet, id) + queryTail(buildQuery(options));
-    const { data } = await this.transport.json<Row>({
-      method: 'GET',
-      path,
-      operation: `reading ${recordPath(entitySet, id)}`,
-      prefer: options.formatted ? [formattedPreference()] : [],
-      signal: options.signal,
-    });
+    const { data } = await this.transport
+      .json<Row>({
+        method: 'GET',
+        path,
+        operation: `reading ${recordPath(entitySet, id)}`,
+        prefer: options.formatted ? [formattedPreference()] : [],
+        signal: options.signal,
+      })
+      .catch(this.explainUnknownSet(entitySet, options.signal));
     if (!data) throw unexpectedAnswer(`reading ${recordPath(entitySet, id)}`);
     const etag = typeof data['@odata.etag'] === 'string' ? data['@odata.etag'] : undefined;
     return { row: data, etag };
@@ -147,13 +154,15 @@ export class DataverseClient {
 
   /** Creates a row and returns its id (from the OData-EntityId header of the 204). */
   async create(entitySet: string, body: Row, signal?: AbortSignal): Promise<string> {
-    const response = await this.transport.expectSuccess({
-      method: 'POST',
-      path: collectionPath(entitySet, ''),
-      operation: `creating a row in ${entitySet}`,
-      body,
-      signal,
-    });
+    const response = await this.transport
+      .expectSuccess({
+        method: 'POST',
+        path: collectionPath(entitySet, ''),
+        operation: `creating a row in ${entitySet}`,
+        body,
+        signal,
+      })
+      .catch(this.explainUnknownSet(entitySet, signal));
     const id = entityIdOf(response.headers['odata-entityid'] ?? response.headers['location']);
     if (!id) throw unexpectedAnswer(`creating a row in ${entitySet}`);
     return id;
@@ -166,45 +175,51 @@ export class DataverseClient {
    */
   async update(entitySet: string, id: string, body: Row, options: WriteOptions = {}): Promise<void> {
     const path = recordPath(entitySet, id);
-    await this.transport.expectSuccess(
-      {
-        method: 'PATCH',
-        path,
-        operation: `updating ${path}`,
-        body,
-        headers: { 'If-Match': options.ifMatch ?? '*' },
-        signal: options.signal,
-      },
-      this.conflictDetails(entitySet, id, options),
-    );
+    await this.transport
+      .expectSuccess(
+        {
+          method: 'PATCH',
+          path,
+          operation: `updating ${path}`,
+          body,
+          headers: { 'If-Match': options.ifMatch ?? '*' },
+          signal: options.signal,
+        },
+        this.conflictDetails(entitySet, id, options),
+      )
+      .catch(this.explainUnknownSet(entitySet, options.signal));
   }
 
   /** Creates the row with this id, or updates it when it exists (PATCH without conditions). */
   async upsert(entitySet: string, id: string, body: Row, signal?: AbortSignal): Promise<void> {
     const path = recordPath(entitySet, id);
-    await this.transport.expectSuccess({
-      method: 'PATCH',
-      path,
-      operation: `upserting ${path}`,
-      body,
-      signal,
-      // Sending the same upsert twice leaves the same row: safe to retry.
-      idempotent: true,
-    });
+    await this.transport
+      .expectSuccess({
+        method: 'PATCH',
+        path,
+        operation: `upserting ${path}`,
+        body,
+        signal,
+        // Sending the same upsert twice leaves the same row: safe to retry.
+        idempotent: true,
+      })
+      .catch(this.explainUnknownSet(entitySet, signal));
   }
 
   async delete(entitySet: string, id: string, options: WriteOptions = {}): Promise<void> {
     const path = recordPath(entitySet, id);
-    await this.transport.expectSuccess(
-      {
-        method: 'DELETE',
-        path,
-        operation: `deleting ${path}`,
-        headers: options.ifMatch ? { 'If-Match': options.ifMatch } : {},
-        signal: options.signal,
-      },
-      this.conflictDetails(entitySet, id, options),
-    );
+    await this.transport
+      .expectSuccess(
+        {
+          method: 'DELETE',
+          path,
+          operation: `deleting ${path}`,
+          headers: options.ifMatch ? { 'If-Match': options.ifMatch } : {},
+          signal: options.signal,
+        },
+        this.conflictDetails(entitySet, id, options),
+      )
+      .catch(this.explainUnknownSet(entitySet, options.signal));
   }
 
   /** Points a row's lookup (single-valued navigation property) at another row. */
@@ -271,6 +286,25 @@ export class DataverseClient {
       });
     }
     return table;
+  }
+
+  /**
+   * A catch handler: a 404 for an unknown path segment that is this entity set becomes the user's mistake,
+   * with the nearest entity sets of the environment; anything else is rethrown as it was.
+   */
+  private explainUnknownSet(entitySet: string, signal?: AbortSignal): (error: unknown) => Promise<never> {
+    return async (error: unknown) => {
+      if (!(error instanceof LifeCockpitError) || error.code !== UNKNOWN_RESOURCE_CODE) throw error;
+      if (unknownSegmentOf(error.message)?.toLowerCase() !== entitySet.toLowerCase()) throw error;
+      let suggestions: string[] = [];
+      try {
+        suggestions = nearestEntitySets(entitySet, await this.listTables(signal));
+      } catch (listing) {
+        // The mistake stands either way; only the hint is lost.
+        this.transport.log.debug('could not list tables for a suggestion', { entitySet, error: listing });
+      }
+      throw unknownEntitySetError(entitySet, suggestions, error);
+    };
   }
 
   /** On a 412 for a write with an ETag, reads who changed the row and when, for the ConflictError. */

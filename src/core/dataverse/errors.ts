@@ -11,6 +11,7 @@ import {
   type ErrorOptions,
   type LifeCockpitError,
 } from '../errors';
+import { UNKNOWN_RESOURCE_CODE, unknownSegmentOf } from './unknownEntitySet';
 
 export interface DataverseErrorBody {
   code: string;
@@ -93,6 +94,13 @@ export function dataverseError(status: number, body: unknown, context: ErrorCont
     return new AuthenticationError(`Dataverse did not accept the sign-in for ${context.operation}${said}`, options);
   }
   if (status === 403) return new AuthenticationError(forbiddenMessage(error, context), options);
+  if (status === 404 && unknownSegmentOf(error.message) !== undefined) {
+    // A path segment the service does not know (a mistyped entity set): the caller's input, not a missing row.
+    return new ValidationError(`Dataverse has no such resource while ${context.operation}${said}`, {
+      ...options,
+      code: UNKNOWN_RESOURCE_CODE,
+    });
+  }
   if (status === 404) return new NotFoundError(`Not found while ${context.operation}${said}`, options);
   if (status === 412) {
     const code = error.code === DUPLICATE_RECORD ? 'dataverse.duplicateRecord' : 'dataverse.concurrencyMismatch';

@@ -87,6 +87,17 @@ describe('lc dv against the sandbox', function () {
     assert.match(fetched.etag, /^W\//);
   });
 
+  it('exits 10 for a mistyped entity set, naming the nearest ones and lc dv tables', async () => {
+    const run = await lc('--json', 'dv', 'query', 'contact', '--top', '1');
+    assert.equal(run.code, 10, run.stderr + run.stdout);
+    const error = (JSON.parse(run.stdout) as { error: { class: string; message: string; retriable: boolean } }).error;
+    assert.equal(error.class, 'validation');
+    assert.equal(error.retriable, false);
+    assert.match(error.message, /"contact"/);
+    assert.match(error.message, /\bcontacts\b/);
+    assert.match(error.message, /lc dv tables/);
+  });
+
   it('exits 13 with a JSON error for a row that does not exist, and 10 for bad --data', async () => {
     const missing = await lc('--json', 'dv', 'get', 'contacts', '00000000-0000-0000-0000-00000000dead');
     assert.equal(missing.code, 13, missing.stderr + missing.stdout);
