@@ -1,25 +1,15 @@
-// Connects a verb to the active profile's services: one HTTP layer (trusting the profile's CA for its
-// own hosts only), and an AuthService whose secrets come from the environment (or, with
+// Connects a verb to the active profile's clients (built by the core's connect: one HTTP layer trusting
+// the profile's CA for its own hosts only, Graph, Dataverse), signed in by an AuthService whose secrets come from the environment (or, with
 // LC_AUTH_KIND=user, a device-code sign-in as the user, its prompt on stderr). The CLI keeps msal's
 // token cache in memory only: nothing secret is written to disk.
-import {
-  AuthService,
-  loadCertificateCredential,
-  secretKey,
-  type Credential,
-  type SecretStore,
-  type TokenProvider,
-} from '../core/auth';
+import { AuthService, loadCertificateCredential, secretKey, type Credential, type SecretStore } from '../core/auth';
+import { connect as connectClients, type ProfileClients } from '../core/clients';
 import { ConfigurationError, type Profile } from '../core/config';
-import { createProfileHttpClient, msalNetworkClient, type HttpClient } from '../core/http';
+import { msalNetworkClient } from '../core/http';
 import type { CliRuntime } from './runtime';
 
-export interface Connection {
-  profile: Profile;
-  http: HttpClient;
+export interface Connection extends ProfileClients {
   auth: AuthService;
-  tokens: TokenProvider;
-  close(): Promise<void>;
 }
 
 export function requireProfile(runtime: CliRuntime): Profile {
@@ -53,29 +43,29 @@ export function credentialFromEnvironment(runtime: CliRuntime, profile: Profile)
 
 export async function connect(runtime: CliRuntime): Promise<Connection> {
   const profile = requireProfile(runtime);
-  const http = createProfileHttpClient(profile, runtime.hub.logger('api'));
-  const auth = new AuthService({
-    secrets: envSecretStore(runtime, profile),
-    log: runtime.hub.logger('auth'),
-    networkClientFor: () => msalNetworkClient(http),
-    persistTokenCache: false,
-    loadCertificate: loadCertificateCredential,
-    onSecret: (secret) => runtime.hub.addSecret(secret),
-    // The device-code message goes to stderr: stdout carries --json output only.
-    deviceCodePrompt: (message) => process.stderr.write(`${message}\n`),
+  let auth: AuthService | undefined;
+  const clients = await connectClients(profile, {
+    log: runtime.hub.logger('api'),
+    tokens: async (http) => {
+      const credential = credentialFromEnvironment(runtime, profile);
+      if (!credential) {
+        throw new ConfigurationError(
+          `No credential for profile ${profile.name}: set LC_CLIENT_SECRET (or LC_CERTIFICATE_FILE with LC_AUTH_KIND=certificate).`,
+        );
+      }
+      auth = new AuthService({
+        secrets: envSecretStore(runtime, profile),
+        log: runtime.hub.logger('auth'),
+        networkClientFor: () => msalNetworkClient(http),
+        persistTokenCache: false,
+        loadCertificate: loadCertificateCredential,
+        onSecret: (secret) => runtime.hub.addSecret(secret),
+        // The device-code message goes to stderr: stdout carries --json output only.
+        deviceCodePrompt: (message) => process.stderr.write(`${message}\n`),
+      });
+      await auth.signIn(profile, credential);
+      return auth.tokens();
+    },
   });
-  const credential = credentialFromEnvironment(runtime, profile);
-  if (!credential) {
-    await http.close();
-    throw new ConfigurationError(
-      `No credential for profile ${profile.name}: set LC_CLIENT_SECRET (or LC_CERTIFICATE_FILE with LC_AUTH_KIND=certificate).`,
-    );
-  }
-  try {
-    await auth.signIn(profile, credential);
-  } catch (error) {
-    await http.close();
-    throw error;
-  }
-  return { profile, http, auth, tokens: auth.tokens(), close: () => http.close() };
+  return { ...clients, auth: auth as AuthService };
 }

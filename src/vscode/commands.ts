@@ -2,7 +2,8 @@
 // returns the handler (the rust-analyzer pattern). test/unit/manifest.test.ts checks this table and
 // package.json `contributes.commands` list exactly the same ids.
 import * as vscode from 'vscode';
-import { renderConnectionReport, secretKey, testConnection } from '../core/auth';
+import { secretKey } from '../core/auth';
+import { renderConnectionReport, testConnection } from '../core/clients';
 import { renderConfiguration, sandboxProfile } from '../core/config';
 import { AuthenticationError } from '../core/errors';
 import { addNoteToRecord, openRecord, queryTable } from './dataverseExplorer';

@@ -1,10 +1,9 @@
 // `lc auth login | logout | status | test`. The CLI keeps no secrets of its own: credentials come
 // from the environment (or the workspace's git-ignored .env), and tokens live in memory only.
 import { Command } from 'commander';
-import { renderConnectionReport, resourcesFor, testConnection, type AuthState } from '../../core/auth';
-import { DataverseClient } from '../../core/dataverse';
+import type { AuthState } from '../../core/auth';
+import { renderConnectionReport, testConnection } from '../../core/clients';
 import { AuthenticationError } from '../../core/errors';
-import { createGraphClient } from '../../core/graph';
 import { verb } from '../action';
 import { connect, credentialFromEnvironment, requireProfile, type Connection } from '../connect';
 import type { CliRuntime } from '../runtime';
@@ -65,19 +64,7 @@ export function authCommand(): Command {
     .action(
       verb(async ({ out, runtime }) =>
         withSignedIn(runtime, async (connection, state) => {
-          const { profile, http, tokens } = connection;
-          const resources = resourcesFor(profile);
-          const graph = createGraphClient({ http, tokens, resource: resources.graph, graphUrl: profile.graphUrl });
-          const dataverse =
-            resources.dataverse && profile.dataverseUrl
-              ? new DataverseClient({
-                  http,
-                  tokens,
-                  resource: resources.dataverse,
-                  baseUrl: profile.dataverseUrl,
-                  log: runtime.hub.logger('api'),
-                })
-              : undefined;
+          const { profile, graph, dataverse } = connection;
           const report = await testConnection({
             profile,
             identity: state.identity,

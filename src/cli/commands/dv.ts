@@ -1,9 +1,8 @@
 // `lc dv …`: the Dataverse Web API from the terminal — who am I, tables and their columns, queries (one
 // page, or every row streamed as NDJSON with --all --json), reads, and confirmed writes and notes.
 import { Command, InvalidArgumentError } from 'commander';
-import { resourcesFor } from '../../core/auth';
 import { ConfigurationError } from '../../core/config';
-import { DataverseClient, type QueryOptions, type Row, type TableInfo } from '../../core/dataverse';
+import type { DataverseClient, QueryOptions, Row, TableInfo } from '../../core/dataverse';
 import { ValidationError } from '../../core/errors';
 import { confirmEffect, verb, type VerbContext } from '../action';
 import { connect } from '../connect';
@@ -18,13 +17,11 @@ const CELL_WIDTH = 28;
 async function withClient<T>(ctx: VerbContext, run: (dv: DataverseClient) => Promise<T>): Promise<T> {
   const connection = await connect(ctx.runtime);
   try {
-    const { profile, http, tokens } = connection;
-    const resource = resourcesFor(profile).dataverse;
-    if (!resource || !profile.dataverseUrl) {
+    const { profile, dataverse } = connection;
+    if (!dataverse) {
       throw new ConfigurationError(`Profile ${profile.name} has no Dataverse environment: set LC_DATAVERSE_URL.`);
     }
-    const log = ctx.runtime.hub.logger('api');
-    return await run(new DataverseClient({ http, tokens, resource, baseUrl: profile.dataverseUrl, log }));
+    return await run(dataverse);
   } finally {
     await connection.close();
   }

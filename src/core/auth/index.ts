@@ -7,6 +7,5 @@ export * from './msalTokenSource';
 export * from './roles';
 export * from './tokenProvider';
 export * from './authorizedRequest';
-export * from './connectionTest';
 export * from './deviceCodeTokenSource';
 export * from './secretTarget';

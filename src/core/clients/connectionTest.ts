@@ -1,19 +1,13 @@
 // "Test Connection": who the app is, which Graph roles it holds (and what a missing one disables),
 // whether the sender mailbox is reachable, and who it is in Dataverse (WhoAmI). Each part reports
-// its own outcome, so one failing service does not hide what works.
+// its own outcome, so one failing service does not hide what works. It lives beside the clients it
+// tests (not in auth, which Graph itself depends on).
 import type { Client } from '@microsoft/microsoft-graph-client';
+import { adminConsentUrl, analyseRoles, type RoleReport, type SignedInIdentity } from '../auth';
 import type { Profile } from '../config';
+import type { WhoAmI } from '../dataverse';
 import { toLifeCockpitError } from '../errors';
 import { translateGraphError } from '../graph';
-import { adminConsentUrl } from './errors';
-import { analyseRoles, type RoleReport } from './roles';
-import type { SignedInIdentity } from './authService';
-
-export interface WhoAmI {
-  UserId: string;
-  BusinessUnitId: string;
-  OrganizationId: string;
-}
 
 export interface ConnectionReport {
   profile: string;
