@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { describeTarget } from '../core/config';
 import type { DataverseClient, TableInfo, TableSummary } from '../core/dataverse';
 import { CancelledError, ValidationError } from '../core/errors';
-import { DataStore } from '../core/sessions';
+import { DataStore } from '../core/store';
 import type { EditorServices } from './services';
 
 type Node =

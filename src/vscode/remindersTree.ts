@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { groupedPerMinute } from './groupedPerMinute';
 import { groupReminders, REMINDER_GROUP_ORDER, type Reminder, type ReminderGroupName } from '../core/reminders';
-import type { DataStore } from '../core/sessions';
+import type { DataStore } from '../core/store';
 
 const GROUP_LABELS: Record<ReminderGroupName, string> = {
   dueNow: 'Due Now',

@@ -5,11 +5,11 @@ import { groupedPerMinute } from './groupedPerMinute';
 import {
   groupSessions,
   SESSION_GROUP_ORDER,
-  type DataStore,
   type NeedsAttention,
   type Session,
   type SessionGroupName,
 } from '../core/sessions';
+import type { DataStore } from '../core/store';
 
 const GROUP_LABELS: Record<SessionGroupName, string> = {
   needsAttention: 'Needs Attention',

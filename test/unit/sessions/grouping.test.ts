@@ -3,7 +3,8 @@
 import { strict as assert } from 'node:assert';
 import { DEFAULT_TABLES, APPOINTMENT_STATE, PAYMENT_STATUS, SESSION_OUTCOME } from '../../../src/core/practice';
 import { groupReminders } from '../../../src/core/reminders';
-import { DataStore, groupSessions, sessionFromRow, type Session } from '../../../src/core/sessions';
+import { groupSessions, sessionFromRow, type Session } from '../../../src/core/sessions';
+import { DataStore } from '../../../src/core/store';
 import { ExternalServiceError } from '../../../src/core/errors';
 import { aReminder, aSession } from '../../builders/sessionBuilder';
 

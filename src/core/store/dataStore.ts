@@ -1,6 +1,9 @@
 // A store per domain: the last good data, when it was fetched, and the last error — so trees show
 // what is known (with an "offline since" marker) instead of going blank when the network fails.
-// Trees read stores; only refresh() touches the network.
+// Trees read stores; only refresh() touches the network. Generic, so every domain (sessions,
+// reminders, Dataverse tables) keeps its own. A store belongs to one profile session: clear() ends
+// it, aborting the loads under way and refusing whatever they return, so a profile switch or a
+// sign-out never shows the previous profile's data, and the next profile's load runs afresh.
 import { toLifeCockpitError, type LifeCockpitError } from '../errors';
 
 export interface StoreSnapshot<T> {
@@ -24,6 +27,8 @@ export class DataStore<T> {
   };
   private readonly listeners = new Set<Listener<T>>();
   private inFlight: Promise<StoreSnapshot<T>> | undefined;
+  /** Ends with the profile session: aborts its loads, and their late results are refused. */
+  private session = new AbortController();
 
   constructor(private readonly now: () => Date = () => new Date()) {}
 
@@ -36,22 +41,35 @@ export class DataStore<T> {
     return { dispose: () => void this.listeners.delete(listener) };
   }
 
-  /** Loads fresh data; concurrent calls share one load. Never throws: the error lands in the snapshot. */
-  refresh(load: () => Promise<T>): Promise<StoreSnapshot<T>> {
-    this.inFlight ??= this.run(load).finally(() => (this.inFlight = undefined));
-    return this.inFlight;
+  /**
+   * Loads fresh data; concurrent calls in one session share one load. The signal aborts when the
+   * session ends (clear). Never throws: the error lands in the snapshot.
+   */
+  refresh(load: (signal: AbortSignal) => Promise<T>): Promise<StoreSnapshot<T>> {
+    if (this.inFlight) return this.inFlight;
+    const running = this.run(load, this.session.signal).finally(() => {
+      if (this.inFlight === running) this.inFlight = undefined;
+    });
+    this.inFlight = running;
+    return running;
   }
 
+  /** Ends the profile session: the data goes, loads under way are aborted and their results refused. */
   clear(): void {
+    this.session.abort();
+    this.session = new AbortController();
+    this.inFlight = undefined;
     this.update({ data: undefined, fetchedAt: undefined, error: undefined, offlineSince: undefined, loading: false });
   }
 
-  private async run(load: () => Promise<T>): Promise<StoreSnapshot<T>> {
+  private async run(load: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<StoreSnapshot<T>> {
     this.update({ ...this.snapshot, loading: true });
     try {
-      const data = await load();
+      const data = await load(signal);
+      if (signal.aborted) return this.snapshot;
       return this.update({ data, fetchedAt: this.now(), error: undefined, offlineSince: undefined, loading: false });
     } catch (error) {
+      if (signal.aborted) return this.snapshot;
       const e = toLifeCockpitError(error);
       const offlineSince = this.snapshot.data !== undefined ? (this.snapshot.offlineSince ?? this.now()) : undefined;
       return this.update({ ...this.snapshot, error: e, offlineSince, loading: false });
