@@ -2,20 +2,23 @@
 // profile unmistakable, a credential about to expire flagged, and a click that offers what fits.
 import * as vscode from 'vscode';
 import type { AuthService, AuthState } from '../core/auth';
+import { Disposable } from './lifecycle';
 
 const EXPIRY_WARNING_DAYS = 30;
 
-export class AuthStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('lifeCockpit.auth', vscode.StatusBarAlignment.Left, 100);
-  private readonly subscription: { dispose(): void };
+export class AuthStatusBar extends Disposable {
+  private readonly item = this.register(
+    vscode.window.createStatusBarItem('lifeCockpit.auth', vscode.StatusBarAlignment.Left, 100),
+  );
 
   constructor(
     auth: AuthService,
     private readonly now: () => Date = () => new Date(),
   ) {
+    super();
     this.item.name = 'Life Cockpit Sign-in';
     this.item.command = 'lifeCockpit.showAccountActions';
-    this.subscription = auth.onDidChangeState((state) => this.render(state));
+    this.register(auth.onDidChangeState((state) => this.render(state)));
     this.render(auth.state);
     this.item.show();
   }
@@ -26,11 +29,6 @@ export class AuthStatusBar implements vscode.Disposable {
     this.item.tooltip = new vscode.MarkdownString(view.tooltip, true);
     this.item.backgroundColor = view.background ? new vscode.ThemeColor(view.background) : undefined;
     this.item.accessibilityInformation = { label: view.text.replace(/\$\([^)]*\)\s*/g, '') };
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.item.dispose();
   }
 }
 

@@ -2,6 +2,7 @@
 // Failed, Sent); the Due Now count is the view's badge. getChildren never calls the network.
 import * as vscode from 'vscode';
 import { groupedPerMinute } from './groupedPerMinute';
+import { Disposable } from './lifecycle';
 import { groupReminders, REMINDER_GROUP_ORDER, type Reminder, type ReminderGroupName } from '../core/reminders';
 import type { DataStore } from '../core/store';
 
@@ -18,10 +19,9 @@ type Node =
   | { kind: 'reminder'; reminder: Reminder }
   | { kind: 'message'; text: string; icon: string };
 
-export class RemindersTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<Node | undefined>();
+export class RemindersTree extends Disposable implements vscode.TreeDataProvider<Node> {
+  private readonly emitter = this.register(new vscode.EventEmitter<Node | undefined>());
   readonly onDidChangeTreeData = this.emitter.event;
-  private readonly subscription: { dispose(): void };
   private view: vscode.TreeView<Node> | undefined;
   private readonly groups: (data: Reminder[]) => ReturnType<typeof groupReminders>;
 
@@ -29,11 +29,14 @@ export class RemindersTree implements vscode.TreeDataProvider<Node>, vscode.Disp
     private readonly store: DataStore<Reminder[]>,
     now: () => Date = () => new Date(),
   ) {
+    super();
     this.groups = groupedPerMinute(groupReminders, now);
-    this.subscription = store.onDidChange(() => {
-      this.emitter.fire(undefined);
-      this.updateBadge();
-    });
+    this.register(
+      store.onDidChange(() => {
+        this.emitter.fire(undefined);
+        this.updateBadge();
+      }),
+    );
   }
 
   attach(view: vscode.TreeView<Node>): void {
@@ -106,11 +109,6 @@ export class RemindersTree implements vscode.TreeDataProvider<Node>, vscode.Disp
     const data = this.store.current.data;
     const due = data ? this.groups(data).dueNow.length : 0;
     this.view.badge = due > 0 ? { value: due, tooltip: `${due} reminder(s) due now` } : undefined;
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.emitter.dispose();
   }
 }
 

@@ -2,6 +2,7 @@
 // context values (`session.<status>.<payment>`) drive the menus in package.json.
 import * as vscode from 'vscode';
 import { groupedPerMinute } from './groupedPerMinute';
+import { Disposable } from './lifecycle';
 import {
   groupSessions,
   SESSION_GROUP_ORDER,
@@ -31,18 +32,18 @@ type Node =
   | { kind: 'session'; session: Session; reason?: NeedsAttention['reason'] }
   | { kind: 'message'; text: string; icon: string };
 
-export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<Node | undefined>();
+export class SessionsTree extends Disposable implements vscode.TreeDataProvider<Node> {
+  private readonly emitter = this.register(new vscode.EventEmitter<Node | undefined>());
   readonly onDidChangeTreeData = this.emitter.event;
-  private readonly subscription: { dispose(): void };
   private readonly groups: (data: Session[]) => ReturnType<typeof groupSessions>;
 
   constructor(
     private readonly store: DataStore<Session[]>,
     now: () => Date = () => new Date(),
   ) {
+    super();
     this.groups = groupedPerMinute(groupSessions, now);
-    this.subscription = store.onDidChange(() => this.emitter.fire(undefined));
+    this.register(store.onDidChange(() => this.emitter.fire(undefined)));
   }
 
   getChildren(node?: Node): Node[] {
@@ -111,11 +112,6 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
     item.contextValue = `session.${s.status}.${s.payment}`;
     item.tooltip = sessionTooltip(s);
     return item;
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.emitter.dispose();
   }
 }
 
