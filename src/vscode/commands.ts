@@ -1,58 +1,72 @@
 // The command table: every command id mapped to a small factory that receives the services and
-// returns the handler (the rust-analyzer pattern). test/unit/manifest.test.ts checks this table and
-// package.json `contributes.commands` list exactly the same ids.
+// returns the handler (the rust-analyzer pattern). A command that needs a signed-in profile is
+// registered in its signed-in form and receives the profile's clients, never undefined (as
+// rust-analyzer's ctx.ts registers commands for a running server). test/unit/manifest.test.ts checks
+// this table and package.json `contributes.commands` list exactly the same ids.
 import * as vscode from 'vscode';
 import { secretKey } from '../core/auth';
 import { renderConnectionReport, testConnection } from '../core/clients';
 import { renderConfiguration, sandboxProfile } from '../core/config';
-import { AuthenticationError } from '../core/errors';
 import { addNoteToRecord, openRecord, queryTable } from './dataverseExplorer';
+import type { DataverseClients, SignedInClients } from './profileSession';
 import type { SessionNode } from './sessionsTree';
 import type { EditorServices } from './services';
+import { showError } from './showError';
 import { saveProfile, signIn } from './signIn';
 
 type Handler = (...args: unknown[]) => unknown;
 type CommandFactory = (s: EditorServices) => Handler;
 
+/** A command that needs a signed-in profile: signed out, it says "Sign in first." and runs nothing. */
+function signedIn(factory: (s: EditorServices, c: SignedInClients) => Handler): CommandFactory {
+  return (s) =>
+    (...args) =>
+      factory(s, s.session.requireClients())(...args);
+}
+
+/** A command that needs the signed-in profile's Dataverse environment. */
+function withDataverse(factory: (s: EditorServices, c: DataverseClients) => Handler): CommandFactory {
+  return (s) =>
+    (...args) =>
+      factory(s, s.session.requireDataverse())(...args);
+}
+
 export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
   'lifeCockpit.signIn': (s) => () => signIn(s),
   'lifeCockpit.signOut': (s) => async () => {
     const profile = s.auth.activeProfile?.name ?? s.config.loaded.config.activeProfile;
-    await s.auth.signOut(profile);
-    s.sessions.clear();
-    s.reminders.clear();
+    await s.session.signOut(profile);
     void vscode.window.showInformationMessage(`Signed out of ${profile}: its secret and cached tokens are removed.`);
   },
-  'lifeCockpit.testConnection': (s) => () =>
-    vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Life Cockpit: testing the connection…' },
-      async () => {
-        const state = s.auth.state;
-        if (state.kind !== 'signedIn' && state.kind !== 'refreshFailing')
-          throw new AuthenticationError('Sign in first.', { code: 'auth.signedOut' });
-        const c = s.clients();
-        const report = await testConnection({
-          profile: c.profile,
-          identity: state.identity,
-          graph: c.graph,
-          whoAmI: c.whoAmI,
-        });
-        s.log.info('connection tested', {
-          profile: report.profile,
-          graphOk: report.graph.ok,
-          dataverseOk: report.dataverse.ok,
-          missingRoles: report.roles.missing.map((m) => m.role),
-        });
-        await s.documents.show('Connection.md', renderConnectionReport(report), 'markdown');
-        if (report.roles.missing.length) {
-          const choice = await vscode.window.showWarningMessage(
-            `The app lacks ${report.roles.missing.map((m) => m.role).join(', ')}.`,
-            'Open Admin Consent',
-          );
-          if (choice) await vscode.env.openExternal(vscode.Uri.parse(report.adminConsentUrl));
-        }
-      },
-    ),
+  'lifeCockpit.testConnection': signedIn(
+    (s, c) => () =>
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Life Cockpit: testing the connection…' },
+        async () => {
+          const dataverse = c.dataverse;
+          const report = await testConnection({
+            profile: c.profile,
+            identity: c.identity,
+            graph: c.graph,
+            whoAmI: dataverse ? () => dataverse.whoAmI() : undefined,
+          });
+          s.log.info('connection tested', {
+            profile: report.profile,
+            graphOk: report.graph.ok,
+            dataverseOk: report.dataverse.ok,
+            missingRoles: report.roles.missing.map((m) => m.role),
+          });
+          await s.documents.show('Connection.md', renderConnectionReport(report), 'markdown');
+          if (report.roles.missing.length) {
+            const choice = await vscode.window.showWarningMessage(
+              `The app lacks ${report.roles.missing.map((m) => m.role).join(', ')}.`,
+              'Open Admin Consent',
+            );
+            if (choice) await vscode.env.openExternal(vscode.Uri.parse(report.adminConsentUrl));
+          }
+        },
+      ),
+  ),
   'lifeCockpit.switchProfile': (s) => async () => {
     const { config } = s.config.loaded;
     const picks = config.profiles.map((p) => ({
@@ -84,18 +98,16 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
         const info = await s.sandbox.start();
         progress.report({ message: 'signing in…' });
         const profile = sandboxProfile(info);
-        await s.auth.signIn(profile, { kind: 'secret', clientSecret: info.clientSecret });
-        s.markProfileCurrent(profile);
+        await s.session.signIn(profile, { kind: 'secret', clientSecret: info.clientSecret });
         await saveProfile(profile);
-        await s.refreshAll();
+        await s.session.refresh();
       },
     ),
   'lifeCockpit.stopSandbox': (s) => () => s.sandbox.stop(),
-  'lifeCockpit.refreshSessions': (s) => () => refreshWithProgress('lifeCockpit.sessions', () => s.refreshAll()),
-  'lifeCockpit.refreshReminders': (s) => () => refreshWithProgress('lifeCockpit.reminders', () => s.refreshAll()),
+  'lifeCockpit.refreshSessions': (s) => () => refreshWithProgress('lifeCockpit.sessions', () => s.session.refresh()),
+  'lifeCockpit.refreshReminders': (s) => () => refreshWithProgress('lifeCockpit.reminders', () => s.session.refresh()),
   'lifeCockpit.showAccountActions': (s) => async () => {
-    const signedIn = s.auth.state.kind === 'signedIn' || s.auth.state.kind === 'refreshFailing';
-    const actions = signedIn
+    const actions = s.session.clients
       ? ['Test Connection', 'Switch Profile', 'Sign Out', 'Show Log']
       : ['Sign In', 'Start Sandbox', 'Switch Profile', 'Show Configuration'];
     const pick = await vscode.window.showQuickPick(actions, { title: 'Life Cockpit' });
@@ -105,10 +117,10 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
       );
   },
   'lifeCockpit.refreshDataverse': (s) => () =>
-    refreshWithProgress('lifeCockpit.dataverse', () => s.dataverseTree.refresh()),
-  'lifeCockpit.queryTable': (s) => (node: unknown) => queryTable(s, s.dataverseTree, node),
-  'lifeCockpit.openRecord': (s) => (node: unknown) => openRecord(s, s.dataverseTree, node),
-  'lifeCockpit.addNoteToRecord': (s) => (node: unknown) => addNoteToRecord(s, s.dataverseTree, node),
+    refreshWithProgress('lifeCockpit.dataverse', () => s.session.refreshTables()),
+  'lifeCockpit.queryTable': withDataverse((s, c) => (node: unknown) => queryTable(s, c, node)),
+  'lifeCockpit.openRecord': withDataverse((s, c) => (node: unknown) => openRecord(s, c, node)),
+  'lifeCockpit.addNoteToRecord': withDataverse((s, c) => (node: unknown) => addNoteToRecord(s, c, node)),
   'lifeCockpit.copySessionId': () => async (node: unknown) => {
     const session =
       (node as SessionNode | undefined)?.kind === 'session'
@@ -118,30 +130,35 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
     await vscode.env.clipboard.writeText(session.id);
     vscode.window.setStatusBarMessage(`Copied session id ${session.id}`, 3000);
   },
-  'lifeCockpit.openSessionInDataverse': (s) => async (node: unknown) => {
+  'lifeCockpit.openSessionInDataverse': signedIn((_s, c) => async (node: unknown) => {
     const session =
       (node as SessionNode | undefined)?.kind === 'session'
         ? (node as Extract<SessionNode, { kind: 'session' }>).session
         : undefined;
-    const url = s.auth.activeProfile?.dataverseUrl;
+    const url = c.profile.dataverseUrl;
     if (!session || !url) return;
-    const table = s.clients().tables.session.logicalName;
+    const table = c.tables.session.logicalName;
     await vscode.env.openExternal(
       vscode.Uri.parse(`${url}/main.aspx?pagetype=entityrecord&etn=${table}&id=${session.id}`),
     );
-  },
+  }),
 };
 
 function refreshWithProgress(viewId: string, work: () => Promise<void>): Thenable<void> {
   return vscode.window.withProgress({ location: { viewId }, title: 'Refreshing' }, work);
 }
 
-export function registerCommands(
-  s: EditorServices,
-  run: (id: string, handler: Handler, args: unknown[]) => Promise<void>,
-): vscode.Disposable[] {
+/** Registers the table; every command's error is shown once, with "Show Log". */
+export function registerCommands(s: EditorServices): vscode.Disposable[] {
   return Object.entries(COMMANDS).map(([id, factory]) => {
     const handler = factory(s);
-    return vscode.commands.registerCommand(id, (...args: unknown[]) => run(id, handler, args));
+    return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        s.log.debug('command', { id });
+        await handler(...args);
+      } catch (error) {
+        await showError(error, s.hub.logger('error'), s.showLog);
+      }
+    });
   });
 }

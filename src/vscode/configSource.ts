@@ -3,6 +3,8 @@
 // the profile chosen in this workspace. Reloads when any of them changes.
 import * as vscode from 'vscode';
 import { loadConfiguration, type LoadedConfiguration } from '../core/config';
+import type { Logger } from '../core/log';
+import { Disposable } from './lifecycle';
 
 const SETTING_KEYS = [
   'activeProfile',
@@ -19,27 +21,23 @@ const SETTING_KEYS = [
 
 const SELECTED_PROFILE_KEY = 'lifeCockpit.selectedProfile';
 
-export class EditorConfigSource implements vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<LoadedConfiguration>();
+export class EditorConfigSource extends Disposable {
+  private readonly emitter = this.register(new vscode.EventEmitter<LoadedConfiguration>());
   readonly onDidChange = this.emitter.event;
   private current: LoadedConfiguration;
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly workspaceState: vscode.Memento) {
+    super();
     this.current = loadConfiguration({});
-    this.disposables.push(
-      this.emitter,
+    this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('lifeCockpit')) void this.reload();
       }),
     );
-    const watcher = vscode.workspace.createFileSystemWatcher('**/.env');
-    this.disposables.push(
-      watcher,
-      watcher.onDidChange(() => void this.reload()),
-      watcher.onDidCreate(() => void this.reload()),
-      watcher.onDidDelete(() => void this.reload()),
-    );
+    const watcher = this.register(vscode.workspace.createFileSystemWatcher('**/.env'));
+    this.register(watcher.onDidChange(() => void this.reload()));
+    this.register(watcher.onDidCreate(() => void this.reload()));
+    this.register(watcher.onDidDelete(() => void this.reload()));
   }
 
   get loaded(): LoadedConfiguration {
@@ -62,10 +60,17 @@ export class EditorConfigSource implements vscode.Disposable {
     await this.workspaceState.update(SELECTED_PROFILE_KEY, name);
     await this.reload();
   }
+}
 
-  dispose(): void {
-    for (const d of this.disposables.splice(0)) d.dispose();
-  }
+/** Logs every configuration problem and shows the first, offering the configuration. */
+export function reportConfigurationProblems(loaded: LoadedConfiguration, log: Logger): void {
+  const problems = [...loaded.problems, ...loaded.warnings];
+  for (const problem of problems) log.warn('configuration problem', { ...problem });
+  const first = problems[0];
+  if (!first) return;
+  void vscode.window
+    .showWarningMessage(`Life Cockpit: ${first.key} (from ${first.layer}): ${first.message}`, 'Show Configuration')
+    .then((choice) => choice && vscode.commands.executeCommand('lifeCockpit.showConfiguration'));
 }
 
 function userSetSettings(): Record<string, unknown> {

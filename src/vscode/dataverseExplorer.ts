@@ -2,10 +2,11 @@
 // Query Table / Open Record / Add Note flows. Long queries show paging progress and can be
 // cancelled: the editor's token becomes the AbortSignal the HTTP layer honours.
 import * as vscode from 'vscode';
-import { describeTarget } from '../core/config';
-import type { DataverseClient, TableInfo, TableSummary } from '../core/dataverse';
-import { CancelledError, ValidationError } from '../core/errors';
-import { DataStore } from '../core/store';
+import { describeTarget, type Profile } from '../core/config';
+import type { TableSummary } from '../core/dataverse';
+import { CancelledError } from '../core/errors';
+import { Disposable } from './lifecycle';
+import type { DataverseClients, ProfileSession } from './profileSession';
 import type { EditorServices } from './services';
 
 type Node =
@@ -16,43 +17,32 @@ type Node =
 /** Rows a results document holds at most; the count line says when more matched. */
 const DOCUMENT_ROW_LIMIT = 20_000;
 
-export class DataverseTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<Node | undefined>();
+/**
+ * Maps the session's table and column stores to tree items. getChildren never calls the network: a
+ * table's columns load when the view expands it (attach), and one listener per store serves every refresh.
+ */
+export class DataverseTree extends Disposable implements vscode.TreeDataProvider<Node> {
+  private readonly emitter = this.register(new vscode.EventEmitter<Node | undefined>());
   readonly onDidChangeTreeData = this.emitter.event;
-  readonly tables = new DataStore<TableSummary[]>();
-  private readonly columns = new Map<string, DataStore<TableInfo>>();
-  private readonly subscriptions: Array<{ dispose(): void }> = [];
 
-  constructor(private readonly client: () => DataverseClient | undefined) {
-    this.subscriptions.push(this.tables.onDidChange(() => this.emitter.fire(undefined)));
+  constructor(private readonly session: ProfileSession) {
+    super();
+    this.register(session.tables.onDidChange(() => this.emitter.fire(undefined)));
+    this.register(session.onDidChangeColumns(() => this.emitter.fire(undefined)));
   }
 
-  async refresh(): Promise<void> {
-    const dv = this.client();
-    this.columns.clear();
-    if (!dv) {
-      this.tables.clear();
-      return;
-    }
-    await this.tables.refresh(() => dv.listTables());
-  }
-
-  /** Columns of a table, loading them once; the tree asks and is told when they arrive. */
-  tableInfo(logicalName: string): DataStore<TableInfo> {
-    let store = this.columns.get(logicalName);
-    if (!store) {
-      store = new DataStore<TableInfo>();
-      this.columns.set(logicalName, store);
-      this.subscriptions.push(store.onDidChange(() => this.emitter.fire(undefined)));
-      const dv = this.client();
-      if (dv) void store.refresh(() => dv.getTable(logicalName));
-    }
-    return store;
+  /** Loads a table's columns when the view expands it. */
+  attach(view: vscode.TreeView<Node>): void {
+    this.register(
+      view.onDidExpandElement(({ element }) => {
+        if (element.kind === 'table') void this.session.loadColumns(element.table.logicalName);
+      }),
+    );
   }
 
   getChildren(node?: Node): Node[] {
     if (!node) {
-      const { data, error, loading } = this.tables.current;
+      const { data, error, loading } = this.session.tables.current;
       // Nothing fetched and nothing under way (signed out): an empty tree lets the welcome view show.
       if (!data && !error && !loading) return [];
       if (!data) return [{ kind: 'message', text: error?.message ?? 'Loading tables…' }];
@@ -61,7 +51,7 @@ export class DataverseTree implements vscode.TreeDataProvider<Node>, vscode.Disp
         .map((table) => ({ kind: 'table', table }));
     }
     if (node.kind !== 'table') return [];
-    const { data, error } = this.tableInfo(node.table.logicalName).current;
+    const { data, error } = this.session.columns(node.table.logicalName)?.current ?? {};
     if (!data) return [{ kind: 'message', text: error?.message ?? 'Loading columns…' }];
     return data.columns.map((c) => ({
       kind: 'column',
@@ -99,26 +89,14 @@ export class DataverseTree implements vscode.TreeDataProvider<Node>, vscode.Disp
     item.contextValue = 'dataverse.column';
     return item;
   }
-
-  dispose(): void {
-    for (const s of this.subscriptions.splice(0)) s.dispose();
-    this.emitter.dispose();
-  }
 }
 
 export type DataverseNode = Node;
 
-function requireClient(s: EditorServices): DataverseClient {
-  const dv = s.clients().dataverse;
-  if (!dv) throw new ValidationError('This profile has no Dataverse environment URL.', { code: 'config.noDataverse' });
-  return dv;
-}
-
-async function pickTable(s: EditorServices, tree: DataverseTree, node?: unknown): Promise<TableSummary> {
+async function pickTable(s: EditorServices, c: DataverseClients, node?: unknown): Promise<TableSummary> {
   const given = node as DataverseNode | undefined;
   if (given?.kind === 'table') return given.table;
-  const dv = requireClient(s);
-  const tables = tree.tables.current.data ?? (await dv.listTables());
+  const tables = s.session.tables.current.data ?? (await c.dataverse.listTables());
   const pick = await vscode.window.showQuickPick(
     tables.map((t) => ({ label: t.displayName ?? t.logicalName, description: t.entitySet, table: t })),
     { title: 'Dataverse table', matchOnDescription: true },
@@ -127,9 +105,9 @@ async function pickTable(s: EditorServices, tree: DataverseTree, node?: unknown)
   return pick.table;
 }
 
-export async function queryTable(s: EditorServices, tree: DataverseTree, node?: unknown): Promise<void> {
-  const dv = requireClient(s);
-  const table = await pickTable(s, tree, node);
+export async function queryTable(s: EditorServices, c: DataverseClients, node?: unknown): Promise<void> {
+  const dv = c.dataverse;
+  const table = await pickTable(s, c, node);
   const info = await dv.getTable(table.logicalName);
   const columnPicks = await vscode.window.showQuickPick(
     info.columns.map((c) => ({ label: c.logicalName, description: c.type, picked: c.isPrimaryId || c.isPrimaryName })),
@@ -212,9 +190,9 @@ async function askRecordId(table: TableSummary): Promise<string> {
   return id.trim();
 }
 
-export async function openRecord(s: EditorServices, tree: DataverseTree, node?: unknown): Promise<void> {
-  const dv = requireClient(s);
-  const table = await pickTable(s, tree, node);
+export async function openRecord(s: EditorServices, c: DataverseClients, node?: unknown): Promise<void> {
+  const dv = c.dataverse;
+  const table = await pickTable(s, c, node);
   const id = await askRecordId(table);
   const [record, notes] = await Promise.all([dv.get(table.entitySet, id, { formatted: true }), dv.listNotes(id)]);
   await s.documents.show(
@@ -224,9 +202,9 @@ export async function openRecord(s: EditorServices, tree: DataverseTree, node?: 
   );
 }
 
-export async function addNoteToRecord(s: EditorServices, tree: DataverseTree, node?: unknown): Promise<void> {
-  const dv = requireClient(s);
-  const table = await pickTable(s, tree, node);
+export async function addNoteToRecord(s: EditorServices, c: DataverseClients, node?: unknown): Promise<void> {
+  const dv = c.dataverse;
+  const table = await pickTable(s, c, node);
   const id = await askRecordId(table);
   const subject = await vscode.window.showInputBox({
     title: 'Note subject',
@@ -236,24 +214,23 @@ export async function addNoteToRecord(s: EditorServices, tree: DataverseTree, no
   if (!subject) throw new CancelledError();
   const text = await vscode.window.showInputBox({ title: 'Note text', ignoreFocusOut: true });
   if (text === undefined) throw new CancelledError();
-  await confirmEffect(s, `Add a note to ${table.logicalName} ${id}`);
+  await confirmEffect(c.profile, `Add a note to ${table.logicalName} ${id}`);
   const noteId = await dv.addNote(table, id, { subject: subject.trim(), text });
   s.hub.audit().record({
-    actor: s.auth.activeProfile?.clientId ?? 'app',
+    actor: c.profile.clientId ?? 'app',
     action: 'note.create',
     target: `${table.entitySet}(${id})`,
     outcome: 'succeeded',
-    profile: s.auth.activeProfile?.name,
+    profile: c.profile.name,
     detail: { noteId },
   });
   void vscode.window.showInformationMessage(`Note added to ${table.logicalName} ${id}.`);
 }
 
 /** Effects on a live profile ask first, unless the profile turned confirmation off. */
-export async function confirmEffect(s: EditorServices, action: string): Promise<void> {
-  const profile = s.auth.activeProfile;
-  const ask = profile?.confirmEffects ?? profile?.kind === 'live';
-  if (!ask || !profile) return;
+export async function confirmEffect(profile: Profile, action: string): Promise<void> {
+  const ask = profile.confirmEffects ?? profile.kind === 'live';
+  if (!ask) return;
   const choice = await vscode.window.showWarningMessage(
     `${action} in ${describeTarget(profile)}?`,
     { modal: true },

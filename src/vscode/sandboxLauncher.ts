@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
+import * as vscode from 'vscode';
 import { parseSandboxReadyLine, type SandboxReadyLine } from '../core/config';
 import { ExternalServiceError } from '../core/errors';
 import type { Logger } from '../core/log';
@@ -93,6 +94,7 @@ export class SandboxLauncher {
   }
 
   private emit(running: boolean): void {
+    void vscode.commands.executeCommand('setContext', 'lifeCockpit.sandboxRunning', running);
     for (const listener of this.listeners) listener(running);
   }
 }

@@ -24,7 +24,7 @@ export async function signIn(s: EditorServices): Promise<void> {
       title: `Life Cockpit: signing in to ${draft.profile.name}…`,
       cancellable: false,
     },
-    () => s.auth.signIn(draft.profile, draft.credential),
+    () => s.session.signIn(draft.profile, draft.credential),
   );
   if (!ready) await saveProfile(draft.profile);
   const state = s.auth.state;
@@ -33,7 +33,7 @@ export async function signIn(s: EditorServices): Promise<void> {
       `Signed in to ${state.profile}: tenant ${state.identity.tenantId}, app ${state.identity.appName ?? state.identity.clientId}.`,
     );
   }
-  await s.refreshAll();
+  await s.session.refresh();
 }
 
 async function askCredential(profile: Profile): Promise<Credential> {

@@ -2,3 +2,4 @@
 // test that exercises them.
 export * from './connect';
 export * from './connectionTest';
+export * from './profileHttpClients';

@@ -1,0 +1,33 @@
+// The three views, each a tree reading the session's stores, and the status-bar item of sign-in.
+import * as vscode from 'vscode';
+import type { AuthService } from '../core/auth';
+import { AuthStatusBar } from './authStatusBar';
+import { DataverseTree } from './dataverseExplorer';
+import type { ProfileSession } from './profileSession';
+import { RemindersTree } from './remindersTree';
+import { SessionsTree } from './sessionsTree';
+
+export function registerViews(session: ProfileSession, auth: AuthService): vscode.Disposable[] {
+  const sessionsTree = new SessionsTree(session.sessions);
+  const remindersTree = new RemindersTree(session.reminders);
+  const dataverseTree = new DataverseTree(session);
+  const remindersView = vscode.window.createTreeView('lifeCockpit.reminders', {
+    treeDataProvider: remindersTree,
+    showCollapseAll: true,
+  });
+  remindersTree.attach(remindersView);
+  const dataverseView = vscode.window.createTreeView('lifeCockpit.dataverse', {
+    treeDataProvider: dataverseTree,
+    showCollapseAll: true,
+  });
+  dataverseTree.attach(dataverseView);
+  return [
+    sessionsTree,
+    vscode.window.createTreeView('lifeCockpit.sessions', { treeDataProvider: sessionsTree, showCollapseAll: true }),
+    remindersTree,
+    remindersView,
+    dataverseTree,
+    dataverseView,
+    new AuthStatusBar(auth),
+  ];
+}
