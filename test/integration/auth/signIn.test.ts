@@ -19,19 +19,7 @@ import { sandboxProfile, type Profile } from '../../../src/core/config';
 import { createProfileHttpClient, msalNetworkClient, type HttpClient } from '../../../src/core/http';
 import { silentLogger } from '../../../src/core/log';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox';
-
-class MemorySecrets implements SecretStore {
-  readonly map = new Map<string, string>();
-  async get(key: string) {
-    return this.map.get(key);
-  }
-  async store(key: string, value: string) {
-    this.map.set(key, value);
-  }
-  async delete(key: string) {
-    this.map.delete(key);
-  }
-}
+import { MemorySecrets } from '../../builders/memorySecrets';
 
 interface DirectoryApp {
   clientId: string;

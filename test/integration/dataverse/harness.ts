@@ -2,7 +2,7 @@
 // trusting the sandbox CA for its origin only, and an AuthService whose msal-node sends through that client.
 import { readFile } from 'node:fs/promises';
 import { AuthService, resourcesFor, type TokenProvider } from '../../../src/core/auth';
-import { profileSchema, type Profile } from '../../../src/core/config';
+import { sandboxProfile, type Profile } from '../../../src/core/config';
 import { DataverseClient } from '../../../src/core/dataverse';
 import { HttpClient, msalNetworkClient, type Clock, type ServicePolicy } from '../../../src/core/http';
 import { silentLogger } from '../../../src/core/log/types';
@@ -33,16 +33,7 @@ export async function startHarness(
     ...(clock ? { clock } : {}),
     ...(dataverse ? { services: { dataverse } } : {}),
   });
-  const profile = profileSchema.parse({
-    name: 'sandbox',
-    kind: 'sandbox',
-    tenantId: sandbox.info.tenantId,
-    clientId: sandbox.info.clientId,
-    dataverseUrl: sandbox.info.dataverseUrl,
-    graphUrl: sandbox.info.graphUrl,
-    authorityHost: origin,
-    caFile: sandbox.info.caFile,
-  });
+  const profile = sandboxProfile(sandbox.info);
   const auth = new AuthService({
     secrets: { get: async () => undefined, store: async () => undefined, delete: async () => undefined },
     log: silentLogger,

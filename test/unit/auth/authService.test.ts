@@ -12,42 +12,17 @@ import {
   translateAuthError,
   type AuthState,
   type Credential,
-  type SecretStore,
   type TokenSource,
 } from '../../../src/core/auth';
 import type { Profile } from '../../../src/core/config';
 import { silentLogger } from '../../../src/core/log';
+import { MemorySecrets } from '../../builders/memorySecrets';
+import { aProfile } from '../../builders/profileBuilder';
 
-const profile: Profile = {
-  name: 'practice',
-  kind: 'test',
-  tenantId: '11111111-2222-3333-4444-555555555555',
-  clientId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
-  authKind: 'secret',
-  dataverseUrl: 'https://contoso.crm.dynamics.com',
-  graphUrl: 'https://graph.microsoft.com',
-  authorityHost: 'https://login.microsoftonline.com',
-  stripeMode: 'test',
-  stripeUrl: 'https://api.stripe.com',
-  sendToSelf: false,
-  autoSend: false,
-};
+const profile = aProfile().build();
 
 function fakeJwt(claims: object): string {
   return `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
-}
-
-class MemorySecrets implements SecretStore {
-  readonly map = new Map<string, string>();
-  async get(key: string) {
-    return this.map.get(key);
-  }
-  async store(key: string, value: string) {
-    this.map.set(key, value);
-  }
-  async delete(key: string) {
-    this.map.delete(key);
-  }
 }
 
 function service(
