@@ -1,7 +1,7 @@
 // Wraps each verb's action: builds its output and runtime from the global options, runs it, and maps
 // whatever it throws to the exit code — the one place the CLI turns errors into codes.
 import type { Command } from 'commander';
-import { describeTarget } from '../core/config';
+import { ConfigurationError, describeTarget } from '../core/config';
 import { requireProfile } from './connect';
 import { CliOutput, type CliIo, type GlobalOptions } from './output';
 import { createCliRuntime, type CliRuntime } from './runtime';
@@ -14,8 +14,22 @@ export interface VerbContext {
 
 export const processIo: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
 
+export interface VerbOptions {
+  /**
+   * Run even when a configuration value was rejected: only for verbs that report on the configuration
+   * (doctor, config show) or do not use it (the sandbox). Every other verb stops first, exit 10.
+   */
+  toleratesConfigurationProblems?: boolean;
+}
+
+/** For verbs that report on the configuration (doctor, config show) or do not act on a profile (the sandbox). */
+export const reportsConfiguration: VerbOptions = { toleratesConfigurationProblems: true };
+
 /** `command.action(verb(async (ctx, ...args) => …))` */
-export function verb<Args extends unknown[]>(run: (ctx: VerbContext, ...args: Args) => Promise<void>) {
+export function verb<Args extends unknown[]>(
+  run: (ctx: VerbContext, ...args: Args) => Promise<void>,
+  verbOptions: VerbOptions = {},
+) {
   return async function (this: Command, ...commanderArgs: unknown[]): Promise<void> {
     const options = this.optsWithGlobals<GlobalOptions & Record<string, unknown>>();
     const out = new CliOutput(processIo, options);
@@ -23,6 +37,7 @@ export function verb<Args extends unknown[]>(run: (ctx: VerbContext, ...args: Ar
     try {
       runtime = createCliRuntime(options);
       for (const w of runtime.loaded.warnings) out.warning(`${w.key} (from ${w.layer}): ${w.message}`);
+      if (!verbOptions.toleratesConfigurationProblems) refuseInvalidConfiguration(runtime);
       // Commander passes positional args, then the options object, then the command.
       const args = commanderArgs.slice(0, this.registeredArguments.length) as Args;
       await run({ out, runtime, options }, ...args);
@@ -42,4 +57,15 @@ export function verb<Args extends unknown[]>(run: (ctx: VerbContext, ...args: Ar
 export async function confirmEffect(ctx: VerbContext, action: string, consequence = ''): Promise<void> {
   const target = describeTarget(requireProfile(ctx.runtime));
   await ctx.out.confirm(`${action} in ${target}?${consequence ? ` ${consequence}` : ''}`);
+}
+
+/** A value the user gave was rejected: nothing runs on a configuration that is not what they wrote. */
+function refuseInvalidConfiguration(runtime: CliRuntime): void {
+  const { problems } = runtime.loaded;
+  if (problems.length === 0) return;
+  const list = problems.map((p) => `${p.key} (from ${p.layer}): ${p.message}`).join('; ');
+  throw new ConfigurationError(
+    `Invalid configuration, nothing was done: ${list}. Fix ${problems.length === 1 ? 'it' : 'them'} (\`lc config show\` shows where each value comes from).`,
+    problems,
+  );
 }

@@ -24,6 +24,17 @@ export interface CliRuntime {
   dispose(): Promise<void>;
 }
 
+/** Why a configured file (a CA, a certificate) cannot be read, or undefined when it can. */
+function unreadable(file: string): string | undefined {
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+    return fs.statSync(file).isFile() ? undefined : 'not a file';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'not readable' : String(code ?? error);
+  }
+}
+
 export function logDirectory(env: NodeJS.ProcessEnv = process.env): string {
   if (env.LC_LOG_DIR) return env.LC_LOG_DIR;
   const state = env.XDG_STATE_HOME ?? path.join(os.homedir(), '.local', 'state');
@@ -38,7 +49,7 @@ export function createCliRuntime(
   const dotenvPath = path.join(cwd, '.env');
   const dotenvText = fs.existsSync(dotenvPath) ? fs.readFileSync(dotenvPath, 'utf8') : undefined;
   const dotenvVars = dotenvText ? parseDotenv(dotenvText) : {};
-  const loaded = loadConfiguration({ env, dotenvText, commandLineProfile: options.profile });
+  const loaded = loadConfiguration({ env, dotenvText, commandLineProfile: options.profile, checkFile: unreadable });
   const hub = new LogHub({ level: options.verbose ? 'debug' : loaded.config.log.level });
   if (options.verbose) hub.addSink({ write: (r) => process.stderr.write(`${r.level.padEnd(5)} ${formatHuman(r)}\n`) });
   try {

@@ -1,7 +1,7 @@
 // `lc config show`: the effective configuration with each value's source, secrets masked.
 import { Command } from 'commander';
 import { configEntries, renderConfiguration } from '../../core/config';
-import { verb } from '../action';
+import { reportsConfiguration, verb } from '../action';
 
 export function configCommand(): Command {
   const config = new Command('config').description('Inspect the effective configuration');
@@ -24,7 +24,7 @@ export function configCommand(): Command {
           },
           () => renderConfiguration(loaded, secrets),
         );
-      }),
+      }, reportsConfiguration),
     );
   return config;
 }

@@ -1,10 +1,10 @@
 // `lc doctor`: one line a check — configuration, secrets, files, then whether each service answers.
 import * as fs from 'node:fs';
 import { Command } from 'commander';
-import type { Profile } from '../../core/config';
+import { problemAt, type Profile } from '../../core/config';
 import { toLifeCockpitError, ValidationError } from '../../core/errors';
 import { createProfileHttpClient, type ServiceKey } from '../../core/http';
-import { verb, type VerbContext } from '../action';
+import { reportsConfiguration, verb, type VerbContext } from '../action';
 
 export interface Check {
   name: string;
@@ -28,7 +28,7 @@ export function doctorCommand(): Command {
           ctx.out.failure(new ValidationError(`${failed.length} check(s) failed.`, { code: 'doctor.failed' }));
         process.exitCode = 10;
       }
-    }),
+    }, reportsConfiguration),
   );
 }
 
@@ -54,13 +54,21 @@ export function configurationChecks({ runtime }: VerbContext): Check[] {
   });
   if (!profile) return checks;
   for (const field of ['tenantId', 'clientId', 'dataverseUrl', 'mailbox'] as const) {
-    checks.push({ name: field, ok: profile[field] !== undefined, detail: profile[field] ?? 'not set' });
+    checks.push({ name: field, ok: profile[field] !== undefined, detail: profile[field] ?? notSet(field) });
   }
   checks.push(credentialCheck(profile, runtime.secret('clientSecret') !== undefined));
   if (profile.caFile) {
     checks.push({ name: 'caFile', ok: fs.existsSync(profile.caFile), detail: profile.caFile });
+  } else if (problemAt(loaded, `profiles.${profile.name}.caFile`)) {
+    checks.push({ name: 'caFile', ok: false, detail: notSet('caFile') });
   }
   return checks;
+
+  /** A value that was given but rejected is named as rejected, not as missing. */
+  function notSet(field: keyof Profile): string {
+    const problem = profile && problemAt(loaded, `profiles.${profile.name}.${field}`);
+    return problem ? `rejected: ${problem.key} (from ${problem.layer}): ${problem.message}` : 'not set';
+  }
 }
 
 function credentialCheck(profile: Profile, hasSecret: boolean): Check {

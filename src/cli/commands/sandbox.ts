@@ -23,7 +23,7 @@ import { request } from 'node:https';
 import { Command, InvalidArgumentError } from 'commander';
 import { ExternalServiceError, TransientError, ValidationError } from '../../core/errors';
 import type { FaultRule, SandboxReadyInfo } from '../../sandbox';
-import { verb, type VerbContext } from '../action';
+import { reportsConfiguration, verb, type VerbContext } from '../action';
 
 interface SandboxFlags {
   json?: boolean;
@@ -50,7 +50,7 @@ export function sandboxCommand(): Command {
       (spec: string, all: string[]) => [...all, spec],
       [],
     )
-    .action(verb(async (ctx) => runSandbox(ctx, ctx.options as unknown as SandboxFlags)));
+    .action(verb(async (ctx) => runSandbox(ctx, ctx.options as unknown as SandboxFlags), reportsConfiguration));
   command.addCommand(
     remoteCommand('inspect', 'Show the running sandbox: practice, token requests, faults, services', inspectSandbox),
   );
@@ -165,7 +165,7 @@ function remoteCommand(name: string, description: string, action: RemoteAction):
           await connect(flags.url ?? process.env.LC_SANDBOX_URL, flags.ca ?? process.env.LC_SANDBOX_CA),
           file,
         );
-      }),
+      }, reportsConfiguration),
     );
 }
 

@@ -1,7 +1,9 @@
 // Builds the effective configuration from its layers, highest first: the command line's --profile,
 // environment variables, the workspace's `.env`, editor settings (`lifeCockpit.*`), defaults. Every leaf remembers the layer it
 // came from, and a bad value becomes one ConfigProblem naming key, layer and what was expected —
-// then it is dropped so the rest of the configuration still loads (the extension stays up, signed out).
+// then it is dropped so the rest of the configuration still loads (the extension stays up, signed out;
+// the CLI refuses to run a verb on it). An empty variable is a deliberate override: it clears what a
+// lower layer set. An unknown field is named with the known key it most likely meant.
 import { parse as parseDotenv } from 'dotenv';
 import { closest, distance } from 'fastest-levenshtein';
 import type { z } from 'zod';
@@ -15,6 +17,11 @@ export interface ConfigInputs {
   dotenvText?: string;
   /** Raw `lifeCockpit.*` settings as the editor holds them (only values the user set). */
   settings?: unknown;
+  /**
+   * Checks a path-valued setting (caFile, certificateFile): the reason it cannot be read, or undefined.
+   * The CLI passes one so a missing CA is a configuration problem naming its key, not an ENOENT later.
+   */
+  checkFile?: (file: string) => string | undefined;
   /** A profile chosen in this workspace (Switch Profile), ranked with settings. */
   selectedProfile?: string;
   /** The CLI's `--profile`: wins over every layer, LC_PROFILE included. */
@@ -24,6 +31,8 @@ export interface ConfigInputs {
 export interface ConfigProblem {
   /** The key as the user would write it: `lifeCockpit.log.level` or `LC_LOG_LEVEL`. */
   key: string;
+  /** The setting's dotted path (profiles by name: `profiles.sandbox.tenantId`), to find it again. */
+  path: string;
   layer: ConfigLayer;
   message: string;
 }
@@ -60,11 +69,19 @@ export function loadConfiguration(inputs: ConfigInputs): LoadedConfiguration {
   applyEnvLayer(raw, origins, inputs.env ?? {}, 'environment', inputs.commandLineProfile, built);
   if (inputs.commandLineProfile)
     setLeaf(raw, origins, 'activeProfile', inputs.commandLineProfile, { layer: 'command line', flag: '--profile' });
+  const unknown = unknownFieldProblems(raw, origins);
   const { config, problems } = validateDroppingBadValues(raw, origins);
+  problems.unshift(...unknown);
+  if (inputs.checkFile) problems.push(...unreadableFileProblems(config, origins, inputs.checkFile));
   const sources = sourcesOf(config, origins);
   const activeProfile = config.profiles.find((p) => p.name === config.activeProfile);
   const warnings = activeProfile ? unknownProfileWarnings(config, origins, built) : [];
   return { config, sources, problems, warnings, activeProfile };
+}
+
+/** The problem that rejected the value at this path (`profiles.sandbox.tenantId`), if one did. */
+export function problemAt(loaded: LoadedConfiguration, path: string): ConfigProblem | undefined {
+  return loaded.problems.find((p) => p.path === path);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -101,24 +118,29 @@ function applyEnvLayer(
 ): void {
   for (const [path, envVar] of Object.entries(SETTING_ENV)) {
     const text = vars[envVar];
-    if (text === undefined || text === '') continue;
-    setLeaf(raw, origins, path, coerce(schemaAt(configSchema, path), text), { layer, envVar });
+    if (text === undefined) continue;
+    if (text === '') clearLeaf(raw, origins, path, { layer, envVar });
+    else setLeaf(raw, origins, path, coerce(schemaAt(configSchema, path), text), { layer, envVar });
   }
-  const profileFields = Object.entries(PROFILE_ENV).filter(
-    ([, envVar]) => vars[envVar] !== undefined && vars[envVar] !== '',
-  );
-  if (profileFields.length === 0) return;
+  const profileFields = Object.entries(PROFILE_ENV).filter(([, envVar]) => vars[envVar] !== undefined);
   const name = profileNameForVariables(raw, origins, commandLineProfile);
   const profiles = Array.isArray(raw.profiles) ? (raw.profiles as unknown[]) : [];
-  raw.profiles = profiles;
   let profile = profiles.find((p): p is Raw => isObject(p) && p.name === name);
+  // Empty variables clear a field of an existing profile; they never build one on their own.
+  for (const [field, envVar] of profileFields.filter(([, v]) => vars[v] === '')) {
+    if (profile) delete profile[field];
+    origins.set(`profiles.${name}.${field}`, { layer, envVar });
+  }
+  const given = profileFields.filter(([, envVar]) => vars[envVar] !== '');
+  if (given.length === 0) return;
+  raw.profiles = profiles;
   if (!profile) {
     profile = { name };
     profiles.push(profile);
     origins.set(`profiles.${name}.name`, { layer });
     built.set(name, []);
   }
-  for (const [field, envVar] of profileFields) {
+  for (const [field, envVar] of given) {
     profile[field] = coerce(profileSchema.shape[field as keyof Profile], vars[envVar] as string);
     origins.set(`profiles.${name}.${field}`, { layer, envVar });
     built.get(name)?.push(envVar);
@@ -152,6 +174,7 @@ function unknownProfileWarnings(
   return [
     {
       key: keyFor('activeProfile', origin),
+      path: 'activeProfile',
       layer: origin.layer,
       message:
         `profile "${name}" was built from the environment (${[...new Set(variables)].join(', ')}), and no configured profile has that name` +
@@ -169,6 +192,14 @@ export function nearestName(word: string, candidates: readonly string[]): string
   );
   const index = candidates.findIndex((c) => c.toLowerCase() === best);
   return distance(word.toLowerCase(), best) <= Math.max(2, Math.floor(word.length / 3)) ? candidates[index] : undefined;
+}
+
+/** An empty variable: the value a lower layer set is gone, and the default (or nothing) applies. */
+function clearLeaf(raw: Raw, origins: Map<string, Origin>, path: string, origin: Origin): void {
+  const parts = path.split('.');
+  const parent = valueAt(raw, parts.slice(0, -1));
+  if (isObject(parent)) delete parent[parts[parts.length - 1]];
+  origins.set(path, origin);
 }
 
 function setLeaf(raw: Raw, origins: Map<string, Origin>, path: string, value: unknown, origin: Origin): void {
@@ -198,6 +229,7 @@ function validateDroppingBadValues(
       const origin = originOf(origins, path);
       problems.push({
         key: keyFor(path, origin),
+        path,
         layer: origin.layer,
         message: describe(issue, valueAt(raw, issue.path)),
       });
@@ -205,6 +237,65 @@ function validateDroppingBadValues(
     }
   }
   return { config: configSchema.parse({}), problems };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unknown fields (a misspelt `dataverseURL`) and unreadable files: problems like any bad value.
+
+function unknownFieldProblems(raw: Raw, origins: Map<string, Origin>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const visit = (node: unknown, schema: z.ZodType | undefined, issuePath: PropertyKey[]): void => {
+    const inner = unwrap(schema);
+    const def = inner && (inner as unknown as { _zod: { def: { type: string; element?: z.ZodType } } })._zod.def;
+    if (def?.type === 'array' && Array.isArray(node)) {
+      node.forEach((item, index) => visit(item, def.element, [...issuePath, index]));
+      return;
+    }
+    const shape = inner && (inner as unknown as { shape?: Record<string, z.ZodType> }).shape;
+    if (!shape || !isObject(node)) return;
+    const known = Object.keys(shape);
+    for (const key of Object.keys(node)) {
+      if (!known.includes(key)) {
+        const path = namedPath(raw, [...issuePath, key]);
+        const origin = originOf(origins, path);
+        const guess = nearestName(key, known);
+        problems.push({
+          key: keyFor(path, origin),
+          path,
+          layer: origin.layer,
+          message: `unknown field "${key}"; ${guess ? `did you mean "${guess}"?` : `known fields: ${known.join(', ')}`}`,
+        });
+        delete node[key];
+      } else visit(node[key], shape[key], [...issuePath, key]);
+    }
+  };
+  visit(raw, configSchema, []);
+  return problems;
+}
+
+function unreadableFileProblems(
+  config: Configuration,
+  origins: Map<string, Origin>,
+  checkFile: (file: string) => string | undefined,
+): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const profile of config.profiles) {
+    for (const field of ['caFile', 'certificateFile'] as const) {
+      const file = profile[field];
+      const reason = file === undefined ? undefined : checkFile(file);
+      if (reason === undefined) continue;
+      const path = `profiles.${profile.name}.${field}`;
+      const origin = originOf(origins, path);
+      problems.push({
+        key: keyFor(path, origin),
+        path,
+        layer: origin.layer,
+        message: `expected a readable file; got ${JSON.stringify(file)} (${reason})`,
+      });
+      delete profile[field];
+    }
+  }
+  return problems;
 }
 
 function describe(issue: z.core.$ZodIssue, received: unknown): string {
