@@ -13,6 +13,9 @@ import type { RequestLog } from './requestLog';
 import { notFound, notHosted, serverError, throttled, type ErrorContext } from './serviceErrors';
 import type { Prng, SandboxClock, SandboxRequest, SandboxResponse, ServiceHandler, ServiceName } from './types';
 
+/** The most a request line and headers may take before the sandbox answers 431. */
+const MAX_HEAD_BYTES = 256 * 1024;
+
 export type MountedServices = Partial<Record<ServiceName, ServiceHandler>>;
 
 export interface SandboxServerOptions {
@@ -52,15 +55,25 @@ export class SandboxServer {
   private readonly sleepers = new Set<() => void>();
 
   constructor(private readonly options: SandboxServerOptions) {
-    this.server = createServer({ key: options.tls.key, cert: options.tls.cert }, (req, res) => {
+    // Request lines longer than Node's 16 KB default reach the services, which answer 414 as their front ends do
+    // (Dataverse takes GET URLs up to 32,768 characters) instead of the socket being dropped.
+    const serverOptions = { key: options.tls.key, cert: options.tls.cert, maxHeaderSize: MAX_HEAD_BYTES };
+    this.server = createServer(serverOptions, (req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         options.log.error('sandbox request failed', { error });
         if (!res.headersSent) res.writeHead(500).end();
         else res.destroy();
       });
     });
-    // A client that hangs up mid-request is not the sandbox's error; just drop the socket.
-    this.server.on('clientError', (_error, socket) => socket.destroy());
+    this.server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+      // A head larger still gets the answer a front end gives, so the client learns its request was too large.
+      if (error.code === 'HPE_HEADER_OVERFLOW' && socket.writable) {
+        socket.end('HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      // A client that hangs up mid-request is not the sandbox's error; just drop the socket.
+      socket.destroy();
+    });
   }
 
   mount(services: MountedServices): void {

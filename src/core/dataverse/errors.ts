@@ -22,6 +22,8 @@ export interface DataverseErrorBody {
 export interface ErrorContext {
   operation: string;
   retryAfterMs?: number;
+  /** For 414: how long the URL was that Dataverse refused. */
+  urlLength?: number;
   /** For 412: who changed the row and when, when the client could find out. */
   changedBy?: string;
   changedOn?: string;
@@ -38,6 +40,9 @@ export class DataverseThrottledError extends TransientError {
 }
 
 const DUPLICATE_RECORD = '0x80040237';
+
+/** query/overview "URL length limitations": a GET's URL is limited to 32 KB (32,768 characters). */
+export const MAX_URL_LENGTH = 32_768;
 
 /** Reads the error body whatever shape it came in (JSON object, text, nothing). */
 export function readErrorBody(body: unknown): DataverseErrorBody {
@@ -120,7 +125,15 @@ export function dataverseError(status: number, body: unknown, context: ErrorCont
       retriable: status === 502 || status === 503 || status === 504,
     });
   }
-  if (status === 405 || status === 413 || status === 414) {
+  if (status === 414 || status === 431) {
+    const length =
+      context.urlLength === undefined ? '' : ` (this one has ${context.urlLength.toLocaleString('en-US')})`;
+    return new ValidationError(
+      `Dataverse refused ${context.operation}: its URL is too long${length}. A GET's URL may be at most ${MAX_URL_LENGTH.toLocaleString('en-US')} characters; narrow the filter or split the query into several.`,
+      { ...options, code: 'dataverse.urlTooLong', detail: { ...options.detail, urlLength: context.urlLength } },
+    );
+  }
+  if (status === 405 || status === 413) {
     return new ValidationError(`Dataverse rejected ${context.operation} (HTTP ${status})${said}`, options);
   }
   return new ExternalServiceError(`Dataverse answered HTTP ${status} while ${context.operation}${said}`, options);

@@ -33,6 +33,13 @@ function list(value: string | readonly string[] | undefined): string | undefined
 type QueryParts = Pick<QueryOptions, 'select' | 'filter' | 'orderBy' | 'top' | 'expand' | 'count'>;
 
 export function buildQuery(options: QueryParts): string {
+  if (typeof options.filter === 'string' && options.filter.trim() === '') {
+    // An empty $filter would silently match every row: almost always a script's variable that came out empty.
+    throw new ValidationError(
+      'The filter is empty. Give an OData condition (like "statecode eq 0"), or leave the filter out to get every row.',
+      { code: 'dataverse.emptyFilter' },
+    );
+  }
   const params: [string, string | undefined][] = [
     ['$select', list(options.select)],
     ['$filter', options.filter === undefined ? undefined : String(options.filter)],

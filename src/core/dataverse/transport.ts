@@ -139,7 +139,8 @@ export class DataverseTransport {
     }
     const now = (this.options.now ?? Date.now)();
     const retryAfterMs = parseRetryAfter(response.headers['retry-after'], now);
-    const error = dataverseError(response.status, body, { retryAfterMs, ...context });
+    const urlLength = response.status === 414 || response.status === 431 ? response.url.length : undefined;
+    const error = dataverseError(response.status, body, { retryAfterMs, urlLength, ...context });
     this.log.debug('dataverse call failed', {
       operation: context.operation,
       status: response.status,

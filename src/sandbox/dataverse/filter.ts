@@ -106,8 +106,16 @@ function tokenOf(type: Token['type'], pattern: RegExp, text: string, at: number)
   return found === undefined ? undefined : { type, text: found, position: at };
 }
 
+/**
+ * How deep parentheses and `not` may nest. Microsoft.OData's URI parser bounds its recursion the same way
+ * (QueryParserSettings' FilterLimit, 800 recursive calls, several a level) and answers "The recursion limit
+ * has been exceeded." instead of running out of stack; and/or chains are loops here, so they do not count.
+ */
+export const MAX_FILTER_DEPTH = 100;
+
 class Parser {
   private at = 0;
+  private depth = 0;
   constructor(
     private readonly tokens: Token[],
     private readonly text: string,
@@ -153,16 +161,25 @@ class Parser {
   private unary(): FilterNode {
     if (this.isKeyword('not')) {
       this.take();
-      return { kind: 'not', operand: this.unary() };
+      return { kind: 'not', operand: this.nested(() => this.unary()) };
     }
     return this.primary();
+  }
+
+  private nested(parse: () => FilterNode): FilterNode {
+    if (++this.depth > MAX_FILTER_DEPTH) throw badQuery('The recursion limit has been exceeded.');
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
   }
 
   private primary(): FilterNode {
     const token = this.peek();
     if (token.type === '(') {
       this.take();
-      const inner = this.orExpression();
+      const inner = this.nested(() => this.orExpression());
       if (this.peek().type !== ')') syntaxError(this.text, this.peek().position);
       this.take();
       return inner;

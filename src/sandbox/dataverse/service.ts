@@ -24,6 +24,25 @@ import { Store } from './store';
 import { buildPracticeSchema } from './tables';
 import { ServiceProtection, type DataverseLimits } from './limits';
 
+/** query/overview "URL length limitations": a GET's URL is limited to 32 KB (32,768 characters). */
+export const MAX_URL_LENGTH = 32_768;
+
+/**
+ * The front end refuses a longer URL before Dataverse sees it: 414 with HTTP.sys's own HTML page, not
+ * Dataverse's JSON error [inf: HTTP.sys's standard 414 page; Dataverse documents only the limit].
+ */
+function urlTooLong(): SandboxResponse {
+  return {
+    status: 414,
+    headers: { 'Content-Type': 'text/html; charset=us-ascii' },
+    body:
+      '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN""http://www.w3.org/TR/html4/strict.dtd">\r\n' +
+      '<HTML><HEAD><TITLE>Request URL Too Long</TITLE>\r\n' +
+      '<META HTTP-EQUIV="Content-Type" Content="text/html; charset=us-ascii"></HEAD>\r\n' +
+      '<BODY><h2>Request URL Too Long</h2>\r\n<hr><p>HTTP Error 414. The request URL is too long.</p>\r\n</BODY></HTML>\r\n',
+  };
+}
+
 export type DataverseServiceOptions = Partial<DataverseLimits>;
 
 export interface DataverseService extends SandboxService {
@@ -147,6 +166,7 @@ export class DataverseSandboxService implements DataverseService {
   async handle(request: SandboxRequest): Promise<SandboxResponse | undefined> {
     const match = API_PATH.exec(request.path.split('?')[0]);
     if (!match) return undefined;
+    if (request.url.href.length > MAX_URL_LENGTH) return urlTooLong();
     const started = this.ctx.clock.now();
     const headers: Record<string, string | undefined> = {};
     for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = headerValue(value);

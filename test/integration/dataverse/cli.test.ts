@@ -98,6 +98,38 @@ describe('lc dv against the sandbox', function () {
     assert.match(error.message, /lc dv tables/);
   });
 
+  it('answers an over-long URL with 414 once, and exits 10 saying how long a URL may be', async () => {
+    const ids = Array.from(
+      { length: 600 },
+      (_, i) => `contactid eq ${String(i).padStart(12, '0').padStart(36, '00000000-0000-0000-0000-')}`,
+    );
+    const filter = ids.join(' or ');
+    assert.ok(filter.length > 20_000);
+    const before = sandbox.requestLog().length;
+    const run = await lc('--json', 'dv', 'query', 'contacts', '--filter', filter);
+    assert.equal(run.code, 10, run.stderr + run.stdout);
+    const error = (JSON.parse(run.stdout) as { error: { class: string; message: string } }).error;
+    assert.equal(error.class, 'validation');
+    assert.match(error.message, /32,768/);
+    const asked = sandbox
+      .requestLog()
+      .slice(before)
+      .filter((e) => e.service === 'dataverse');
+    assert.deepEqual(
+      asked.map((e) => e.status),
+      [414],
+      'one request, answered 414, not retried',
+    );
+  });
+
+  it('refuses an empty --filter instead of querying every row', async () => {
+    const run = await lc('--json', 'dv', 'query', 'contacts', '--filter', '');
+    assert.equal(run.code, 10, run.stderr + run.stdout);
+    assert.match((JSON.parse(run.stdout) as { error: { message: string } }).error.message, /--filter|filter/);
+    const blank = await lc('--json', 'dv', 'query', 'contacts', '--filter', '   ');
+    assert.equal(blank.code, 10, blank.stderr + blank.stdout);
+  });
+
   it('exits 13 with a JSON error for a row that does not exist, and 10 for bad --data', async () => {
     const missing = await lc('--json', 'dv', 'get', 'contacts', '00000000-0000-0000-0000-00000000dead');
     assert.equal(missing.code, 13, missing.stderr + missing.stdout);

@@ -137,4 +137,18 @@ describe('Dataverse $filter', () => {
     expectBadFilter('nope eq 1', /Could not find a property named 'nope'/);
     expectBadFilter('', /Syntax error/);
   });
+
+  it('answers 400 beyond a bounded nesting depth instead of overflowing the stack', () => {
+    const nested = (depth: number, open = '(') => `${open.repeat(depth)}count eq 1${')'.repeat(depth)}`;
+    expectBadFilter(nested(2000), /recursion limit has been exceeded/);
+    expectBadFilter(`${'not '.repeat(5000)}active`, /recursion limit has been exceeded/);
+    assert.deepEqual(ids(nested(50)), [1]);
+  });
+
+  it('still takes a long flat or-chain, as a filter on many ids is', () => {
+    const chain = Array.from({ length: 5000 }, (_, i) => `count eq ${i + 10}`).join(' or ');
+    assert.deepEqual(ids(`${chain} or count eq 2`), [2]);
+    const andChain = Array.from({ length: 5000 }, () => 'count gt 0').join(' and ');
+    assert.deepEqual(ids(andChain), [1, 2, 3, 4]);
+  });
 });
