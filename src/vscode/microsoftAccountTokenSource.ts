@@ -4,15 +4,13 @@
 // with the device code instead. Cursor has not always shipped the provider (editor-compat §3): then
 // getSession fails with a message saying so, shown to the user.
 import * as vscode from 'vscode';
-import { readClaims, type AcquiredToken, type TokenSource } from '../core/auth';
+import { isMicrosoftLoginHost, readClaims, type AcquiredToken, type TokenSource } from '../core/auth';
 import type { Profile } from '../core/config';
 import { AuthenticationError, CancelledError } from '../core/errors';
 
-const MICROSOFT_AUTHORITY = /(^|\.)login\.(microsoftonline\.(com|us)|chinacloudapi\.cn)$/i;
-
 /** VS Code's provider only knows Microsoft's clouds: other authorities (the sandbox) use the device code. */
 export function usesMicrosoftAccountProvider(profile: Profile): boolean {
-  return profile.authKind === 'user' && MICROSOFT_AUTHORITY.test(new URL(profile.authorityHost).hostname);
+  return profile.authKind === 'user' && isMicrosoftLoginHost(new URL(profile.authorityHost).hostname);
 }
 
 export class MicrosoftAccountTokenSource implements TokenSource {

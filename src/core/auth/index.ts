@@ -4,6 +4,7 @@ export * from './credentials';
 export * from './errors';
 export * from './jwt';
 export * from './msalTokenSource';
+export { isMicrosoftLoginHost } from './microsoftAuthority';
 export * from './roles';
 export * from './tokenProvider';
 export * from './authorizedRequest';

@@ -13,6 +13,7 @@ import type { LifeCockpitError } from '../errors';
 import type { Logger } from '../log';
 import type { Credential } from './credentials';
 import { translateAuthError } from './errors';
+import { isMicrosoftLoginHost } from './microsoftAuthority';
 import type { AcquiredToken, TokenSource } from './tokenProvider';
 
 export interface SecretStore {
@@ -93,10 +94,7 @@ export function msalConfiguration(
   options: { networkClient?: INetworkModule; cacheStore?: SecretStore; log: Logger },
 ): Configuration {
   const authorityUrl = new URL(identity.authorityHost);
-  const isMicrosoftHost =
-    /(^|\.)login\.(microsoftonline\.(com|us)|chinacloudapi\.cn|partner\.microsoftonline\.cn)$/i.test(
-      authorityUrl.hostname,
-    );
+  const isMicrosoftHost = isMicrosoftLoginHost(authorityUrl.hostname);
   return {
     auth: {
       clientId: identity.clientId,
