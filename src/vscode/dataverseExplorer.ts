@@ -3,7 +3,7 @@
 // cancelled: the editor's token becomes the AbortSignal the HTTP layer honours.
 import * as vscode from 'vscode';
 import { describeTarget, type Profile } from '../core/config';
-import type { TableSummary } from '../core/dataverse';
+import { isGuid, type TableSummary } from '../core/dataverse';
 import { CancelledError } from '../core/errors';
 import { Disposable } from './lifecycle';
 import type { DataverseClients, ProfileSession } from './profileSession';
@@ -180,10 +180,7 @@ export function toCsv(
 async function askRecordId(table: TableSummary): Promise<string> {
   const id = await vscode.window.showInputBox({
     title: `Id of the ${table.logicalName} record`,
-    validateInput: (v) =>
-      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v.trim())
-        ? undefined
-        : 'A GUID such as 7d577253-3ef0-4a0a-bb7f-8335c2596e70',
+    validateInput: (v) => (isGuid(v.trim()) ? undefined : 'A GUID such as 7d577253-3ef0-4a0a-bb7f-8335c2596e70'),
     ignoreFocusOut: true,
   });
   if (!id) throw new CancelledError();

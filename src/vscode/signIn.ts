@@ -9,6 +9,7 @@ import {
   type Credential,
 } from '../core/auth';
 import { profileSchema, type Profile } from '../core/config';
+import { isGuid } from '../core/dataverse';
 import { CancelledError } from '../core/errors';
 import type { EditorServices } from './services';
 
@@ -56,7 +57,7 @@ async function askCredential(profile: Profile): Promise<Credential> {
 export function validateSecret(value: string): string | undefined {
   const v = value.trim();
   if (!v) return 'Paste the client secret.';
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)) {
+  if (isGuid(v)) {
     return 'This looks like the Secret ID. Paste the secret’s Value instead (shown once, when the secret is created).';
   }
   return undefined;
