@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { describeTarget, type Profile } from '../core/config';
 import { isGuid, type TableSummary } from '../core/dataverse';
 import { CancelledError } from '../core/errors';
+import { actorOf, auditEffect } from '../core/log';
 import { Disposable } from './lifecycle';
 import type { DataverseClients, ProfileSession } from './profileSession';
 import type { EditorServices } from './services';
@@ -212,15 +213,18 @@ export async function addNoteToRecord(s: EditorServices, c: DataverseClients, no
   const text = await vscode.window.showInputBox({ title: 'Note text', ignoreFocusOut: true });
   if (text === undefined) throw new CancelledError();
   await confirmEffect(c.profile, `Add a note to ${table.logicalName} ${id}`);
-  const noteId = await dv.addNote(table, id, { subject: subject.trim(), text });
-  s.hub.audit().record({
-    actor: c.profile.clientId ?? 'app',
-    action: 'note.create',
-    target: `${table.entitySet}(${id})`,
-    outcome: 'succeeded',
-    profile: c.profile.name,
-    detail: { noteId },
-  });
+  const state = s.auth.state;
+  await auditEffect(
+    s.hub.audit(),
+    {
+      actor: actorOf('identity' in state ? state.identity : { clientId: c.profile.clientId }),
+      profile: c.profile.name,
+      action: 'dataverse.note',
+      target: `${table.entitySet}(${id})`,
+    },
+    () => dv.addNote(table, id, { subject: subject.trim(), text }),
+    (created) => ({ detail: { noteId: created } }),
+  );
   void vscode.window.showInformationMessage(`Note added to ${table.logicalName} ${id}.`);
 }
 

@@ -4,8 +4,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConfigurationError } from '../../core/config';
 import type { DataverseClient, QueryOptions, Row, TableInfo } from '../../core/dataverse';
 import { ValidationError } from '../../core/errors';
+import { actorOf, auditEffect, type EffectResult } from '../../core/log';
 import { confirmEffect, verb, type VerbContext } from '../action';
-import { connect } from '../connect';
+import { connect, type Connection } from '../connect';
 import type { CliOutput } from '../output';
 
 /** Rows a page when the user does not say: small enough to show, large enough to be useful. */
@@ -14,17 +15,35 @@ const DEFAULT_PAGE_SIZE = 50;
 const MAX_COLUMNS = 6;
 const CELL_WIDTH = 28;
 
-async function withClient<T>(ctx: VerbContext, run: (dv: DataverseClient) => Promise<T>): Promise<T> {
+async function withClient<T>(
+  ctx: VerbContext,
+  run: (dv: DataverseClient, connection: Connection) => Promise<T>,
+): Promise<T> {
   const connection = await connect(ctx.runtime);
   try {
     const { profile, dataverse } = connection;
     if (!dataverse) {
       throw new ConfigurationError(`Profile ${profile.name} has no Dataverse environment: set LC_DATAVERSE_URL.`);
     }
-    return await run(dataverse);
+    return await run(dataverse, connection);
   } finally {
     await connection.close();
   }
+}
+
+/** A write: signed in, then run once and audited once (who, profile, what, which record, outcome). */
+function withAuditedWrite<T>(
+  ctx: VerbContext,
+  effect: { action: string; target: string },
+  run: (dv: DataverseClient) => Promise<T>,
+  made?: (value: T) => EffectResult,
+): Promise<T> {
+  return withClient(ctx, (dv, connection) => {
+    const state = connection.auth.state;
+    const identity = 'identity' in state ? state.identity : { clientId: connection.profile.clientId };
+    const who = { actor: actorOf(identity), profile: connection.profile.name };
+    return auditEffect(ctx.runtime.hub.audit(), { ...who, ...effect }, () => run(dv), made);
+  });
 }
 
 function positiveInteger(value: string): number {
@@ -234,7 +253,12 @@ function writeCommands(dv: Command): void {
       verb(async (ctx, entitySet: string) => {
         const body = jsonObject(String(ctx.options.data));
         await confirmEffect(ctx, `Create a row in ${entitySet}`);
-        const id = await withClient(ctx, (client) => client.create(entitySet, body));
+        const id = await withAuditedWrite(
+          ctx,
+          { action: 'dataverse.create', target: entitySet },
+          (client) => client.create(entitySet, body),
+          (created) => ({ target: `${entitySet}(${created})` }),
+        );
         ctx.out.result({ id }, () => `created ${entitySet}(${id})`);
       }),
     );
@@ -247,7 +271,9 @@ function writeCommands(dv: Command): void {
         const body = jsonObject(String(ctx.options.data));
         const ifMatch = ctx.options.ifMatch as string | undefined;
         await confirmEffect(ctx, `Update ${entitySet}(${id})`);
-        await withClient(ctx, (client) => client.update(entitySet, id, body, { ifMatch }));
+        await withAuditedWrite(ctx, { action: 'dataverse.update', target: `${entitySet}(${id})` }, (client) =>
+          client.update(entitySet, id, body, { ifMatch }),
+        );
         ctx.out.result({ id, updated: true }, () => `updated ${entitySet}(${id})`);
       }),
     );
@@ -258,7 +284,9 @@ function writeCommands(dv: Command): void {
       verb(async (ctx, entitySet: string, id: string) => {
         const ifMatch = ctx.options.ifMatch as string | undefined;
         await confirmEffect(ctx, `Delete ${entitySet}(${id})`, 'This cannot be undone.');
-        await withClient(ctx, (client) => client.delete(entitySet, id, { ifMatch }));
+        await withAuditedWrite(ctx, { action: 'dataverse.delete', target: `${entitySet}(${id})` }, (client) =>
+          client.delete(entitySet, id, { ifMatch }),
+        );
         ctx.out.result({ id, deleted: true }, () => `deleted ${entitySet}(${id})`);
       }),
     );
@@ -270,7 +298,12 @@ function writeCommands(dv: Command): void {
       verb(async (ctx, entitySet: string, id: string) => {
         const note = { subject: String(ctx.options.subject), text: String(ctx.options.text) };
         await confirmEffect(ctx, `Add the note "${note.subject}" to ${entitySet}(${id})`);
-        const noteId = await withClient(ctx, (client) => client.addNote(entitySet, id, note));
+        const noteId = await withAuditedWrite(
+          ctx,
+          { action: 'dataverse.note', target: `${entitySet}(${id})` },
+          (client) => client.addNote(entitySet, id, note),
+          (created) => ({ detail: { noteId: created } }),
+        );
         ctx.out.result({ id: noteId }, () => `added note ${noteId}`);
       }),
     );
