@@ -12,6 +12,7 @@ import { createEditorAuth } from './vscode/editorAuth';
 import { EditorLog } from './vscode/editorLog';
 import { ProfileSession } from './vscode/profileSession';
 import { SandboxLauncher } from './vscode/sandboxLauncher';
+import { followStartupProfile } from './vscode/startedSandbox';
 import { registerViews } from './vscode/views';
 
 export interface LifeCockpitApi {
@@ -32,9 +33,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<LifeCo
   const auth = createEditorAuth(context.secrets, hub, https);
   await vscode.workspace.fs.createDirectory(context.globalStorageUri);
   const stateFile = path.join(context.globalStorageUri.fsPath, 'sandbox-state.json');
-  const sandbox = new SandboxLauncher(context.extensionPath, stateFile, hub.logger('sandbox'));
+  const sandbox = new SandboxLauncher(context.extensionPath, stateFile, hub.logger('sandbox'), context.globalState);
   const documents = new ReadOnlyDocuments();
   const session = new ProfileSession({ auth, https, hub, config });
+  const services = { context, hub, log, config, auth, session, sandbox, documents, showLog: () => logs.show() };
   context.subscriptions.push(
     { dispose: () => void https.close() },
     sandbox,
@@ -42,10 +44,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<LifeCo
     vscode.workspace.registerTextDocumentContentProvider(DOCUMENT_SCHEME, documents),
     session,
     ...registerViews(session, auth),
-    ...registerCommands({ context, hub, log, config, auth, session, sandbox, documents, showLog: () => logs.show() }),
+    ...registerCommands(services),
   );
 
-  void session.follow(config.loaded.activeProfile);
+  void followStartupProfile(services);
   log.info('Life Cockpit activated', {
     profile: config.loaded.config.activeProfile,
     version: context.extension.packageJSON.version as string,

@@ -6,13 +6,14 @@
 import * as vscode from 'vscode';
 import { secretKey } from '../core/auth';
 import { renderConnectionReport, testConnection } from '../core/clients';
-import { renderConfiguration, sandboxProfile } from '../core/config';
+import { renderConfiguration } from '../core/config';
 import { addNoteToRecord, openRecord, queryTable } from './dataverseExplorer';
 import type { DataverseClients, SignedInClients } from './profileSession';
 import type { SessionNode } from './sessionsTree';
 import type { EditorServices } from './services';
 import { showError } from './showError';
-import { saveProfile, signIn } from './signIn';
+import { signIn } from './signIn';
+import { useSandbox } from './startedSandbox';
 
 type Handler = (...args: unknown[]) => unknown;
 type CommandFactory = (s: EditorServices) => Handler;
@@ -97,10 +98,7 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
       async (progress) => {
         const info = await s.sandbox.start();
         progress.report({ message: 'signing in…' });
-        const profile = sandboxProfile(info);
-        await s.session.signIn(profile, { kind: 'secret', clientSecret: info.clientSecret });
-        await saveProfile(profile);
-        await s.session.refresh();
+        await useSandbox(s, info);
       },
     ),
   'lifeCockpit.stopSandbox': (s) => () => s.sandbox.stop(),

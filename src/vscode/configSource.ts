@@ -1,8 +1,9 @@
 // Feeds the core's layered configuration from the editor's world: `lifeCockpit.*` settings (only
 // values the user set), the first workspace folder's `.env`, the extension host's environment, and
-// the profile chosen in this workspace. Reloads when any of them changes.
+// the profile chosen in this workspace, and the profile of the sandbox the extension started (held in
+// memory, never written to the workspace's settings). Reloads when any of them changes.
 import * as vscode from 'vscode';
-import { loadConfiguration, type LoadedConfiguration } from '../core/config';
+import { loadConfiguration, type LoadedConfiguration, type Profile } from '../core/config';
 import type { Logger } from '../core/log';
 import { Disposable } from './lifecycle';
 
@@ -25,6 +26,8 @@ export class EditorConfigSource extends Disposable {
   private readonly emitter = this.register(new vscode.EventEmitter<LoadedConfiguration>());
   readonly onDidChange = this.emitter.event;
   private current: LoadedConfiguration;
+  /** The profile of the sandbox this extension runs; it replaces a settings profile of the same name. */
+  private startedSandbox: Profile | undefined;
 
   constructor(private readonly workspaceState: vscode.Memento) {
     super();
@@ -48,11 +51,17 @@ export class EditorConfigSource extends Disposable {
     this.current = loadConfiguration({
       env: process.env,
       dotenvText: await readDotenv(),
-      settings: userSetSettings(),
+      settings: withStartedSandbox(userSetSettings(), this.startedSandbox),
       selectedProfile: this.workspaceState.get<string>(SELECTED_PROFILE_KEY),
     });
     this.emitter.fire(this.current);
     return this.current;
+  }
+
+  /** Adds the profile of the sandbox the extension started and makes it this workspace's choice. */
+  async useStartedSandbox(profile: Profile): Promise<void> {
+    this.startedSandbox = profile;
+    await this.selectProfile(profile.name);
   }
 
   /** Remembers the profile chosen in this workspace (Switch Profile). */
@@ -86,6 +95,14 @@ function userSetSettings(): Record<string, unknown> {
     node[parts[parts.length - 1]] = value;
   }
   return raw;
+}
+
+function withStartedSandbox(settings: Record<string, unknown>, sandbox: Profile | undefined): Record<string, unknown> {
+  if (!sandbox) return settings;
+  const profiles = Array.isArray(settings.profiles) ? (settings.profiles as unknown[]) : [];
+  const others = profiles.filter((p) => (p as { name?: unknown } | null)?.name !== sandbox.name);
+  const entry = Object.fromEntries(Object.entries(sandbox).filter(([, v]) => v !== undefined));
+  return { ...settings, profiles: [...others, entry] };
 }
 
 async function readDotenv(): Promise<string | undefined> {

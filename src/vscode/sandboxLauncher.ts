@@ -1,6 +1,8 @@
 // Starts the built-in sandbox as a child process (`lc sandbox --json`), outside the extension host so
 // it never slows the editor, reads its one-line ready JSON (../shared/INTERFACES.md §1), and stops it
-// when asked or when the extension deactivates.
+// when asked or when the extension deactivates. Its state is saved in the extension's global storage,
+// and the extension's global state remembers that the user started it, so that after a restart it is
+// started again from that state (wasStarted) instead of leaving a stale profile behind.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
@@ -12,6 +14,9 @@ import type { Logger } from '../core/log';
 /** The fields of the ready line the editor uses: where the sandbox stands, and the app's secret. */
 export type SandboxInfo = SandboxReadyLine;
 
+/** Set in the extension's global state while the user wants the sandbox running (Start until Stop). */
+const STARTED_KEY = 'lifeCockpit.sandboxStarted';
+
 export class SandboxLauncher {
   private child: ChildProcess | undefined;
   private info: SandboxInfo | undefined;
@@ -21,7 +26,13 @@ export class SandboxLauncher {
     private readonly extensionPath: string,
     private readonly dataFile: string,
     private readonly log: Logger,
+    private readonly globalState: vscode.Memento,
   ) {}
+
+  /** Whether the user started the sandbox and has not stopped it (it is started again after a restart). */
+  get wasStarted(): boolean {
+    return this.globalState.get<boolean>(STARTED_KEY) === true;
+  }
 
   get running(): SandboxInfo | undefined {
     return this.info;
@@ -76,12 +87,15 @@ export class SandboxLauncher {
       this.emit(false);
     });
     this.info = info;
+    await this.globalState.update(STARTED_KEY, true);
     this.log.info('sandbox started', { dataverseUrl: info.dataverseUrl, graphUrl: info.graphUrl });
     this.emit(true);
     return info;
   }
 
+  /** Stops the sandbox for good: it is not started again after a restart. */
   async stop(): Promise<void> {
+    await this.globalState.update(STARTED_KEY, undefined);
     const child = this.child;
     if (!child) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
