@@ -7,7 +7,7 @@
 // budget are spent, the caller gets that last response (with its Retry-After) rather than a generic error, so it
 // can say "Graph is throttling this mailbox, try again in 40 s". Only failures without a response throw.
 import { randomUUID } from 'node:crypto';
-import { CancelledError, ExternalServiceError, ValidationError } from '../errors';
+import { CancelledError, ValidationError } from '../errors';
 import type { Logger } from '../log';
 import { runAttempt, type AttemptResult, type ServiceRuntime } from './attempt';
 import { CircuitBreaker } from './circuitBreaker';
@@ -15,7 +15,7 @@ import { systemClock } from './clock';
 import { KeyedSemaphores, Semaphore } from './concurrencyLimit';
 import { SERVICE_NAMES, resolveServicePolicies } from './policies';
 import { CLIENT_REQUEST_ID_HEADER, redactUrl, serverRequestId } from './requestLog';
-import { bufferedResponse, streamedResponse } from './response';
+import { bufferedResponse, parseJsonBody, streamedResponse } from './response';
 import { ResponseCache, cacheKeyFor, type CachedResponse } from './responseCache';
 import { decideRetry, isIdempotentRequest, isRetriableStatus, parseRetryAfter } from './retryRules';
 import { Transport, type WireRequest } from './transport';
@@ -319,13 +319,9 @@ async function readJsonData<T>(response: HttpResponse): Promise<T | undefined> {
   const text = await response.text();
   if (text.trim() === '') return undefined;
   try {
-    return JSON.parse(text) as T;
+    return parseJsonBody<T>(text, response);
   } catch (error) {
     if (response.status < 200 || response.status > 299) return undefined;
-    throw new ExternalServiceError(`The service answered ${response.status} with a body that is not JSON.`, {
-      code: 'http.invalidJson',
-      detail: { status: response.status, contentType: response.headers['content-type'] },
-      cause: error,
-    });
+    throw error;
   }
 }

@@ -1,8 +1,9 @@
 // Lets @azure/msal-node send through the HTTP layer: pass the result as `system.networkClient` so token and
 // discovery requests get the same pooling, sandbox trust, timeouts, breaker and log as everything else.
 import { AuthError, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from '@azure/msal-node';
-import { ExternalServiceError, type LifeCockpitError, toLifeCockpitError } from '../errors';
+import { type LifeCockpitError, toLifeCockpitError } from '../errors';
 import type { HttpClient } from './httpClient';
+import { parseJsonBody } from './response';
 import type { HttpResponse } from './types';
 
 /** msal-node's own client reports failures with this code (ClientAuthErrorCodes.networkError). */
@@ -52,15 +53,7 @@ function isClientCredentialsGrant(body: string | undefined): boolean {
 /** Like msal-node's own client, the body is always JSON (token and discovery responses, errors included). */
 async function parseBody<T>(response: HttpResponse): Promise<T> {
   const text = await response.text();
-  try {
-    return (text.trim() === '' ? {} : JSON.parse(text)) as T;
-  } catch (error) {
-    throw new ExternalServiceError(`Microsoft Entra ID answered ${response.status} with a body that is not JSON.`, {
-      code: 'http.invalidJson',
-      detail: { status: response.status, contentType: response.headers['content-type'] },
-      cause: error,
-    });
-  }
+  return text.trim() === '' ? ({} as T) : parseJsonBody<T>(text, response, 'Microsoft Entra ID');
 }
 
 /**

@@ -23,7 +23,8 @@ export function bufferedResponse(meta: ResponseMeta, bytes: Buffer): HttpRespons
     },
     bytes: () => Promise.resolve(bytes),
     text: () => Promise.resolve(bytes.toString('utf8')),
-    json: <T>() => Promise.resolve(parseJson<T>(bytes.toString('utf8'), meta)),
+    // async, so a body that is not JSON rejects the promise rather than throwing at the call.
+    json: async <T>() => parseJsonBody<T>(bytes.toString('utf8'), meta),
   };
 }
 
@@ -35,15 +36,16 @@ export function streamedResponse(meta: ResponseMeta, body: Readable): HttpRespon
     body,
     bytes,
     text: async () => (await bytes()).toString('utf8'),
-    json: async <T>() => parseJson<T>((await bytes()).toString('utf8'), meta),
+    json: async <T>() => parseJsonBody<T>((await bytes()).toString('utf8'), meta),
   };
 }
 
-function parseJson<T>(text: string, meta: ResponseMeta): T {
+/** The layer's one JSON body parser: text that is not JSON fails as `http.invalidJson`, naming who answered. */
+export function parseJsonBody<T>(text: string, meta: Pick<ResponseMeta, 'status' | 'headers'>, who = 'The service'): T {
   try {
     return JSON.parse(text) as T;
   } catch (error) {
-    throw new ExternalServiceError(`The service answered ${meta.status} with a body that is not JSON.`, {
+    throw new ExternalServiceError(`${who} answered ${meta.status} with a body that is not JSON.`, {
       code: 'http.invalidJson',
       detail: { status: meta.status, contentType: meta.headers['content-type'], length: text.length },
       cause: error,
