@@ -2,7 +2,7 @@
 // all or none), at most 1000 operations a request as the Web API allows, so a longer list becomes several
 // requests whose change sets commit one after another. A failed change set becomes a typed error that names
 // the operation that failed; without continueOnError it stops the run and is thrown.
-import { CancelledError, type LifeCockpitError } from '../errors';
+import { CancelledError, ExternalServiceError, ValidationError, type LifeCockpitError } from '../errors';
 import {
   buildBatch,
   entityIdOf,
@@ -87,6 +87,30 @@ function okResult(index: number, part: HttpPart): BatchOperationResult {
   };
 }
 
+function shortAnswer(label: string): ExternalServiceError {
+  return new ExternalServiceError(`Dataverse answered ${label} with an empty part; that operation's fate is unknown.`, {
+    code: 'dataverse.batchShortAnswer',
+  });
+}
+
+/**
+ * Every operation becomes a raw HTTP/1.1 request inside the multipart body: a CR or LF in its path or in a
+ * header would end that request early and start another the caller never meant (request smuggling).
+ */
+export function checkOperationText(operation: BatchOperation, index: number): void {
+  const bad = (what: string): never => {
+    throw new ValidationError(
+      `Batch operation ${index + 1} has a line break in its ${what}; a $batch part cannot carry one.`,
+      { code: 'dataverse.batchLineBreak' },
+    );
+  };
+  if (/[\r\n]/.test(operation.path)) bad('path');
+  for (const [name, value] of Object.entries(operation.headers ?? {})) {
+    if (/[\r\n:]/.test(name) || name.trim() === '') bad(`header name "${name.replace(/[\r\n]/g, ' ')}"`);
+    if (/[\r\n]/.test(value)) bad(`${name} header`);
+  }
+}
+
 class BatchRun {
   readonly results: BatchOperationResult[] = [];
   firstError: LifeCockpitError | undefined;
@@ -167,22 +191,44 @@ async function sendOne(
   return parseBatchResponse(await response.text(), response.headers['content-type']);
 }
 
+/** Each answer carries as many parts as its item sent; anything less leaves operations whose fate is unknown. */
+function checkPartCounts(items: BatchItem[], answers: ResponseItem[], label: string): void {
+  const sent = items.reduce((n, item) => n + (item.kind === 'single' ? 1 : item.entries.length), 0);
+  const answered = answers.reduce((n, a) => n + (a.kind === 'single' ? 1 : a.parts.length), 0);
+  const short = items.some((item, i) => {
+    const answer = answers[i];
+    if (!answer || item.kind === 'single') return false;
+    // A failed change set answers with its one error part; a committed one with a part per operation.
+    return answer.kind === 'changeset' && answer.parts.length < item.entries.length;
+  });
+  if (short) {
+    throw new ExternalServiceError(
+      `Dataverse answered ${label} with ${answered} answer part(s) for ${sent} operations sent; which of the others took effect is unknown. Read the rows back before sending them again.`,
+      { code: 'dataverse.batchShortAnswer', detail: { sent, answered } },
+    );
+  }
+}
+
 export async function runBatch(
   transport: DataverseTransport,
   operations: readonly BatchOperation[],
   options: BatchOptions = {},
 ): Promise<BatchOperationResult[]> {
+  operations.forEach(checkOperationText);
   const plan = planBatches(operations);
   const run = new BatchRun(operations.length);
   for (const [n, items] of plan.entries()) {
     if (options.signal?.aborted) throw new CancelledError();
     const label = `sending $batch ${n + 1} of ${plan.length}`;
     const answers = await sendOne(transport, items, options, label);
+    checkPartCounts(items, answers, label);
     items.forEach((item, i) => {
       const answer = answers[i];
       if (!answer) run.notRun(item, run.firstError ?? dataverseError(0, undefined, { operation: label }));
       else if (item.kind === 'changeset') run.changeset(item.entries, answer);
-      else run.single(item.index, item.operation, answer.kind === 'single' ? answer.part : answer.parts[0]);
+      else if (answer.kind === 'single' || answer.parts.length > 0)
+        run.single(item.index, item.operation, answer.kind === 'single' ? answer.part : answer.parts[0]);
+      else run.notRun(item, shortAnswer(label));
     });
     if (run.firstError && !options.continueOnError) {
       const committed = run.results.filter((r) => !r.error && r.status > 0).length;

@@ -119,6 +119,14 @@ export function dataverseError(status: number, body: unknown, context: ErrorCont
       { ...options, detail: { ...options.detail, retryAfterMs: context.retryAfterMs } },
     );
   }
+  if (status === 503) {
+    // Busy, not broken: Dataverse answers 503 for requests it did not run (README maps it to exit 12).
+    const wait = context.retryAfterMs === undefined ? '' : ` Try again in ${Math.ceil(context.retryAfterMs / 1000)} s.`;
+    return new TransientError(`Dataverse is unavailable for now while ${context.operation}${said}.${wait}`, {
+      ...options,
+      detail: { ...options.detail, retryAfterMs: context.retryAfterMs },
+    });
+  }
   if (status >= 500) {
     return new ExternalServiceError(`Dataverse failed while ${context.operation} (HTTP ${status})${said}`, {
       ...options,

@@ -17,7 +17,7 @@ import { SERVICE_NAMES, resolveServicePolicies } from './policies';
 import { CLIENT_REQUEST_ID_HEADER, redactUrl, serverRequestId } from './requestLog';
 import { bufferedResponse, parseJsonBody, streamedResponse } from './response';
 import { ResponseCache, cacheKeyFor, type CachedResponse } from './responseCache';
-import { decideRetry, isIdempotentRequest, isRetriableStatus, parseRetryAfter } from './retryRules';
+import { decideRetry, isIdempotentRequest, isRetriableStatus, mayRetryStatus, parseRetryAfter } from './retryRules';
 import { Transport, type WireRequest } from './transport';
 import { failureToError, happenedBeforeSending, isTransientFailure, type AttemptFailure } from './transportFailure';
 import type { Clock, HttpClientOptions, HttpRequest, HttpResponse, ServiceKey } from './types';
@@ -155,8 +155,7 @@ export class HttpClient {
       }
       if (result.kind === 'response') {
         const response = toResponse(result, context.url, attempts);
-        if (!isRetriableStatus(result.status) || !isIdempotentRequest(request, context.headers))
-          return { response, attempts };
+        if (!mayRetryStatus(request, result.status, context.headers)) return { response, attempts };
         lastResponse = response;
         const retryAfterMs = parseRetryAfter(result.headers['retry-after'], this.clock.now());
         const delayMs = this.retryDelay(context, attempts, retryAfterMs);

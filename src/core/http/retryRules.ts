@@ -1,6 +1,6 @@
 // When a failed attempt may be sent again and how long to wait first: the statuses worth retrying,
 // which requests are safe to repeat, Retry-After in all the forms the services send, and full-jitter backoff.
-import type { HttpRequest, RetryPolicy } from './types';
+import type { HttpRequest, RetryPolicy, ServiceKey } from './types';
 
 /** Throttled (429) or a gateway/service hiccup (502, 503, 504): the same request may well succeed later. */
 const RETRIABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
@@ -24,6 +24,29 @@ export function isIdempotentRequest(
   if (request.idempotent !== undefined) return request.idempotent;
   if (IDEMPOTENT_METHODS.has(request.method)) return true;
   return lowerCaseHeaders['idempotency-key'] !== undefined || lowerCaseHeaders['if-match'] !== undefined;
+}
+
+/**
+ * An answer that says the request was refused before it ran, so sending it again cannot apply it twice,
+ * whatever its method: a 429 from any service (throttling happens at the door: Graph throttling.md, Dataverse
+ * api-limits.md), and Dataverse's 503 (service protection and a busy environment answer before processing).
+ */
+export function answerMeansNotProcessed(service: ServiceKey, status: number): boolean {
+  if (status === 429) return true;
+  return status === 503 && service === 'dataverse';
+}
+
+/**
+ * Whether a retriable status may be retried for this request: it is safe to repeat, or it was not processed.
+ * A request marked `idempotent: false` is never sent twice.
+ */
+export function mayRetryStatus(
+  request: Pick<HttpRequest, 'method' | 'idempotent' | 'service'>,
+  status: number,
+  lowerCaseHeaders: Record<string, string> = {},
+): boolean {
+  if (!isRetriableStatus(status) || request.idempotent === false) return false;
+  return isIdempotentRequest(request, lowerCaseHeaders) || answerMeansNotProcessed(request.service, status);
 }
 
 /**

@@ -3,7 +3,7 @@
 // and repeated 503s open the breaker, which fails fast and closes again once a probe succeeds. The HTTP
 // layer's clock is a recording fake, so the waits are checked without waiting.
 import assert from 'node:assert/strict';
-import { ExternalServiceError, TransientError } from '../../../src/core/errors';
+import { exitCodeFor, TransientError } from '../../../src/core/errors';
 import { DataverseThrottledError, type DataverseClient } from '../../../src/core/dataverse';
 import type { Clock } from '../../../src/core/http';
 import { startHarness, type Harness } from './harness';
@@ -82,7 +82,8 @@ describe('DataverseClient under throttling and outages', function () {
     h.sandbox.faults.add({ service: 'dataverse', kind: 'error503', rate: 1, limit: 3 });
     h.mark();
     // The policy retries 503s: one call makes three attempts, the breaker's threshold.
-    await assert.rejects(dv.count('contacts'), ExternalServiceError);
+    // A 503 that outlasts the retries is transient (exit 12): the service is busy, not broken.
+    await assert.rejects(dv.count('contacts'), TransientError);
     assert.equal(h.http.breakerState('dataverse'), 'open');
     const fast = await dv.count('contacts').then(
       () => undefined,
@@ -93,5 +94,32 @@ describe('DataverseClient under throttling and outages', function () {
     clock.offset += 1_000;
     assert.ok((await dv.count('contacts')) >= 5);
     assert.equal(h.http.breakerState('dataverse'), 'closed');
+  });
+
+  it('creates every row exactly once while POSTs are throttled and answered 503', async () => {
+    clock.offset += 60_000; // past any breaker an earlier test opened
+    h.sandbox.faults.add({ service: 'dataverse', kind: 'throttle', rate: 0.2, value: 1, route: '^POST ' });
+    h.sandbox.faults.add({ service: 'dataverse', kind: 'error503', rate: 0.1, value: 1, route: '^POST ' });
+    const marker = `Throttled${Date.now()}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) ids.push(await dv.create('contacts', { lastname: marker, firstname: `n${i}` }));
+    h.sandbox.faults.clear();
+    assert.equal(new Set(ids).size, 20);
+    const rows = await dv.list('contacts', { select: ['contactid'], filter: `lastname eq '${marker}'` });
+    assert.equal(rows.length, 20);
+    assert.ok(clock.sleeps.length > 0, 'some creates were throttled and retried');
+  });
+
+  it('reports a 503 that outlasts the retries as transient, carrying the exit code of a busy service', async () => {
+    clock.offset += 60_000; // past any breaker an earlier test opened
+    h.sandbox.faults.add({ service: 'dataverse', kind: 'error503', rate: 1, value: 1, route: '^POST ' });
+    const error = await dv.create('contacts', { lastname: 'Busy' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof TransientError, String(error));
+    assert.notEqual(error.code, 'http.circuitOpen');
+    assert.match(error.message, /Dataverse is unavailable/);
+    assert.equal(exitCodeFor(error), 12);
   });
 });

@@ -6,6 +6,7 @@ import {
   ConflictError,
   ExternalServiceError,
   NotFoundError,
+  TransientError,
   ValidationError,
 } from '../../../src/core/errors';
 
@@ -80,9 +81,13 @@ describe('dataverse error mapping', () => {
   });
 
   it('maps 5xx to external service errors, retriable only for gateway and availability failures', () => {
+    // 503 is Dataverse busy, not broken: transient (exit 12), as README maps it.
     const unavailable = dataverseError(503, undefined, { operation: 'x' });
-    assert.ok(unavailable instanceof ExternalServiceError);
+    assert.ok(unavailable instanceof TransientError);
     assert.equal(unavailable.retriable, true);
+    const gateway = dataverseError(502, undefined, { operation: 'x' });
+    assert.ok(gateway instanceof ExternalServiceError);
+    assert.equal(gateway.retriable, true);
     assert.equal(dataverseError(500, body('0x80040216', 'boom'), { operation: 'x' }).retriable, false);
   });
 });

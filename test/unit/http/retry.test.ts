@@ -83,6 +83,32 @@ describe('HttpClient retries', () => {
     assert.deepEqual(clock.sleeps, []);
   });
 
+  it('retries a POST answered 429, which the service did not process, after its Retry-After', async () => {
+    server.reset(answers([429, { 'retry-after': '2' }]));
+    const response = await http.request({
+      service: 'graph',
+      method: 'POST',
+      url: `${base}/v1.0/users/a/sendMail`,
+      body: '{}',
+    });
+    assert.equal(response.status, 200);
+    assert.equal(server.requests.length, 2);
+    assert.deepEqual(clock.sleeps, [2000]);
+  });
+
+  it('retries a Dataverse POST answered 429 or 503 (service protection: not processed)', async () => {
+    server.reset(answers([429, { 'retry-after': '1' }], [503, { 'retry-after': '3' }]));
+    const response = await http.request({
+      service: 'dataverse',
+      method: 'POST',
+      url: `${base}/api/data/v9.2/contacts`,
+      body: '{}',
+    });
+    assert.equal(response.status, 200);
+    assert.equal(server.requests.length, 3);
+    assert.deepEqual(clock.sleeps, [1000, 3000]);
+  });
+
   it('retries a POST marked idempotent (it carries an Idempotency-Key)', async () => {
     server.reset(answers([502]));
     const response = await http.request({
