@@ -1,7 +1,7 @@
 // The sign-in state of the active profile, as one observable value the status bar, the welcome
 // views and the CLI all read: signed out, signing in, signed in (tenant, app, roles), or a token
 // refresh failing. It tests credentials before saving them, so nothing is saved on failure.
-import type { INetworkModule } from '@azure/msal-node';
+import type { ICachePlugin, INetworkModule } from '@azure/msal-node';
 import type { Profile } from '../config';
 import { AuthenticationError, ValidationError, toLifeCockpitError } from '../errors';
 import type { Logger } from '../log';
@@ -63,6 +63,8 @@ export interface AuthServiceDeps {
   networkClientFor?: (profile: Profile) => INetworkModule | undefined;
   /** Persist msal's token cache in `secrets` (editor: yes; CLI: no). */
   persistTokenCache: boolean;
+  /** msal's cache plugin for a profile, instead of `secrets` (the CLI's OS keychain); undefined: as above. */
+  tokenCachePluginFor?: (profile: Profile) => ICachePlugin | undefined;
   now?: () => number;
   /** Tests, and the editor's Microsoft-account provider, substitute the token source; undefined: msal-node. */
   tokenSourceFor?: (profile: Profile, credential: Credential) => TokenSource | undefined;
@@ -236,6 +238,7 @@ export class AuthService {
         },
         networkClient: this.deps.networkClientFor?.(profile),
         cacheStore: this.deps.persistTokenCache ? this.deps.secrets : undefined,
+        cachePlugin: this.deps.tokenCachePluginFor?.(profile),
         log: this.deps.log,
       });
     }
@@ -244,6 +247,7 @@ export class AuthService {
       credential,
       networkClient: this.deps.networkClientFor?.(profile),
       cacheStore: this.deps.persistTokenCache ? this.deps.secrets : undefined,
+      cachePlugin: this.deps.tokenCachePluginFor?.(profile),
       log: this.deps.log,
     });
   }

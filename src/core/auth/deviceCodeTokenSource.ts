@@ -6,7 +6,7 @@ import { PublicClientApplication, type AccountInfo, type AuthenticationResult } 
 import type { Logger } from '../log';
 import { AuthenticationError, type LifeCockpitError } from '../errors';
 import { acquireLogged, msalConfiguration, type AppIdentity, type SecretStore } from './msalTokenSource';
-import type { INetworkModule } from '@azure/msal-node';
+import type { ICachePlugin, INetworkModule } from '@azure/msal-node';
 import type { AcquiredToken, TokenSource } from './tokenProvider';
 
 export interface DeviceCodeTokenSourceOptions {
@@ -15,6 +15,7 @@ export interface DeviceCodeTokenSourceOptions {
   prompt: (message: string) => void;
   networkClient?: INetworkModule;
   cacheStore?: SecretStore;
+  cachePlugin?: ICachePlugin;
   log: Logger;
 }
 
@@ -27,6 +28,7 @@ export class DeviceCodeTokenSource implements TokenSource {
       msalConfiguration(options.identity, {
         networkClient: options.networkClient,
         cacheStore: options.cacheStore,
+        cachePlugin: options.cachePlugin,
         log: options.log,
       }),
     );

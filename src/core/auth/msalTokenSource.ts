@@ -41,8 +41,10 @@ export interface MsalTokenSourceOptions {
   identity: AppIdentity;
   credential: Credential;
   networkClient?: INetworkModule;
-  /** Where the serialized msal cache lives; omitted: memory only (the CLI). */
+  /** Where the serialized msal cache lives; omitted: memory only. */
   cacheStore?: SecretStore;
+  /** msal's own cache plugin (the CLI's OS-encrypted persistence); wins over `cacheStore`. */
+  cachePlugin?: ICachePlugin;
   log: Logger;
 }
 
@@ -91,8 +93,11 @@ export class MsalTokenSource implements TokenSource {
 /** What app and user sign-in share: the authority (known when not Microsoft's), network client, logging, cache. */
 export function msalConfiguration(
   identity: AppIdentity,
-  options: { networkClient?: INetworkModule; cacheStore?: SecretStore; log: Logger },
+  options: { networkClient?: INetworkModule; cacheStore?: SecretStore; cachePlugin?: ICachePlugin; log: Logger },
 ): Configuration {
+  const cachePlugin =
+    options.cachePlugin ??
+    (options.cacheStore ? secretStoreCachePlugin(options.cacheStore, tokenCacheKey(identity.profile)) : undefined);
   const authorityUrl = new URL(identity.authorityHost);
   const isMicrosoftHost = isMicrosoftLoginHost(authorityUrl.hostname);
   return {
@@ -111,9 +116,7 @@ export function msalConfiguration(
         loggerCallback: (_level, message) => options.log.debug('msal', { message }),
       },
     },
-    ...(options.cacheStore
-      ? { cache: { cachePlugin: secretStoreCachePlugin(options.cacheStore, tokenCacheKey(identity.profile)) } }
-      : {}),
+    ...(cachePlugin ? { cache: { cachePlugin } } : {}),
   };
 }
 
