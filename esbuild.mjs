@@ -16,7 +16,8 @@ const common = {
   sourcesContent: false,
   minify: production,
   logLevel: 'info',
-  external: ['vscode'],
+  // The keychain bindings load native code; the CLI requires them from node_modules on first use.
+  external: ['vscode', '@napi-rs/keyring', '@azure/msal-node-extensions'],
   define: { 'process.env.LC_BUILD_MODE': JSON.stringify(production ? 'production' : 'development') },
 };
 

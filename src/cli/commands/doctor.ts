@@ -5,6 +5,8 @@ import { problemAt, type Profile } from '../../core/config';
 import { toLifeCockpitError, ValidationError } from '../../core/errors';
 import { createProfileHttpClient, type ServiceKey } from '../../core/http';
 import { reportsConfiguration, verb, type VerbContext } from '../action';
+import { resolveCredential, stderrKeychain } from '../connect';
+import type { CliRuntime } from '../runtime';
 
 export interface Check {
   name: string;
@@ -17,6 +19,7 @@ export function doctorCommand(): Command {
     verb(async (ctx) => {
       const checks = configurationChecks(ctx);
       const profile = ctx.runtime.loaded.activeProfile;
+      if (profile) await creditKeychainSecret(ctx.runtime, profile, checks);
       if (profile) checks.push(...(await reachabilityChecks(ctx, profile)));
       const failed = checks.filter((c) => !c.ok);
       ctx.out.result({ ok: failed.length === 0, checks }, () =>
@@ -88,6 +91,18 @@ function credentialCheck(profile: Profile, hasSecret: boolean): Check {
     };
   }
   return { name: 'credential', ok: true, detail: 'signs in as the user (device code)' };
+}
+
+/** A client secret that `lc auth login` kept in the OS keychain counts as set (the environment still wins). */
+async function creditKeychainSecret(runtime: CliRuntime, profile: Profile, checks: Check[]): Promise<void> {
+  const check = checks.find((c) => c.name === 'credential');
+  if (!check || check.ok || profile.authKind !== 'secret') return;
+  try {
+    if (await resolveCredential(runtime, profile, stderrKeychain()))
+      Object.assign(check, { ok: true, detail: 'client secret kept in the OS keychain (lc auth login)' });
+  } catch (error) {
+    check.detail = toLifeCockpitError(error).message;
+  }
 }
 
 /** Whether each service answers at all (any HTTP status counts: a 401 proves the host is there). */
