@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ICachePlugin } from '@azure/msal-node';
 import { z } from 'zod';
+import { sameSecretTarget, secretTargetOf, secretTargetSchema, type SecretTarget } from '../core/auth';
 import type { Profile } from '../core/config';
 import { PolicyError, ValidationError } from '../core/errors';
 
@@ -114,43 +115,17 @@ export class Keychain {
   }
 }
 
-/** What a client secret was entered for: it is sent to this authority only. */
-const secretTargetSchema = z.object({
-  authorityHost: z.string(),
-  tenantId: z.string(),
-  clientId: z.string(),
-  caFile: z.string().optional(),
-});
-export type SecretTarget = z.infer<typeof secretTargetSchema>;
-
+/** The secret with what it was entered for (the editor's SecretStorage binds its secrets the same way). */
 const storedSecretSchema = z.object({ secret: z.string().min(1), target: secretTargetSchema });
 
-export function secretTarget(profile: Profile): SecretTarget {
-  return {
-    authorityHost: profile.authorityHost.replace(/\/+$/, '').toLowerCase(),
-    tenantId: profile.tenantId ?? '',
-    clientId: profile.clientId ?? '',
-    ...(profile.caFile ? { caFile: profile.caFile } : {}),
-  };
-}
-
-function sameTarget(a: SecretTarget, b: SecretTarget): boolean {
-  return (
-    a.authorityHost === b.authorityHost &&
-    a.tenantId.toLowerCase() === b.tenantId.toLowerCase() &&
-    a.clientId.toLowerCase() === b.clientId.toLowerCase() &&
-    a.caFile === b.caFile
-  );
-}
-
 function describeTarget(target: SecretTarget): string {
-  return `${target.authorityHost} (tenant ${target.tenantId}, app ${target.clientId}${target.caFile ? `, extra CA ${target.caFile}` : ''})`;
+  return `${target.authorityHost} (tenant ${target.tenantId}, app ${target.clientId}${target.extraCa ? ', trusting an extra CA' : ''})`;
 }
 
 export async function storeClientSecret(keychain: Keychain, profile: Profile, secret: string): Promise<void> {
   await keychain.write(
     clientSecretAccount(profile.name),
-    JSON.stringify({ secret, target: secretTarget(profile) } satisfies z.infer<typeof storedSecretSchema>),
+    JSON.stringify({ secret, target: secretTargetOf(profile) } satisfies z.infer<typeof storedSecretSchema>),
   );
 }
 
@@ -169,8 +144,8 @@ export async function storedClientSecret(keychain: Keychain, profile: Profile): 
       { code: 'keychain.unreadable' },
     );
   }
-  const current = secretTarget(profile);
-  if (!sameTarget(parsed.data.target, current)) {
+  const current = secretTargetOf(profile);
+  if (!sameSecretTarget(parsed.data.target, current)) {
     throw new PolicyError(
       `The client secret kept in the keychain for profile ${profile.name} was entered for ` +
         `${describeTarget(parsed.data.target)}; the profile now points at ${describeTarget(current)} ` +

@@ -52,15 +52,15 @@ describe('the CLI keychain', () => {
     );
   });
 
-  for (const [change, moved] of [
-    ['authority host', { authorityHost: 'https://login.attacker.example' }],
-    ['tenant', { tenantId: 'fabrikam.onmicrosoft.com' }],
-    ['app', { clientId: '99999999-2222-3333-4444-555555555555' }],
-    ['extra CA', { caFile: '/tmp/their-ca.pem' }],
+  for (const [change, before, after] of [
+    ['authority host', {}, { authorityHost: 'https://login.attacker.example' }],
+    ['tenant', {}, { tenantId: 'fabrikam.onmicrosoft.com' }],
+    ['app', {}, { clientId: '99999999-2222-3333-4444-555555555555' }],
+    ['extra CA', { kind: 'sandbox' }, { kind: 'sandbox', caFile: '/tmp/their-ca.pem' }],
   ] as const) {
     it(`refuses the secret, naming old and new target, when the ${change} changed`, async () => {
-      await storeClientSecret(keychain, aLiveProfile(), 's3cret');
-      await assert.rejects(storedClientSecret(keychain, aLiveProfile(moved)), (error: unknown) => {
+      await storeClientSecret(keychain, aLiveProfile(before), 's3cret');
+      await assert.rejects(storedClientSecret(keychain, aLiveProfile(after)), (error: unknown) => {
         assert.ok(error instanceof PolicyError);
         assert.equal(error.code, 'auth.secretTargetChanged');
         assert.ok(!error.message.includes('s3cret'));
