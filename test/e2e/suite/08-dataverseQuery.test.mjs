@@ -1,6 +1,7 @@
 // Issue 6 in the editor: "Query Table…" from the palette, answered through quick picks (table,
 // columns, filter, format), streams the rows with progress and opens a read-only results document.
 import assert from 'node:assert/strict';
+import { waitFor } from '../harness/processes.mjs';
 import { editor } from './hooks.mjs';
 import { secretsIn, waitForEditorText } from './steps.mjs';
 
@@ -31,5 +32,14 @@ describe('Life Cockpit: Query Table', () => {
     const { workbench } = editor();
     const log = await workbench.waitForOutputLine('Life Cockpit', /query ran .*table=contacts/);
     assert.match(log, /rows=\d+/);
+  });
+
+  it('expands a table in the Dataverse view to its columns, loaded when it expands', async () => {
+    const { workbench } = editor();
+    await workbench.openViewContainer('Life Cockpit');
+    await workbench.expandTreeItem('Dataverse', 'Contact', { timeoutMs: 30_000 });
+    await waitFor('the columns of contact in the Dataverse view', async () =>
+      (await workbench.treeLabels('Dataverse')).includes('contactid'),
+    );
   });
 });
