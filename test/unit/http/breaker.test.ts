@@ -116,7 +116,9 @@ describe('HttpClient circuit breaker', () => {
         short.request({ service: 'stripe', method: 'GET', url: `${base}/v1/x` }),
         /Stripe looks unavailable/,
       );
-      assert.equal(server.requests.length, 2);
+      // A 20 ms timeout can fire before a request reaches the server on a busy machine, so the
+      // server may have seen fewer than two; the open breaker must have sent none after them.
+      assert.ok(server.requests.length <= 2, `the open breaker sent a request (${server.requests.length})`);
     } finally {
       await short.close();
     }
