@@ -1,8 +1,9 @@
-// Microsoft Graph through @microsoft/microsoft-graph-client, sending through our HTTP layer. The SDK
-// attaches the token only to Microsoft's Graph hosts unless `customHosts` names another host
-// (hostname only, no port): the sandbox's, or a sovereign cloud's.
-import { Client, GraphError, type AuthenticationProvider } from '@microsoft/microsoft-graph-client';
-import type { Resource, TokenProvider } from '../auth';
+// Microsoft Graph through @microsoft/microsoft-graph-client, sending through our HTTP layer. The bearer
+// token is attached here, not by the SDK's AuthenticationHandler, and only for the profile's own Graph
+// origin; a 401 drops that token and retries once with a fresh one (a revoked or rotated token), the
+// same rule as Dataverse (auth's sendAuthorized).
+import { Client, GraphError } from '@microsoft/microsoft-graph-client';
+import { sendAuthorized, type Resource, type TokenProvider } from '../auth';
 import {
   AuthenticationError,
   ExternalServiceError,
@@ -11,7 +12,7 @@ import {
   ValidationError,
   type LifeCockpitError,
 } from '../errors';
-import { graphMiddlewareChain, type HttpClient } from '../http';
+import { graphFetchMiddleware, type HttpClient, type HttpRequest } from '../http';
 
 export interface GraphClientOptions {
   http: HttpClient;
@@ -22,12 +23,17 @@ export interface GraphClientOptions {
 }
 
 export function createGraphClient(options: GraphClientOptions): Client {
-  const authProvider: AuthenticationProvider = { getAccessToken: () => options.tokens.getToken(options.resource) };
-  const host = new URL(options.graphUrl).hostname;
+  const { http, tokens, resource } = options;
+  const graphOrigin = new URL(options.graphUrl).origin;
+  // A URL on another origin (a link a response handed us) gets no token.
+  const send = (request: HttpRequest) =>
+    new URL(request.url).origin === graphOrigin
+      ? sendAuthorized(http, tokens, resource, request)
+      : http.request(request);
   return Client.initWithMiddleware({
-    middleware: graphMiddlewareChain(options.http, authProvider),
+    middleware: graphFetchMiddleware(http, { send }),
     baseUrl: options.graphUrl.replace(/\/+$/, ''),
-    customHosts: new Set([host]),
+    customHosts: new Set([new URL(options.graphUrl).hostname]),
   });
 }
 

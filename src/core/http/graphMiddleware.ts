@@ -10,7 +10,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import { ValidationError } from '../errors';
 import type { HttpClient } from './httpClient';
-import type { HttpMethod, HttpResponse, ServiceKey } from './types';
+import type { HttpMethod, HttpRequest, HttpResponse, ServiceKey } from './types';
 
 const METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 /** Statuses whose Response may not carry a body (the Fetch standard's "null body status"). */
@@ -21,6 +21,11 @@ export type FetchFunction = (input: RequestInfo | URL, init?: RequestInit) => Pr
 export interface FetchAdapterOptions {
   /** Which concurrency queue a URL belongs to; defaults to the mailbox in `/users/{id}/…` for Graph. */
   concurrencyKeyFor?: (url: URL) => string | undefined;
+  /**
+   * Sends the translated request; defaults to `http.request`. The Graph module passes one that adds the
+   * bearer token and retries once on 401 with a fresh one (auth's sendAuthorized).
+   */
+  send?: (request: HttpRequest) => Promise<HttpResponse>;
 }
 
 /** A `fetch` that goes through the HTTP layer as `service`; non-2xx statuses resolve, as fetch's do. */
@@ -35,7 +40,8 @@ export function httpFetch(http: HttpClient, service: ServiceKey, options: FetchA
     const headers: Record<string, string> = {};
     request.headers.forEach((value, name) => (headers[name] = value));
     const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
-    const response = await http.request({
+    const send = options.send ?? ((r: HttpRequest) => http.request(r));
+    const response = await send({
       service,
       method: method as HttpMethod,
       url: request.url,

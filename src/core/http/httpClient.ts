@@ -51,6 +51,7 @@ export class HttpClient {
   private readonly transport: Transport;
   private readonly services: Record<ServiceKey, ServiceRuntime>;
   private readonly cache: ResponseCache;
+  private readonly cachePartition: string;
 
   constructor(options: HttpClientOptions) {
     this.logger = options.logger.child('api');
@@ -58,6 +59,7 @@ export class HttpClient {
     this.random = options.random ?? Math.random;
     this.transport = new Transport(options.trust);
     this.cache = new ResponseCache(this.clock, options.cacheEntries ?? 500);
+    this.cachePartition = options.cachePartition ?? '';
     const policies = resolveServicePolicies(options.services);
     const runtime = (key: ServiceKey): ServiceRuntime => ({
       name: SERVICE_NAMES[key],
@@ -81,8 +83,11 @@ export class HttpClient {
 
   async request(request: HttpRequest): Promise<HttpResponse> {
     const context = this.prepare(request);
-    const cacheKey = request.cache ? cacheKeyFor(request.service, request.url, context.headers) : undefined;
-    const cached = cacheKey && request.cache ? this.cache.lookup(cacheKey, request.cache.ttlMs) : undefined;
+    const policy = cachePolicy(request);
+    const cacheKey = policy
+      ? cacheKeyFor(request.service, request.url, context.headers, this.cachePartition)
+      : undefined;
+    const cached = cacheKey && policy ? this.cache.lookup(cacheKey, policy.ttlMs) : undefined;
     if (cached?.state === 'fresh') {
       const response = fromCache(cached.entry, 'hit', 0);
       this.logOutcome(context, response, 0);
@@ -127,7 +132,7 @@ export class HttpClient {
       throw new ValidationError(`Unknown service "${String(request.service)}".`, { code: 'http.unknownService' });
     }
     const url = parseHttpUrl(request.url);
-    if (request.cache && request.method !== 'GET') {
+    if (cachePolicy(request) && request.method !== 'GET') {
       throw new ValidationError('Only GET responses can be cached.', { code: 'http.cacheNotGet' });
     }
     if (request.signal?.aborted) throw new CancelledError();
@@ -182,7 +187,7 @@ export class HttpClient {
       body: request.body,
       signal: request.signal,
       timeoutMs: request.timeoutMs ?? runtime.policy.timeoutMs,
-      stream: request.stream === true && !request.cache,
+      stream: request.stream === true && !cachePolicy(request),
       bufferStatuses: isRetriableStatus,
     };
   }
@@ -275,6 +280,11 @@ export class HttpClient {
       correlationId: context.correlationId,
     };
   }
+}
+
+/** The TTL a request asks the cache for; undefined when it is not cached ('no-store' included). */
+function cachePolicy(request: HttpRequest): { ttlMs: number } | undefined {
+  return typeof request.cache === 'object' ? request.cache : undefined;
 }
 
 function toResponse(result: AttemptResult & { kind: 'response' }, url: URL, attempts: number): HttpResponse {

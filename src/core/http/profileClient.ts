@@ -29,5 +29,5 @@ export function createProfileHttpClient(profile: Profile, logger: Logger): HttpC
   }
   const origins = extraCaOrigins(profile);
   const ca = origins.length > 0 && profile.caFile ? fs.readFileSync(profile.caFile) : undefined;
-  return new HttpClient({ logger, ...(ca ? { trust: { ca, origins } } : {}) });
+  return new HttpClient({ logger, cachePartition: profile.name, ...(ca ? { trust: { ca, origins } } : {}) });
 }

@@ -1,5 +1,8 @@
 // A small in-memory cache for GETs a caller marks cacheable: fresh entries are served without asking, stale
-// ones with an ETag are revalidated with If-None-Match so a 304 reuses the body already held.
+// ones with an ETag are revalidated with If-None-Match so a 304 reuses the body already held. Entries are kept
+// per profile and per identity (who the bearer token speaks for), never shared between them.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { Clock } from './types';
 
 export interface CachedResponse {
@@ -20,10 +23,52 @@ export type CacheLookup =
  */
 const VARYING_HEADERS = ['accept', 'prefer', 'consistencylevel', 'accept-language', 'mscrmcallerid', 'callerobjectid'];
 
-export function cacheKeyFor(service: string, url: string, headers: Record<string, string>): string {
+/**
+ * The key: the profile (partition), who is asking (the bearer token's identity, so signing in as another app or
+ * user never sees the previous one's answers), the URL and the varying headers.
+ */
+export function cacheKeyFor(
+  service: string,
+  url: string,
+  headers: Record<string, string>,
+  partition = '',
+): string {
   const lower = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
   const varying = VARYING_HEADERS.map((name) => `${name}=${lower[name] ?? ''}`).join('\n');
-  return `${service} ${url}\n${varying}`;
+  return `${partition}\n${identityOf(lower['authorization'])}\n${service} ${url}\n${varying}`;
+}
+
+/** The claims that name who a token is for; a renewed token of the same identity keeps its cache entries. */
+const identityClaims = z.object({
+  tid: z.string().optional(),
+  oid: z.string().optional(),
+  sub: z.string().optional(),
+  appid: z.string().optional(),
+  azp: z.string().optional(),
+});
+
+/**
+ * Who a request speaks for: tenant, object id (or subject) and app of a JWT bearer token, read but not
+ * verified (the service does that); an opaque token or one without those claims counts by its hash.
+ */
+export function identityOf(authorization: string | undefined): string {
+  if (!authorization) return 'anonymous';
+  const token = authorization.replace(/^bearer\s+/i, '');
+  const claims = identityClaims.safeParse(decodePayload(token));
+  const c = claims.success ? claims.data : {};
+  const subject = c.oid ?? c.sub;
+  if (subject) return `tid=${c.tid ?? ''};oid=${subject};app=${c.appid ?? c.azp ?? ''}`;
+  return `token=${createHash('sha256').update(token).digest('base64url')}`;
+}
+
+function decodePayload(token: string): unknown {
+  const payload = token.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    return undefined; // not a JWT: identified by its hash instead
+  }
 }
 
 export class ResponseCache {

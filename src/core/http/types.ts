@@ -59,6 +59,8 @@ export interface HttpClientOptions {
   random?: () => number;
   /** How many responses the GET cache keeps at most. */
   cacheEntries?: number;
+  /** Part of every cache key: the profile this client serves, so no answer crosses profiles. */
+  cachePartition?: string;
 }
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
@@ -77,8 +79,11 @@ export interface HttpRequest {
   idempotent?: boolean;
   /** Queue behind other requests with the same key (a mailbox, a Dataverse user) up to `perKeyConcurrency`. */
   concurrencyKey?: string;
-  /** GET only: reuse the response for `ttlMs`, then revalidate with If-None-Match when it had an ETag. */
-  cache?: { ttlMs: number };
+  /**
+   * GET only: reuse the response for `ttlMs`, then revalidate with If-None-Match when it had an ETag.
+   * 'no-store': ask the service whatever the cache holds, and keep nothing (Test Connection).
+   */
+  cache?: { ttlMs: number } | 'no-store';
   /** Sent as the service's client request id header and logged; one is made up when left out. */
   correlationId?: string;
   /** Return as soon as the headers arrive and let the caller read `body` as it comes. */
