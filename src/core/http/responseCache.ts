@@ -27,12 +27,7 @@ const VARYING_HEADERS = ['accept', 'prefer', 'consistencylevel', 'accept-languag
  * The key: the profile (partition), who is asking (the bearer token's identity, so signing in as another app or
  * user never sees the previous one's answers), the URL and the varying headers.
  */
-export function cacheKeyFor(
-  service: string,
-  url: string,
-  headers: Record<string, string>,
-  partition = '',
-): string {
+export function cacheKeyFor(service: string, url: string, headers: Record<string, string>, partition = ''): string {
   const lower = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
   const varying = VARYING_HEADERS.map((name) => `${name}=${lower[name] ?? ''}`).join('\n');
   return `${partition}\n${identityOf(lower['authorization'])}\n${service} ${url}\n${varying}`;

@@ -66,7 +66,10 @@ describe('HttpClient response cache and who is asking', () => {
   it('keeps profiles apart even for the same identity', () => {
     const headers = { authorization: bearer({ tid: tenant, oid: 'user-a' }) };
     const url = `${base}/api/data/v9.2/WhoAmI`;
-    assert.notEqual(cacheKeyFor('dataverse', url, headers, 'practice'), cacheKeyFor('dataverse', url, headers, 'sandbox'));
+    assert.notEqual(
+      cacheKeyFor('dataverse', url, headers, 'practice'),
+      cacheKeyFor('dataverse', url, headers, 'sandbox'),
+    );
   });
 
   it("answers a 'no-store' request from the service, never from the cache", async () => {
