@@ -2,7 +2,7 @@
 // the profile's HTTP client, VS Code's Microsoft account for user sign-in where it applies, and the
 // device code shown in a notification otherwise; a stored secret goes to a changed target only once the
 // user confirms it.
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { AuthService, loadCertificateCredential } from '../core/auth';
 import type { ProfileHttpClients } from '../core/clients';
 import { msalNetworkClient } from '../core/http';
@@ -20,7 +20,9 @@ export function createEditorAuth(secrets: vscode.SecretStorage, hub: LogHub, htt
     loadCertificate: loadCertificateCredential,
     onSecret: (secret) => hub.addSecret(secret),
     tokenSourceFor: (profile) =>
-      usesMicrosoftAccountProvider(profile) ? new MicrosoftAccountTokenSource(profile) : undefined,
+      usesMicrosoftAccountProvider(profile)
+        ? new MicrosoftAccountTokenSource(profile, vscode.authentication)
+        : undefined,
     deviceCodePrompt: (message) => void showDeviceCode(message),
     confirmNewTarget: confirmSecretTarget,
   });

@@ -20,6 +20,9 @@ import { TokenProvider, type Resource, type TokenSource } from './tokenProvider'
 
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
+/** The code a token source throws when asked silently and no session exists: restoring then stays signed out. */
+export const NO_SILENT_SESSION = 'auth.noSilentSession';
+
 export interface SignedInIdentity {
   tenantId: string;
   clientId: string;
@@ -129,9 +132,10 @@ export class AuthService {
     const { credential } = stored;
     this.setState({ kind: 'signingIn', profile: profile.name });
     try {
-      return await this.connect(profile, credential, generation);
+      return await this.connect(profile, credential, generation, false);
     } catch (error) {
       const e = toLifeCockpitError(error);
+      if (e.code === NO_SILENT_SESSION) return this.setState({ kind: 'signedOut', profile: profile.name });
       this.deps.log.warn('stored credentials no longer work', { profile: profile.name, code: e.code });
       return this.setState({ kind: 'signedOut', profile: profile.name, reason: e.message });
     }
@@ -144,7 +148,7 @@ export class AuthService {
     if (credential.kind === 'secret') this.deps.onSecret?.(credential.clientSecret);
     this.setState({ kind: 'signingIn', profile: profile.name });
     try {
-      const state = await this.connect(profile, credential, generation);
+      const state = await this.connect(profile, credential, generation, true);
       if (credential.kind === 'secret') {
         await this.deps.secrets.store(secretKey(profile.name), credential.clientSecret);
         await this.deps.secrets.store(secretTargetKey(profile.name), JSON.stringify(secretTargetOf(profile)));
@@ -188,7 +192,13 @@ export class AuthService {
     }
   }
 
-  private async connect(profile: Profile, credential: Credential, generation: number): Promise<AuthState> {
+  /** `interactive`: an explicit sign-in, where a token source may show its sign-in UI; restoring stays silent. */
+  private async connect(
+    profile: Profile,
+    credential: Credential,
+    generation: number,
+    interactive: boolean,
+  ): Promise<AuthState> {
     if (!profile.tenantId || !profile.clientId) {
       throw new ValidationError(`Profile ${profile.name} needs a tenant id and a client id.`, {
         code: 'auth.profileIncomplete',
@@ -197,8 +207,8 @@ export class AuthService {
     const source = this.deps.tokenSourceFor?.(profile, credential) ?? this.msalSource(profile, credential);
     const provider = new TokenProvider(source, { now: this.deps.now });
     const resources = resourcesFor(profile);
-    const graphToken = await provider.getToken(resources.graph);
-    if (resources.dataverse) await provider.getToken(resources.dataverse);
+    const graphToken = await provider.getToken(resources.graph, undefined, { interactive });
+    if (resources.dataverse) await provider.getToken(resources.dataverse, undefined, { interactive });
     if (generation !== this.generation) return this.current; // a newer sign-in or switch won
     const claims = readClaims(graphToken);
     this.provider = provider;
@@ -253,9 +263,15 @@ export class AuthService {
   }
 
   private async storedCredential(profile: Profile): Promise<StoredCredential> {
-    // A user's sign-in survives in msal's token cache only; without one, restoring must not prompt.
-    if (profile.authKind === 'user')
-      return (await this.deps.secrets.get(tokenCacheKey(profile.name))) ? { credential: { kind: 'user' } } : undefined;
+    // A user's sign-in survives in msal's token cache, or in the editor's own account provider (a source
+    // from tokenSourceFor, asked silently); without either, restoring must not prompt.
+    if (profile.authKind === 'user') {
+      const credential: Credential = { kind: 'user' };
+      const restorable =
+        (await this.deps.secrets.get(tokenCacheKey(profile.name))) !== undefined ||
+        this.deps.tokenSourceFor?.(profile, credential) !== undefined;
+      return restorable ? { credential } : undefined;
+    }
     if (profile.authKind === 'certificate') {
       return profile.certificateFile && this.deps.loadCertificate
         ? { credential: this.deps.loadCertificate(profile.certificateFile) }

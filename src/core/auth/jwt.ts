@@ -10,6 +10,7 @@ export interface TokenClaims {
   roles?: string[];
   scp?: string;
   exp?: number;
+  iat?: number;
   upn?: string;
   preferred_username?: string;
 }

@@ -11,8 +11,18 @@ export interface AcquiredToken {
   expiresOn: Date;
 }
 
+export interface AcquireOptions {
+  /** Bypass the source's own cache: an early refresh, or a token a service refused. */
+  forceRefresh: boolean;
+  signal?: AbortSignal;
+  /** The last token was refused by a service (401), not merely close to expiry. */
+  rejected?: boolean;
+  /** The user asked to sign in now: the source may show a sign-in UI. Otherwise it must stay silent. */
+  interactive?: boolean;
+}
+
 export interface TokenSource {
-  acquire(scope: string, options: { forceRefresh: boolean; signal?: AbortSignal }): Promise<AcquiredToken>;
+  acquire(scope: string, options: AcquireOptions): Promise<AcquiredToken>;
 }
 
 export interface Resource {
@@ -56,15 +66,20 @@ export class TokenProvider {
     this.margin = options.refreshMarginMs ?? 5 * 60_000;
   }
 
-  async getToken(resource: Resource, signal?: AbortSignal): Promise<string> {
-    return (await this.getAcquired(resource, signal)).accessToken;
+  async getToken(resource: Resource, signal?: AbortSignal, options: { interactive?: boolean } = {}): Promise<string> {
+    return (await this.getAcquired(resource, signal, options)).accessToken;
   }
 
-  async getAcquired(resource: Resource, signal?: AbortSignal): Promise<AcquiredToken> {
+  /** `interactive`: an explicit sign-in, so a fetch this call starts may show the source's sign-in UI. */
+  async getAcquired(
+    resource: Resource,
+    signal?: AbortSignal,
+    options: { interactive?: boolean } = {},
+  ): Promise<AcquiredToken> {
     if (signal?.aborted) throw new CancelledError();
     const entry = this.entry(resource);
     if (entry.token && !this.isDue(entry)) return entry.token;
-    const flight = (entry.inFlight ??= this.startFlight(resource, entry));
+    const flight = (entry.inFlight ??= this.startFlight(resource, entry, options.interactive === true));
     return this.wait(entry, flight, signal);
   }
 
@@ -98,9 +113,9 @@ export class TokenProvider {
     return this.now() >= expires - Math.min(this.margin, life / 5);
   }
 
-  private startFlight(resource: Resource, entry: Entry): Flight {
+  private startFlight(resource: Resource, entry: Entry, interactive: boolean): Flight {
     const controller = new AbortController();
-    const promise = this.fetch(resource, entry, controller);
+    const promise = this.fetch(resource, entry, controller, interactive);
     promise.catch(() => undefined); // each waiter handles the rejection itself; this only marks it handled
     return { promise, controller, waiters: 0 };
   }
@@ -131,13 +146,24 @@ export class TokenProvider {
     });
   }
 
-  private async fetch(resource: Resource, entry: Entry, controller: AbortController): Promise<AcquiredToken> {
+  private async fetch(
+    resource: Resource,
+    entry: Entry,
+    controller: AbortController,
+    interactive: boolean,
+  ): Promise<AcquiredToken> {
     try {
       // Refreshing early, or after a 401, must bypass msal's own cache, which would hand back the same token.
-      const forceRefresh = entry.forceNext === true || entry.token !== undefined;
+      const rejected = entry.forceNext === true;
+      const forceRefresh = rejected || entry.token !== undefined;
       this.tokenRequests++;
       this.options.onTokenRequest?.(resource);
-      const token = await this.source.acquire(resource.scope, { forceRefresh, signal: controller.signal });
+      const token = await this.source.acquire(resource.scope, {
+        forceRefresh,
+        signal: controller.signal,
+        ...(rejected ? { rejected } : {}),
+        ...(interactive ? { interactive } : {}),
+      });
       if (controller.signal.aborted) throw new CancelledError();
       entry.token = token;
       entry.acquiredAt = this.now();
