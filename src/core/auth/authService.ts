@@ -234,6 +234,7 @@ export class AuthService {
       tenantId: profile.tenantId as string,
       clientId: profile.clientId as string,
       authorityHost: profile.authorityHost,
+      sandbox: profile.kind === 'sandbox',
     };
     if (credential.kind === 'user') {
       const prompt = this.deps.deviceCodePrompt;

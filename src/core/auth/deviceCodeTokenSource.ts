@@ -5,7 +5,13 @@
 import { PublicClientApplication, type AccountInfo, type AuthenticationResult } from '@azure/msal-node';
 import type { Logger } from '../log';
 import { AuthenticationError, type LifeCockpitError } from '../errors';
-import { acquireLogged, msalConfiguration, type AppIdentity, type SecretStore } from './msalTokenSource';
+import {
+  acquireLogged,
+  msalConfiguration,
+  NetworkFailures,
+  type AppIdentity,
+  type SecretStore,
+} from './msalTokenSource';
 import type { ICachePlugin, INetworkModule } from '@azure/msal-node';
 import type { AcquiredToken, TokenSource } from './tokenProvider';
 
@@ -22,11 +28,12 @@ export interface DeviceCodeTokenSourceOptions {
 export class DeviceCodeTokenSource implements TokenSource {
   private readonly app: PublicClientApplication;
   private account: AccountInfo | undefined;
+  private readonly failures = new NetworkFailures();
 
   constructor(private readonly options: DeviceCodeTokenSourceOptions) {
     this.app = new PublicClientApplication(
       msalConfiguration(options.identity, {
-        networkClient: options.networkClient,
+        networkClient: this.failures.wrap(options.networkClient),
         cacheStore: options.cacheStore,
         cachePlugin: options.cachePlugin,
         log: options.log,
@@ -36,12 +43,14 @@ export class DeviceCodeTokenSource implements TokenSource {
 
   async acquire(scope: string, options: { forceRefresh: boolean; signal?: AbortSignal }): Promise<AcquiredToken> {
     options.signal?.throwIfAborted();
+    this.failures.take();
     const acquired = await acquireLogged(
       this.options.identity,
       this.options.log,
       scope,
       async () => (await this.silent(scope, options.forceRefresh)) ?? (await this.interactive(scope, options.signal)),
       translateDeviceCodeError,
+      this.failures,
     );
     this.account = acquired.result.account ?? this.account;
     return { accessToken: acquired.accessToken, expiresOn: acquired.expiresOn };

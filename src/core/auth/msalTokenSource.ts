@@ -7,9 +7,11 @@ import {
   type Configuration,
   type ICachePlugin,
   type INetworkModule,
+  type NetworkRequestOptions,
+  type NetworkResponse,
   type TokenCacheContext,
 } from '@azure/msal-node';
-import type { LifeCockpitError } from '../errors';
+import { LifeCockpitError, TransientError } from '../errors';
 import type { Logger } from '../log';
 import type { Credential } from './credentials';
 import { translateAuthError } from './errors';
@@ -35,6 +37,8 @@ export interface AppIdentity {
   clientId: string;
   /** https://login.microsoftonline.com, a sovereign cloud's, or the sandbox's https://localhost:PORT */
   authorityHost: string;
+  /** The built-in sandbox: error advice points at it rather than the Entra admin center. */
+  sandbox?: boolean;
 }
 
 export interface MsalTokenSourceOptions {
@@ -52,12 +56,61 @@ export function tokenCacheKey(profile: string): string {
   return `lifeCockpit/${profile}/tokenCache`;
 }
 
+/**
+ * What msal does not pass on, remembered from our network client for the error translation: the typed error
+ * behind a failed request (msal drops it for discovery: an untrusted certificate surfaces as a bare
+ * endpoints_resolution_error), and a throttled (429) or unavailable (5xx) answer with its Retry-After, which
+ * msal would word as "temporarily_unavailable: Error(s): Not Available - …". A later ordinary answer clears it.
+ */
+export class NetworkFailures {
+  private last: LifeCockpitError | undefined;
+
+  wrap(module: INetworkModule | undefined): INetworkModule | undefined {
+    if (!module) return undefined;
+    const remember = (error: unknown): never => {
+      const cause = (error as { cause?: unknown }).cause;
+      if (cause instanceof LifeCockpitError) this.last = cause;
+      throw error;
+    };
+    const note = <T>(response: NetworkResponse<T>): NetworkResponse<T> => {
+      this.last = unavailableAnswer(response.status, response.headers);
+      return response;
+    };
+    return {
+      sendGetRequestAsync: <T>(url: string, options?: NetworkRequestOptions, timeout?: number) =>
+        module.sendGetRequestAsync<T>(url, options, timeout).then(note, remember),
+      sendPostRequestAsync: <T>(url: string, options?: NetworkRequestOptions) =>
+        module.sendPostRequestAsync<T>(url, options).then(note, remember),
+    };
+  }
+
+  /** The failure remembered since the last take, forgotten once taken. */
+  take(): LifeCockpitError | undefined {
+    const last = this.last;
+    this.last = undefined;
+    return last;
+  }
+}
+
+/** A 429 or 5xx the HTTP layer handed back once its own retries (within Retry-After's bound) were spent. */
+function unavailableAnswer(status: number, headers: Record<string, string>): LifeCockpitError | undefined {
+  if (status !== 429 && status < 500) return undefined;
+  const detail = { status, retryAfter: headers['retry-after'] };
+  return status === 429
+    ? new TransientError('Microsoft Entra ID is throttling sign-in requests (429).', {
+        code: 'entra.throttled',
+        detail,
+      })
+    : new TransientError(`Microsoft Entra ID is unavailable (${status}).`, { code: 'entra.unavailable', detail });
+}
+
 export class MsalTokenSource implements TokenSource {
   private readonly app: ConfidentialClientApplication;
+  private readonly failures = new NetworkFailures();
 
   constructor(private readonly options: MsalTokenSourceOptions) {
     const { identity, credential } = options;
-    const base = msalConfiguration(identity, options);
+    const base = msalConfiguration(identity, { ...options, networkClient: this.failures.wrap(options.networkClient) });
     const config: Configuration = {
       ...base,
       auth: {
@@ -80,8 +133,14 @@ export class MsalTokenSource implements TokenSource {
 
   async acquire(scope: string, options: { forceRefresh: boolean; signal?: AbortSignal }): Promise<AcquiredToken> {
     options.signal?.throwIfAborted();
-    return acquireLogged(this.options.identity, this.options.log, scope, () =>
-      this.app.acquireTokenByClientCredential({ scopes: [scope], skipCache: options.forceRefresh }),
+    this.failures.take();
+    return acquireLogged(
+      this.options.identity,
+      this.options.log,
+      scope,
+      () => this.app.acquireTokenByClientCredential({ scopes: [scope], skipCache: options.forceRefresh }),
+      undefined,
+      this.failures,
     );
   }
 
@@ -143,6 +202,7 @@ export async function acquireLogged(
   scope: string,
   call: () => Promise<AuthenticationResult | null>,
   translate: (error: unknown) => LifeCockpitError | undefined = () => undefined,
+  failures?: NetworkFailures,
 ): Promise<AcquiredToken & { result: AuthenticationResult }> {
   try {
     const result = await call();
@@ -161,6 +221,9 @@ export async function acquireLogged(
         tenantId: identity.tenantId,
         clientId: identity.clientId,
         resource: scope.replace(/\/\.default$/, ''),
+        authorityHost: identity.authorityHost,
+        sandbox: identity.sandbox,
+        networkFailure: failures?.take(),
       });
     log.warn('token request failed', { profile: identity.profile, scope, code: translated.code, error });
     throw translated;

@@ -141,6 +141,26 @@ describe('Entra error translation', () => {
       assert.equal(error.code, `auth.${message.slice(0, message.indexOf(':'))}`);
     });
   }
+  it('keeps msal’s "Not Available" boilerplate out of an OAuth error without an AADSTS code', () => {
+    const error = translateAuthError(
+      {
+        errorCode: 'invalid_request',
+        errorMessage:
+          'Error(s): Not Available - Timestamp: Not Available - Description: The request body must contain grant_type. - Correlation ID: Not Available - Trace ID: Not Available',
+      },
+      ctx,
+    );
+    assert.doesNotMatch(error.message, /Not Available|Error\(s\)|Timestamp/);
+    assert.match(error.message, /The request body must contain grant_type\. \(invalid_request\)/);
+  });
+  it('gives sandbox advice for an AADSTS code it has no special text for', () => {
+    const error = translateAuthError(
+      { errorCode: 'invalid_request', errorMessage: 'AADSTS50196: The server terminated an operation.' },
+      { ...ctx, sandbox: true },
+    );
+    assert.doesNotMatch(error.message, /admin center|entra\.microsoft\.com/);
+    assert.match(error.message, /sandbox.*AADSTS50196.*lc sandbox --json/);
+  });
   it('treats network failures as transient', () => {
     assert.equal(
       translateAuthError({ errorCode: 'network_error', message: 'ECONNREFUSED' }, ctx).errorClass,
