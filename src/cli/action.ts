@@ -2,6 +2,7 @@
 // whatever it throws to the exit code — the one place the CLI turns errors into codes.
 import type { Command } from 'commander';
 import { ConfigurationError, describeTarget } from '../core/config';
+import { SignalCancellation } from './cancellation';
 import { requireProfile } from './connect';
 import { CliOutput, type CliIo, type GlobalOptions } from './output';
 import { createCliRuntime, type CliRuntime } from './runtime';
@@ -10,6 +11,8 @@ export interface VerbContext {
   out: CliOutput;
   runtime: CliRuntime;
   options: GlobalOptions & Record<string, unknown>;
+  /** Aborts on SIGINT or SIGTERM: pass it to every request so the verb stops at once. */
+  signal: AbortSignal;
 }
 
 export const processIo: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
@@ -20,6 +23,8 @@ export interface VerbOptions {
    * (doctor, config show) or do not use it (the sandbox). Every other verb stops first, exit 10.
    */
   toleratesConfigurationProblems?: boolean;
+  /** The verb handles SIGINT and SIGTERM itself (the sandbox stops and saves, then exits 0). */
+  ownsSignals?: boolean;
 }
 
 /** For verbs that report on the configuration (doctor, config show) or do not act on a profile (the sandbox). */
@@ -34,17 +39,28 @@ export function verb<Args extends unknown[]>(
     const options = this.optsWithGlobals<GlobalOptions & Record<string, unknown>>();
     const out = new CliOutput(processIo, options);
     let runtime: CliRuntime | undefined;
+    const cancellation = verbOptions.ownsSignals
+      ? undefined
+      : new SignalCancellation((error, code) => {
+          out.failure(error);
+          process.exit(code);
+        });
+    const signal = cancellation?.signal ?? new AbortController().signal;
     try {
       runtime = createCliRuntime(options);
       for (const w of runtime.loaded.warnings) out.warning(`${w.key} (from ${w.layer}): ${w.message}`);
       if (!verbOptions.toleratesConfigurationProblems) refuseInvalidConfiguration(runtime);
       // Commander passes positional args, then the options object, then the command.
       const args = commanderArgs.slice(0, this.registeredArguments.length) as Args;
-      await run({ out, runtime, options }, ...args);
+      await run({ out, runtime, options, signal }, ...args);
     } catch (error) {
       runtime?.log.error('verb failed', { verb: this.name(), error });
-      process.exitCode = out.failure(error);
+      if (cancellation?.received) {
+        out.failure(cancellation.error());
+        process.exitCode = cancellation.exitCode;
+      } else process.exitCode = out.failure(error);
     } finally {
+      cancellation?.dispose();
       await runtime?.dispose();
     }
   };

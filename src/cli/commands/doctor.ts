@@ -1,12 +1,18 @@
 // `lc doctor`: one line a check — configuration, secrets, files, then whether each service answers.
 import * as fs from 'node:fs';
 import { Command } from 'commander';
+import { z } from 'zod';
 import { problemAt, type Profile } from '../../core/config';
 import { toLifeCockpitError, ValidationError } from '../../core/errors';
 import { createProfileHttpClient, type ServiceKey } from '../../core/http';
 import { reportsConfiguration, verb, type VerbContext } from '../action';
 import { resolveCredential, stderrKeychain } from '../connect';
 import type { CliRuntime } from '../runtime';
+import { parsedBy, parseFlags, seconds } from '../flags';
+
+/** How long each service may take to answer before doctor calls it unreachable. */
+const DEFAULT_TIMEOUT_SECONDS = 10;
+const doctorFlags = z.object({ timeout: z.number().positive().default(DEFAULT_TIMEOUT_SECONDS) });
 
 export interface Check {
   name: string;
@@ -15,24 +21,33 @@ export interface Check {
 }
 
 export function doctorCommand(): Command {
-  return new Command('doctor').description('Check configuration, secrets and reachability, one line a check').action(
-    verb(async (ctx) => {
-      const checks = configurationChecks(ctx);
-      const profile = ctx.runtime.loaded.activeProfile;
-      if (profile) await creditKeychainSecret(ctx.runtime, profile, checks);
-      if (profile) checks.push(...(await reachabilityChecks(ctx, profile)));
-      const failed = checks.filter((c) => !c.ok);
-      ctx.out.result({ ok: failed.length === 0, checks }, () =>
-        checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`).join('\n'),
-      );
-      if (failed.length > 0) {
-        // With --json the checks above are the whole answer; people also get a closing line on stderr.
-        if (!ctx.out.json)
-          ctx.out.failure(new ValidationError(`${failed.length} check(s) failed.`, { code: 'doctor.failed' }));
-        process.exitCode = 10;
-      }
-    }, reportsConfiguration),
-  );
+  return new Command('doctor')
+    .description('Check configuration, secrets and reachability, one line a check')
+    .option(
+      '--timeout <seconds>',
+      `how long each service may take to answer (default ${DEFAULT_TIMEOUT_SECONDS})`,
+      parsedBy(seconds),
+    )
+    .action(
+      verb(async (ctx) => {
+        const { timeout } = parseFlags(doctorFlags, { timeout: ctx.options.timeout });
+        const checks = configurationChecks(ctx);
+        const profile = ctx.runtime.loaded.activeProfile;
+        if (profile) await creditKeychainSecret(ctx.runtime, profile, checks);
+        if (profile) checks.push(...(await reachabilityChecks(ctx, profile, timeout)));
+        if (ctx.signal.aborted) throw ctx.signal.reason;
+        const failed = checks.filter((c) => !c.ok);
+        ctx.out.result({ ok: failed.length === 0, checks }, () =>
+          checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`).join('\n'),
+        );
+        if (failed.length > 0) {
+          // With --json the checks above are the whole answer; people also get a closing line on stderr.
+          if (!ctx.out.json)
+            ctx.out.failure(new ValidationError(`${failed.length} check(s) failed.`, { code: 'doctor.failed' }));
+          process.exitCode = 10;
+        }
+      }, reportsConfiguration),
+    );
 }
 
 export function configurationChecks({ runtime }: VerbContext): Check[] {
@@ -106,7 +121,11 @@ async function creditKeychainSecret(runtime: CliRuntime, profile: Profile, check
 }
 
 /** Whether each service answers at all (any HTTP status counts: a 401 proves the host is there). */
-async function reachabilityChecks({ runtime }: VerbContext, profile: Profile): Promise<Check[]> {
+async function reachabilityChecks(
+  { runtime, signal: cancelled }: VerbContext,
+  profile: Profile,
+  timeoutSeconds: number,
+): Promise<Check[]> {
   let http;
   try {
     http = createProfileHttpClient(profile, runtime.hub.logger('api'));
@@ -130,13 +149,20 @@ async function reachabilityChecks({ runtime }: VerbContext, profile: Profile): P
       targets
         .filter((t): t is [string, ServiceKey, string] => t[2] !== undefined)
         .map(async ([name, service, url]) => {
-          const signal = AbortSignal.timeout(10_000);
+          const timeout = AbortSignal.timeout(timeoutSeconds * 1000);
+          const signal = AbortSignal.any([cancelled, timeout]);
           try {
             const response = await http.request({ service, method: 'GET', url, signal });
             await response.bytes();
             return { name: `reach ${name}`, ok: response.status < 500, detail: `${url} answered ${response.status}` };
           } catch (error) {
-            return { name: `reach ${name}`, ok: false, detail: `${url}: ${toLifeCockpitError(error).message}` };
+            // Our own deadline aborts the request, which the HTTP layer reports as a cancellation:
+            // to the user it is a service that did not answer in time.
+            const detail =
+              timeout.aborted && !cancelled.aborted
+                ? `did not answer within ${timeoutSeconds} s`
+                : toLifeCockpitError(error).message;
+            return { name: `reach ${name}`, ok: false, detail: `${url}: ${detail}` };
           }
         }),
     );

@@ -110,24 +110,23 @@ interface QueryFlags {
   pageSize?: number;
 }
 
-async function runQuery(out: CliOutput, dv: DataverseClient, entitySet: string, flags: QueryFlags): Promise<void> {
-  const controller = new AbortController();
+async function runQuery(
+  out: CliOutput,
+  dv: DataverseClient,
+  entitySet: string,
+  flags: QueryFlags,
+  signal: AbortSignal,
+): Promise<void> {
   const options: QueryOptions = {
     select: flags.select,
     filter: flags.filter,
     orderBy: flags.orderBy,
     top: flags.top,
     pageSize: flags.pageSize ?? (flags.all ? 5000 : Math.min(flags.top ?? DEFAULT_PAGE_SIZE, 5000)),
-    signal: controller.signal,
+    signal,
   };
-  const onInterrupt = (): void => controller.abort();
-  process.once('SIGINT', onInterrupt);
-  try {
-    if (flags.all) await streamAll(out, dv, entitySet, options, flags.select);
-    else await firstPage(out, dv, entitySet, options, flags.select);
-  } finally {
-    process.removeListener('SIGINT', onInterrupt);
-  }
+  if (flags.all) await streamAll(out, dv, entitySet, options, flags.select);
+  else await firstPage(out, dv, entitySet, options, flags.select);
 }
 
 /** Every row, one a line as it arrives: nothing is collected, so any number of rows fits. */
@@ -223,7 +222,7 @@ function readCommands(dv: Command): void {
     .action(
       verb(async (ctx, entitySet: string) => {
         const flags = ctx.options as QueryFlags;
-        await withClient(ctx, (client) => runQuery(ctx.out, client, entitySet, flags));
+        await withClient(ctx, (client) => runQuery(ctx.out, client, entitySet, flags, ctx.signal));
       }),
     );
   dv.command('get <entitySet> <id>')

@@ -50,7 +50,12 @@ export function sandboxCommand(): Command {
       (spec: string, all: string[]) => [...all, spec],
       [],
     )
-    .action(verb(async (ctx) => runSandbox(ctx, ctx.options as unknown as SandboxFlags), reportsConfiguration));
+    .action(
+      verb(async (ctx) => runSandbox(ctx, ctx.options as unknown as SandboxFlags), {
+        ...reportsConfiguration,
+        ownsSignals: true,
+      }),
+    );
   command.addCommand(
     remoteCommand('inspect', 'Show the running sandbox: practice, token requests, faults, services', inspectSandbox),
   );
