@@ -49,7 +49,7 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
             profile: c.profile,
             identity: c.identity,
             graph: c.graph,
-            whoAmI: dataverse ? () => dataverse.whoAmI() : undefined,
+            whoAmI: dataverse ? (options) => dataverse.whoAmI(options) : undefined,
           });
           s.log.info('connection tested', {
             profile: report.profile,

@@ -83,7 +83,7 @@ export function authCommand(): Command {
             profile,
             identity: state.identity,
             graph,
-            whoAmI: dataverse ? () => dataverse.whoAmI() : undefined,
+            whoAmI: dataverse ? (options) => dataverse.whoAmI(options) : undefined,
           });
           out.result(report, () => renderConnectionReport(report));
           if (!report.graph.ok || !report.dataverse.ok) process.exitCode = 13;

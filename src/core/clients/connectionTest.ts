@@ -25,7 +25,8 @@ export async function testConnection(input: {
   profile: Profile;
   identity: SignedInIdentity;
   graph: Client;
-  whoAmI?: () => Promise<WhoAmI>;
+  /** Called with `cache: 'no-store'`: Test Connection asks Dataverse itself, never the HTTP cache. */
+  whoAmI?: (options: { cache: 'no-store' }) => Promise<WhoAmI>;
 }): Promise<ConnectionReport> {
   const { profile, identity } = input;
   const [graph, dataverse] = await Promise.all([checkMailbox(input.graph, profile), checkDataverse(input.whoAmI)]);
@@ -58,11 +59,13 @@ async function checkMailbox(graph: Client, profile: Profile): Promise<Connection
   }
 }
 
-async function checkDataverse(whoAmI: (() => Promise<WhoAmI>) | undefined): Promise<ConnectionReport['dataverse']> {
+async function checkDataverse(
+  whoAmI: ((options: { cache: 'no-store' }) => Promise<WhoAmI>) | undefined,
+): Promise<ConnectionReport['dataverse']> {
   if (!whoAmI)
     return { ok: false, skipped: true, error: 'No Dataverse environment URL is configured for this profile.' };
   try {
-    return { ok: true, whoAmI: await whoAmI() };
+    return { ok: true, whoAmI: await whoAmI({ cache: 'no-store' }) };
   } catch (error) {
     return { ok: false, error: toLifeCockpitError(error).message };
   }

@@ -52,14 +52,16 @@ export class DataverseClient {
   }
 
   /** The calling (or impersonated) user, business unit and organization; cached for the metadata TTL. */
-  async whoAmI(signal?: AbortSignal): Promise<WhoAmI> {
+  /** `cache: 'no-store'` asks Dataverse itself (Test Connection), whatever the cache holds. */
+  async whoAmI(options: AbortSignal | { signal?: AbortSignal; cache?: 'no-store' } = {}): Promise<WhoAmI> {
+    const { signal, cache } = options instanceof AbortSignal ? { signal: options, cache: undefined } : options;
     const { data } = await this.transport.json<WhoAmI>({
       method: 'GET',
       path: 'WhoAmI',
       operation: 'asking WhoAmI',
       signal,
-      // The HTTP cache keys on MSCRMCallerID too, so an impersonating client gets its own answer.
-      cacheTtlMs: METADATA_TTL_MS,
+      // The HTTP cache keys on MSCRMCallerID and on the token's identity, so each caller gets its own answer.
+      ...(cache === 'no-store' ? { cache } : { cacheTtlMs: METADATA_TTL_MS }),
     });
     if (!data?.UserId) throw unexpectedAnswer('WhoAmI');
     return { UserId: data.UserId, BusinessUnitId: data.BusinessUnitId, OrganizationId: data.OrganizationId };

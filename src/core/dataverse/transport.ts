@@ -32,6 +32,8 @@ export interface CallOptions {
   body?: unknown;
   signal?: AbortSignal;
   cacheTtlMs?: number;
+  /** 'no-store': never answered from (nor kept in) the HTTP cache. */
+  cache?: 'no-store';
   idempotent?: boolean;
 }
 
@@ -95,7 +97,11 @@ export class DataverseTransport {
       idempotent: call.idempotent,
       // Service protection counts concurrent requests per user (api-limits.md): queue per acting user.
       concurrencyKey: `dataverse:${this.options.callerId ?? 'app'}`,
-      ...(call.cacheTtlMs !== undefined ? { cache: { ttlMs: call.cacheTtlMs } } : {}),
+      ...(call.cache === 'no-store'
+        ? { cache: 'no-store' as const }
+        : call.cacheTtlMs !== undefined
+          ? { cache: { ttlMs: call.cacheTtlMs } }
+          : {}),
     });
   }
 
