@@ -52,14 +52,14 @@ const READY_LINE = 'the running sandbox’s ready line (`lc sandbox --json`)';
 /** The same AADSTS codes against the sandbox: what to check there (its ready line), never the admin center. */
 const SANDBOX_AADSTS: Readonly<Record<number, Explain>> = {
   7000215: (c) =>
-    `The sandbox refused the client secret for app ${c.clientId ?? ''}: use the sandbox’s own secret Value (not its Secret ID), the "clientSecret" of ${READY_LINE}. Start Sandbox in the editor signs in with it by itself.`,
+    `The client secret is not valid for app ${c.clientId ?? ''} in the sandbox: use the sandbox’s own secret Value (not its Secret ID), the "clientSecret" of ${READY_LINE}. Start Sandbox in the editor signs in with it by itself.`,
   7000222: (c) =>
     `The client secret of app ${c.clientId ?? ''} has expired in the sandbox’s directory. Sign in with the current "clientSecret" of ${READY_LINE}.`,
   7000218: () => `No client secret or certificate was sent. Use the "clientSecret" of ${READY_LINE}.`,
   700016: (c) =>
     `No application with client id ${c.clientId ?? ''} exists in the sandbox’s tenant ${c.tenantId ?? ''}. Use the "clientId" and "tenantId" of ${READY_LINE}, or run Start Sandbox, which writes them.`,
   90002: (c) =>
-    `Tenant ${c.tenantId ?? ''} is not the sandbox’s. Use the "tenantId" of ${READY_LINE}, or run Start Sandbox again.`,
+    `Tenant ${c.tenantId ?? ''} was not found in the sandbox. Use the "tenantId" of ${READY_LINE}, or run Start Sandbox again.`,
   700027: () =>
     `The sandbox does not know this certificate. Use the sandbox’s own certificate (the "certificate" of ${READY_LINE}).`,
 };
