@@ -55,4 +55,22 @@ export default tseslint.config(
     [deepImport('(\\.\\./)+'), { regex: '^(\\.\\./)+sandbox/.+', message: 'Import the sandbox through its index.ts.' }],
   ),
   restrict(['src/sandbox/**/*.ts', 'bench/**/*.ts'], [deepImport('(\\.\\./)+')]),
+  // Time is injected: the product reads it from a Clock (src/core/clock), never from Date directly.
+  {
+    files: ['src/core/**/*.ts', 'src/vscode/**/*.ts', 'src/cli/**/*.ts', 'src/extension.ts'],
+    ignores: ['src/core/clock/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Read the time from an injected Clock (src/core/clock), not new Date().',
+        },
+        {
+          selector: "MemberExpression[object.name='Date'][property.name='now']",
+          message: 'Read the time from an injected Clock (src/core/clock), not Date.now().',
+        },
+      ],
+    },
+  },
 );

@@ -2,6 +2,7 @@
 // profile unmistakable, a credential about to expire flagged, and a click that offers what fits.
 import * as vscode from 'vscode';
 import type { AuthService, AuthState } from '../core/auth';
+import { systemClock, type Clock } from '../core/clock';
 import { Disposable } from './lifecycle';
 
 const EXPIRY_WARNING_DAYS = 30;
@@ -13,7 +14,7 @@ export class AuthStatusBar extends Disposable {
 
   constructor(
     auth: AuthService,
-    private readonly now: () => Date = () => new Date(),
+    private readonly clock: Clock = systemClock,
   ) {
     super();
     this.item.name = 'Life Cockpit Sign-in';
@@ -24,7 +25,7 @@ export class AuthStatusBar extends Disposable {
   }
 
   render(state: AuthState): void {
-    const view = describeState(state, this.now());
+    const view = describeState(state, new Date(this.clock.now()));
     this.item.text = view.text;
     this.item.tooltip = new vscode.MarkdownString(view.tooltip, true);
     this.item.backgroundColor = view.background ? new vscode.ThemeColor(view.background) : undefined;

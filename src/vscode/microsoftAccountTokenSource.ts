@@ -15,6 +15,7 @@ import {
   type AcquiredToken,
   type TokenSource,
 } from '../core/auth';
+import { systemClock, type Clock } from '../core/clock';
 import type { Profile } from '../core/config';
 import { AuthenticationError, CancelledError } from '../core/errors';
 
@@ -49,7 +50,7 @@ export class MicrosoftAccountTokenSource implements TokenSource {
   constructor(
     private readonly profile: Profile,
     private readonly authentication: AuthenticationApi,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async acquire(scope: string, options: AcquireOptions): Promise<AcquiredToken> {
@@ -108,7 +109,7 @@ export class MicrosoftAccountTokenSource implements TokenSource {
   private expiresOn(accessToken: string): Date {
     const { exp, iat } = readClaims(accessToken);
     if (typeof exp === 'number' && typeof iat === 'number' && exp > iat)
-      return new Date(this.now() + (exp - iat) * 1000);
-    return new Date(typeof exp === 'number' ? exp * 1000 : this.now() + UNKNOWN_LIFETIME_MS);
+      return new Date(this.clock.now() + (exp - iat) * 1000);
+    return new Date(typeof exp === 'number' ? exp * 1000 : this.clock.now() + UNKNOWN_LIFETIME_MS);
   }
 }

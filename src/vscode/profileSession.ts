@@ -4,6 +4,7 @@
 // are aborted and refused, and the next profile's loads start afresh.
 import * as vscode from 'vscode';
 import type { AuthService, AuthState, Credential, SignedInIdentity } from '../core/auth';
+import { systemClock, type Clock } from '../core/clock';
 import { connect, type ProfileClients, type ProfileHttpClients } from '../core/clients';
 import type { Profile } from '../core/config';
 import type { DataverseClient, TableInfo, TableSummary } from '../core/dataverse';
@@ -35,14 +36,15 @@ export interface ProfileSessionDeps {
   https: ProfileHttpClients;
   hub: LogHub;
   config: EditorConfigSource;
-  now?: () => Date;
+  clock?: Clock;
 }
 
 export class ProfileSession extends Disposable {
-  readonly sessions = new DataStore<Session[]>();
-  readonly reminders = new DataStore<Reminder[]>();
+  readonly sessions: DataStore<Session[]>;
+  readonly reminders: DataStore<Reminder[]>;
   /** The Dataverse tables; a table's columns are loaded when the tree expands it (loadColumns). */
-  readonly tables = new DataStore<TableSummary[]>();
+  readonly tables: DataStore<TableSummary[]>;
+  private readonly clock: Clock;
   private readonly columnStores = new Map<string, { store: DataStore<TableInfo>; listener: { dispose(): void } }>();
   private readonly columnsEmitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidChangeColumns = this.columnsEmitter.event;
@@ -55,6 +57,10 @@ export class ProfileSession extends Disposable {
 
   constructor(private readonly deps: ProfileSessionDeps) {
     super();
+    this.clock = deps.clock ?? systemClock;
+    this.sessions = new DataStore(this.clock);
+    this.reminders = new DataStore(this.clock);
+    this.tables = new DataStore(this.clock);
     this.log = deps.hub.logger('business');
     this.register(deps.config.onDidChange((next) => void this.follow(next.activeProfile)));
     this.register(deps.auth.onDidChangeState((state) => this.onAuthState(state)));
@@ -150,7 +156,7 @@ export class ProfileSession extends Disposable {
     if (!dv) return;
     let held = this.columnStores.get(logicalName);
     if (!held) {
-      const store = new DataStore<TableInfo>();
+      const store = new DataStore<TableInfo>(this.clock);
       held = { store, listener: store.onDidChange(() => this.columnsEmitter.fire()) };
       this.columnStores.set(logicalName, held);
     }
@@ -208,6 +214,6 @@ export class ProfileSession extends Disposable {
   }
 
   private now(): Date {
-    return (this.deps.now ?? (() => new Date()))();
+    return new Date(this.clock.now());
   }
 }

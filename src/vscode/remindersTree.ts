@@ -1,6 +1,7 @@
 // The Reminders view: maps the reminders store to groups (Due Now, Needs Approval, Scheduled,
 // Failed, Sent); the Due Now count is the view's badge. getChildren never calls the network.
 import * as vscode from 'vscode';
+import { systemClock, type Clock } from '../core/clock';
 import { groupedPerMinute } from './groupedPerMinute';
 import { Disposable } from './lifecycle';
 import { groupReminders, REMINDER_GROUP_ORDER, type Reminder, type ReminderGroupName } from '../core/reminders';
@@ -27,10 +28,10 @@ export class RemindersTree extends Disposable implements vscode.TreeDataProvider
 
   constructor(
     private readonly store: DataStore<Reminder[]>,
-    now: () => Date = () => new Date(),
+    clock: Clock = systemClock,
   ) {
     super();
-    this.groups = groupedPerMinute(groupReminders, now);
+    this.groups = groupedPerMinute(groupReminders, clock);
     this.register(
       store.onDidChange(() => {
         this.emitter.fire(undefined);

@@ -1,6 +1,7 @@
 // The Sessions view: maps the sessions store to tree items. getChildren never calls the network;
 // context values (`session.<status>.<payment>`) drive the menus in package.json.
 import * as vscode from 'vscode';
+import { systemClock, type Clock } from '../core/clock';
 import { groupedPerMinute } from './groupedPerMinute';
 import { Disposable } from './lifecycle';
 import {
@@ -39,10 +40,10 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
 
   constructor(
     private readonly store: DataStore<Session[]>,
-    now: () => Date = () => new Date(),
+    clock: Clock = systemClock,
   ) {
     super();
-    this.groups = groupedPerMinute(groupSessions, now);
+    this.groups = groupedPerMinute(groupSessions, clock);
     this.register(store.onDidChange(() => this.emitter.fire(undefined)));
   }
 

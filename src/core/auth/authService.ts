@@ -2,6 +2,7 @@
 // views and the CLI all read: signed out, signing in, signed in (tenant, app, roles), or a token
 // refresh failing. It tests credentials before saving them, so nothing is saved on failure.
 import type { ICachePlugin, INetworkModule } from '@azure/msal-node';
+import { systemClock, type Clock } from '../clock';
 import type { Profile } from '../config';
 import { AuthenticationError, ValidationError, toLifeCockpitError } from '../errors';
 import type { Logger } from '../log';
@@ -68,7 +69,7 @@ export interface AuthServiceDeps {
   persistTokenCache: boolean;
   /** msal's cache plugin for a profile, instead of `secrets` (the CLI's OS keychain); undefined: as above. */
   tokenCachePluginFor?: (profile: Profile) => ICachePlugin | undefined;
-  now?: () => number;
+  clock?: Clock;
   /** Tests, and the editor's Microsoft-account provider, substitute the token source; undefined: msal-node. */
   tokenSourceFor?: (profile: Profile, credential: Credential) => TokenSource | undefined;
   /** Told every secret the service handles, so loggers can mask it wherever it appears. */
@@ -205,7 +206,7 @@ export class AuthService {
       });
     }
     const source = this.deps.tokenSourceFor?.(profile, credential) ?? this.msalSource(profile, credential);
-    const provider = new TokenProvider(source, { now: this.deps.now });
+    const provider = new TokenProvider(source, { clock: this.deps.clock });
     const resources = resourcesFor(profile);
     const graphToken = await provider.getToken(resources.graph, undefined, { interactive });
     if (resources.dataverse) await provider.getToken(resources.dataverse, undefined, { interactive });
@@ -316,7 +317,7 @@ export class AuthService {
   }
 
   private now(): number {
-    return (this.deps.now ?? Date.now)();
+    return (this.deps.clock ?? systemClock).now();
   }
 
   private setState(state: AuthState): AuthState {

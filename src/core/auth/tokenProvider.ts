@@ -4,6 +4,7 @@
 // proactive margin msal does not give for short-lived tokens. The shared fetch runs on its own signal:
 // a caller that cancels only stops waiting, and the fetch itself (a device-code sign-in) stops only
 // when no caller waits for it any more.
+import { systemClock, type Clock } from '../clock';
 import { CancelledError } from '../errors';
 
 export interface AcquiredToken {
@@ -32,7 +33,7 @@ export interface Resource {
 }
 
 export interface TokenProviderOptions {
-  now?: () => number;
+  clock?: Clock;
   /** Refresh when less than this remains (capped at a fifth of the token's life). Default 5 minutes. */
   refreshMarginMs?: number;
   onTokenRequest?: (resource: Resource) => void;
@@ -62,7 +63,8 @@ export class TokenProvider {
     private readonly source: TokenSource,
     private readonly options: TokenProviderOptions = {},
   ) {
-    this.now = options.now ?? Date.now;
+    const clock = options.clock ?? systemClock;
+    this.now = () => clock.now();
     this.margin = options.refreshMarginMs ?? 5 * 60_000;
   }
 

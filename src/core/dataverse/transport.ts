@@ -2,6 +2,7 @@
 // OData-Version, Accept, MSCRMCallerID when impersonating), Prefer preferences, the bearer token through
 // sendAuthorized (one retry on 401), and the mapping of any non-2xx answer to a typed error.
 import { sendAuthorized, type Resource, type TokenProvider } from '../auth';
+import { systemClock, type Clock } from '../clock';
 import { parseRetryAfter, redactUrl, type HttpClient, type HttpMethod, type HttpResponse } from '../http';
 import { ExternalServiceError, type LifeCockpitError } from '../errors';
 import type { Logger } from '../log';
@@ -16,8 +17,8 @@ export interface DataverseClientOptions {
   log: Logger;
   /** Act as this systemuser (impersonation; the app needs prvActOnBehalfOfAnotherUser). */
   callerId?: string;
-  /** Epoch milliseconds, for reading an HTTP-date Retry-After. */
-  now?: () => number;
+  /** For reading an HTTP-date Retry-After. */
+  clock?: Clock;
 }
 
 export interface CallOptions {
@@ -143,7 +144,7 @@ export class DataverseTransport {
       // Gateways in front of Dataverse answer 502/503 with HTML: keep the status, drop the page.
       body = undefined;
     }
-    const now = (this.options.now ?? Date.now)();
+    const now = (this.options.clock ?? systemClock).now();
     const retryAfterMs = parseRetryAfter(response.headers['retry-after'], now);
     const urlLength = response.status === 414 || response.status === 431 ? response.url.length : undefined;
     const error = dataverseError(response.status, body, { retryAfterMs, urlLength, ...context });

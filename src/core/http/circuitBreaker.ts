@@ -3,7 +3,8 @@
 // Hand-written rather than cockatiel's CircuitBreakerPolicy because that one reads Date.now() directly and so
 // cannot run on the injected clock that keeps the breaker tests free of real waiting.
 import { TransientError } from '../errors';
-import type { BreakerPolicy, Clock } from './types';
+import type { Clock } from '../clock';
+import type { BreakerPolicy } from './types';
 
 type BreakerState =
   | { kind: 'closed'; failures: number }

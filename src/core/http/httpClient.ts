@@ -7,11 +7,11 @@
 // budget are spent, the caller gets that last response (with its Retry-After) rather than a generic error, so it
 // can say "Graph is throttling this mailbox, try again in 40 s". Only failures without a response throw.
 import { randomUUID } from 'node:crypto';
+import { systemClock, type Clock } from '../clock';
 import { CancelledError, ValidationError } from '../errors';
 import type { Logger } from '../log';
 import { runAttempt, type AttemptResult, type ServiceRuntime } from './attempt';
 import { CircuitBreaker } from './circuitBreaker';
-import { systemClock } from './clock';
 import { KeyedSemaphores, Semaphore } from './concurrencyLimit';
 import { SERVICE_NAMES, resolveServicePolicies } from './policies';
 import { CLIENT_REQUEST_ID_HEADER, redactUrl, serverRequestId } from './requestLog';
@@ -20,7 +20,7 @@ import { ResponseCache, cacheKeyFor, type CachedResponse } from './responseCache
 import { decideRetry, isIdempotentRequest, isRetriableStatus, mayRetryStatus, parseRetryAfter } from './retryRules';
 import { Transport, type WireRequest } from './transport';
 import { failureToError, happenedBeforeSending, isTransientFailure, type AttemptFailure } from './transportFailure';
-import type { Clock, HttpClientOptions, HttpRequest, HttpResponse, ServiceKey } from './types';
+import type { HttpClientOptions, HttpRequest, HttpResponse, ServiceKey } from './types';
 
 export interface JsonRequest extends Omit<HttpRequest, 'body' | 'stream'> {
   /** Serialised as the JSON body, with Content-Type set. */

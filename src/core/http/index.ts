@@ -2,12 +2,12 @@
 // and the adapters that make msal-node, the Graph SDK and the stripe SDK send through it.
 export { HttpClient, type JsonRequest, type JsonResponse } from './httpClient';
 export { DEFAULT_SERVICE_POLICIES, SERVICE_NAMES } from './policies';
-export { systemClock } from './clock';
+// The core's one clock, re-exported for the layer's callers that inject it.
+export { systemClock, type Clock } from '../clock';
 export { redactUrl } from './requestLog';
 export { parseRetryAfter } from './retryRules';
 export type {
   BreakerPolicy,
-  Clock,
   HttpClientOptions,
   HttpMethod,
   HttpRequest,

@@ -3,7 +3,7 @@
 // per profile and per identity (who the bearer token speaks for), never shared between them.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Clock } from './types';
+import type { Clock } from '../clock';
 
 export interface CachedResponse {
   status: number;

@@ -1,6 +1,7 @@
 // The shapes the HTTP layer speaks in: which service a call is for, the policy that governs it, the request
 // a caller hands over and the response it gets back. Kept free of undici types so callers never see them.
 import type { Readable } from 'node:stream';
+import type { Clock } from '../clock';
 import type { Logger } from '../log';
 
 export type ServiceKey = 'entra' | 'graph' | 'dataverse' | 'stripe';
@@ -32,14 +33,6 @@ export interface ServicePolicy {
   concurrency: number;
   /** Requests in flight at once per `concurrencyKey` (a mailbox, a user); more wait in a queue. */
   perKeyConcurrency?: number;
-}
-
-/** Time as the layer sees it, injected so backoff and breaker tests need no real waiting. */
-export interface Clock {
-  /** Milliseconds since the epoch. */
-  now(): number;
-  /** Resolves after `ms`; rejects with CancelledError at once when `signal` aborts. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export interface TrustOptions {

@@ -1,6 +1,7 @@
 // The one logger: levels, categories, sinks. Every record passes through redaction before any sink
 // sees it. Hand-written because it is small and must redact centrally; file rotation, the part worth
 // a library, comes from rotating-file-stream (fileSinks.ts).
+import { systemClock, type Clock } from '../clock';
 import { redactString, redactValue } from './redact';
 import type { AuditEntry, AuditLog, LogCategory, LogFields, Logger, LogLevel } from './types';
 
@@ -23,7 +24,7 @@ export const LEVEL_ORDER: Readonly<Record<LogLevel, number>> = { trace: 0, debug
 
 export interface LogHubOptions {
   level?: LogLevel;
-  clock?: () => Date;
+  clock?: Clock;
 }
 
 /**
@@ -34,11 +35,11 @@ export class LogHub {
   private readonly sinks: LogSink[] = [];
   private readonly secrets = new Set<string>();
   private level: LogLevel;
-  private readonly clock: () => Date;
+  private readonly clock: Clock;
 
   constructor(options: LogHubOptions = {}) {
     this.level = options.level ?? 'info';
-    this.clock = options.clock ?? (() => new Date());
+    this.clock = options.clock ?? systemClock;
   }
 
   addSink(sink: LogSink): { dispose(): void } {
@@ -83,7 +84,7 @@ export class LogHub {
     if (wanted.length === 0) return;
     const secrets = [...this.secrets];
     const record: LogRecord = {
-      time: this.clock().toISOString(),
+      time: new Date(this.clock.now()).toISOString(),
       level,
       category,
       message: redactString(message, secrets),

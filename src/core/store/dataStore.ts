@@ -4,6 +4,7 @@
 // reminders, Dataverse tables) keeps its own. A store belongs to one profile session: clear() ends
 // it, aborting the loads under way and refusing whatever they return, so a profile switch or a
 // sign-out never shows the previous profile's data, and the next profile's load runs afresh.
+import { systemClock, type Clock } from '../clock';
 import { toLifeCockpitError, type LifeCockpitError } from '../errors';
 
 export interface StoreSnapshot<T> {
@@ -30,7 +31,7 @@ export class DataStore<T> {
   /** Ends with the profile session: aborts its loads, and their late results are refused. */
   private session = new AbortController();
 
-  constructor(private readonly now: () => Date = () => new Date()) {}
+  constructor(private readonly clock: Clock = systemClock) {}
 
   get current(): StoreSnapshot<T> {
     return this.snapshot;
@@ -67,11 +68,18 @@ export class DataStore<T> {
     try {
       const data = await load(signal);
       if (signal.aborted) return this.snapshot;
-      return this.update({ data, fetchedAt: this.now(), error: undefined, offlineSince: undefined, loading: false });
+      return this.update({
+        data,
+        fetchedAt: new Date(this.clock.now()),
+        error: undefined,
+        offlineSince: undefined,
+        loading: false,
+      });
     } catch (error) {
       if (signal.aborted) return this.snapshot;
       const e = toLifeCockpitError(error);
-      const offlineSince = this.snapshot.data !== undefined ? (this.snapshot.offlineSince ?? this.now()) : undefined;
+      const offlineSince =
+        this.snapshot.data !== undefined ? (this.snapshot.offlineSince ?? new Date(this.clock.now())) : undefined;
       return this.update({ ...this.snapshot, error: e, offlineSince, loading: false });
     }
   }

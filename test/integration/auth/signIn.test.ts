@@ -19,6 +19,7 @@ import { sandboxProfile, type Profile } from '../../../src/core/config';
 import { createProfileHttpClient, msalNetworkClient, type HttpClient } from '../../../src/core/http';
 import { silentLogger } from '../../../src/core/log';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox';
+import { clockReading } from '../../builders/fakeClock';
 import { MemorySecrets } from '../../builders/memorySecrets';
 
 interface DirectoryApp {
@@ -134,7 +135,7 @@ describe('sign-in against the sandbox with msal-node', function () {
       networkClient: msalNetworkClient(http),
       log: silentLogger,
     });
-    const provider = new TokenProvider(source, { now: () => Date.now() + clock.offset });
+    const provider = new TokenProvider(source, { clock: clockReading(() => Date.now() + clock.offset) });
     const graph = resourcesFor(profile).graph;
     const before = sandbox.tokenRequestCount();
     const first = await provider.getAcquired(graph);

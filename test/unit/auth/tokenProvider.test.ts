@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { TokenProvider, type AcquiredToken, type TokenSource } from '../../../src/core/auth';
 import { CancelledError } from '../../../src/core/errors';
+import { clockReading } from '../../builders/fakeClock';
 
 const GRAPH = { name: 'graph', scope: 'https://graph.microsoft.com/.default' };
 
@@ -23,7 +24,7 @@ describe('TokenProvider', () => {
   it('makes exactly one token request for 1,000 concurrent callers within a token’s life', async () => {
     const clock = { now: 1_000_000 };
     const source = new FakeSource(clock, 3_600_000);
-    const provider = new TokenProvider(source, { now: () => clock.now });
+    const provider = new TokenProvider(source, { clock: clockReading(() => clock.now) });
     const tokens = await Promise.all(Array.from({ length: 1000 }, () => provider.getToken(GRAPH)));
     assert.equal(source.calls.length, 1);
     assert.equal(provider.tokenRequests, 1);
@@ -36,7 +37,7 @@ describe('TokenProvider', () => {
   it('refreshes before expiry, bypassing msal’s cache', async () => {
     const clock = { now: 0 };
     const source = new FakeSource(clock, 3_600_000);
-    const provider = new TokenProvider(source, { now: () => clock.now, refreshMarginMs: 5 * 60_000 });
+    const provider = new TokenProvider(source, { clock: clockReading(() => clock.now), refreshMarginMs: 5 * 60_000 });
     assert.equal(await provider.getToken(GRAPH), 'token-1');
     clock.now = 3_600_000 - 5 * 60_000 - 1;
     assert.equal(await provider.getToken(GRAPH), 'token-1', 'not yet within the margin');
@@ -48,7 +49,7 @@ describe('TokenProvider', () => {
   it('uses a fifth of a short token’s life as the margin', async () => {
     const clock = { now: 0 };
     const source = new FakeSource(clock, 10_000);
-    const provider = new TokenProvider(source, { now: () => clock.now });
+    const provider = new TokenProvider(source, { clock: clockReading(() => clock.now) });
     await provider.getToken(GRAPH);
     clock.now = 7_999;
     await provider.getToken(GRAPH);
@@ -61,7 +62,7 @@ describe('TokenProvider', () => {
   it('drops a token rejected with 401 once, and ignores a stale rejection', async () => {
     const clock = { now: 0 };
     const source = new FakeSource(clock, 3_600_000);
-    const provider = new TokenProvider(source, { now: () => clock.now });
+    const provider = new TokenProvider(source, { clock: clockReading(() => clock.now) });
     const first = await provider.getToken(GRAPH);
     provider.invalidate(GRAPH, first);
     const second = await provider.getToken(GRAPH);

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { ValidationError } from '../../../src/core/errors';
 import { HttpClient } from '../../../src/core/http';
 import { silentLogger } from '../../../src/core/log/types';
-import { FakeClock } from './fakeClock';
+import { FakeClock } from '../../builders/fakeClock';
 import { TestServer } from './testServer';
 
 describe('HttpClient response cache', () => {

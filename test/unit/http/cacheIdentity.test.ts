@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { HttpClient } from '../../../src/core/http';
 import { cacheKeyFor } from '../../../src/core/http/responseCache';
 import { silentLogger } from '../../../src/core/log';
-import { FakeClock } from './fakeClock';
+import { FakeClock } from '../../builders/fakeClock';
 import { TestServer } from './testServer';
 
 function bearer(claims: object): string {

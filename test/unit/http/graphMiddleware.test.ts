@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { Client, type AuthenticationProvider } from '@microsoft/microsoft-graph-client';
 import { HttpClient, graphMailboxOf, graphMiddlewareChain } from '../../../src/core/http';
 import { silentLogger } from '../../../src/core/log/types';
-import { FakeClock } from './fakeClock';
+import { FakeClock } from '../../builders/fakeClock';
 import { TestServer, aTestCertificate, type TestCertificate } from './testServer';
 
 const authProvider: AuthenticationProvider = { getAccessToken: () => Promise.resolve('graph-token') };

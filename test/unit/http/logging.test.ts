@@ -2,7 +2,7 @@
 // no headers (Authorization), no values of secret query parameters.
 import * as assert from 'node:assert/strict';
 import { HttpClient, redactUrl } from '../../../src/core/http';
-import { FakeClock } from './fakeClock';
+import { FakeClock } from '../../builders/fakeClock';
 import { TestServer, recordingLogger } from './testServer';
 
 describe('HttpClient request log', () => {

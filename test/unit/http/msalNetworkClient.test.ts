@@ -8,7 +8,7 @@ import { generate } from 'selfsigned';
 import { TransientError } from '../../../src/core/errors';
 import { HttpClient, msalNetworkClient } from '../../../src/core/http';
 import { silentLogger } from '../../../src/core/log/types';
-import { FakeClock } from './fakeClock';
+import { FakeClock } from '../../builders/fakeClock';
 import { TestServer } from './testServer';
 
 describe('msalNetworkClient', () => {

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { CancelledError, TransientError } from '../../../src/core/errors';
 import { HttpClient, parseRetryAfter, type ServicePolicy } from '../../../src/core/http';
 import { silentLogger } from '../../../src/core/log/types';
-import { FakeClock } from './fakeClock';
+import { FakeClock } from '../../builders/fakeClock';
 import { TestServer } from './testServer';
 
 const retry = { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000, maxTotalMs: 120_000 };

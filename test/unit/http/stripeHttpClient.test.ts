@@ -6,7 +6,7 @@ import Stripe from 'stripe';
 import { TransientError } from '../../../src/core/errors';
 import { HttpClient, stripeSdkOptions } from '../../../src/core/http';
 import { silentLogger } from '../../../src/core/log/types';
-import { FakeClock } from './fakeClock';
+import { FakeClock } from '../../builders/fakeClock';
 import { TestServer } from './testServer';
 
 const customer = { id: 'cus_123', object: 'customer', name: 'Ada Lovelace', email: 'ada@practice.test' };

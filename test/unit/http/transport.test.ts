@@ -7,7 +7,7 @@ import { generate } from 'selfsigned';
 import { CancelledError, ExternalServiceError, TransientError } from '../../../src/core/errors';
 import { HttpClient } from '../../../src/core/http';
 import { silentLogger } from '../../../src/core/log/types';
-import { FakeClock } from './fakeClock';
+import { FakeClock } from '../../builders/fakeClock';
 import { TestServer } from './testServer';
 
 describe('HttpClient on the wire', () => {

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { JsonLinesFileSink, LogHub, type LogRecord } from '../../../src/core/log';
+import { FakeClock } from '../../builders/fakeClock';
 
 const CANARIES = {
   clientSecret: 'Xq8~canaryClientSecretValue.123',
@@ -103,6 +104,20 @@ describe('logger redaction', () => {
     assert.deepEqual(
       memory.records.map((r) => r.message),
       ['shown', 'record.update succeeded'],
+    );
+  });
+
+  it('stamps each record with the injected clock’s time', () => {
+    const clock = new FakeClock(true, Date.UTC(2026, 10, 25, 9, 0, 0));
+    const hub = new LogHub({ level: 'info', clock });
+    const memory = memorySink();
+    hub.addSink(memory);
+    hub.logger('business').info('first');
+    clock.advance(1500);
+    hub.logger('business').info('second');
+    assert.deepEqual(
+      memory.records.map((r) => r.time),
+      ['2026-11-25T09:00:00.000Z', '2026-11-25T09:00:01.500Z'],
     );
   });
 

@@ -6,6 +6,7 @@ import { groupReminders } from '../../../src/core/reminders';
 import { groupSessions, sessionFromRow, type Session } from '../../../src/core/sessions';
 import { DataStore } from '../../../src/core/store';
 import { ExternalServiceError } from '../../../src/core/errors';
+import { clockReading } from '../../builders/fakeClock';
 import { aReminder, aSession } from '../../builders/sessionBuilder';
 
 // Wednesday 25 November 2026, 09:00 UTC; the practice is at UTC+1.
@@ -95,7 +96,7 @@ describe('reminder groups', () => {
 describe('DataStore', () => {
   it('keeps the last good data and marks when it went offline', async () => {
     const clock = { now: new Date('2026-11-25T09:00:00Z') };
-    const store = new DataStore<number[]>(() => clock.now);
+    const store = new DataStore<number[]>(clockReading(() => clock.now.getTime()));
     const changes: number[] = [];
     store.onDidChange(() => changes.push(1));
     await store.refresh(async () => [1, 2, 3]);

@@ -3,6 +3,7 @@
 // that a fresh silent token did not fix. A clock that runs ahead does not make every call ask again.
 import { strict as assert } from 'node:assert';
 import { AuthService, resourcesFor, sendAuthorized, TokenProvider, type Credential } from '../../../src/core/auth';
+import type { Clock } from '../../../src/core/clock';
 import { profileSchema, type Profile } from '../../../src/core/config';
 import { HttpClient } from '../../../src/core/http';
 import { silentLogger } from '../../../src/core/log';
@@ -11,6 +12,7 @@ import {
   type AuthenticationApi,
   type SessionRequestOptions,
 } from '../../../src/vscode/microsoftAccountTokenSource';
+import { clockReading } from '../../builders/fakeClock';
 import { MemorySecrets } from '../../builders/memorySecrets';
 import { TestServer } from '../http/testServer';
 
@@ -70,13 +72,13 @@ class FakeAuthentication implements AuthenticationApi {
 
 describe('the Microsoft account token source (VS Code provider)', () => {
   const credential: Credential = { kind: 'user' };
-  const auth = (api: FakeAuthentication, now?: () => number) =>
+  const auth = (api: FakeAuthentication, clock?: Clock) =>
     new AuthService({
       secrets: new MemorySecrets(),
       log: silentLogger,
       persistTokenCache: true,
-      tokenSourceFor: () => new MicrosoftAccountTokenSource(profile, api, now),
-      ...(now ? { now } : {}),
+      tokenSourceFor: () => new MicrosoftAccountTokenSource(profile, api, clock),
+      ...(clock ? { clock } : {}),
     });
 
   it('restores a session silently after a restart, with no prompt', async () => {
@@ -104,8 +106,12 @@ describe('the Microsoft account token source (VS Code provider)', () => {
   it('refreshes early without a prompt, even when the local clock runs an hour ahead', async () => {
     const clock = { now: Date.now() + 60 * 60_000 };
     const api = new FakeAuthentication(true, () => clock.now - 60 * 60_000);
-    const source = new MicrosoftAccountTokenSource(profile, api, () => clock.now);
-    const provider = new TokenProvider(source, { now: () => clock.now });
+    const source = new MicrosoftAccountTokenSource(
+      profile,
+      api,
+      clockReading(() => clock.now),
+    );
+    const provider = new TokenProvider(source, { clock: clockReading(() => clock.now) });
     for (let i = 0; i < 5; i++) await provider.getToken(GRAPH);
     assert.equal(api.calls.length, 1, 'a token is not treated as expired because our clock is ahead');
     clock.now += 56 * 60_000; // inside the refresh margin

@@ -1,6 +1,14 @@
-// The real clock: wall time and an abortable sleep, the default when a caller injects none.
+// Time as the core reads it: one Clock, injected wherever time is read (HTTP backoff and breaker, token
+// expiry, store timestamps, log lines, the editor's grouping by day), so tests move time instead of waiting.
+// systemClock is the real one, the default when a caller injects none.
 import { CancelledError } from '../errors';
-import type { Clock } from './types';
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Resolves after `ms`; rejects with CancelledError at once when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
 
 export const systemClock: Clock = {
   now: () => Date.now(),

@@ -1,7 +1,7 @@
 // A clock for tests: time moves only when a sleep runs (auto mode) or when the test advances it (manual mode),
 // and every requested wait is recorded so tests can assert the backoff without waiting for it.
-import { CancelledError } from '../../../src/core/errors';
-import type { Clock } from '../../../src/core/http';
+import type { Clock } from '../../src/core/clock';
+import { CancelledError } from '../../src/core/errors';
 
 interface PendingSleep {
   until: number;
@@ -65,4 +65,9 @@ export class FakeClock implements Clock {
     if (this.pending.length > 0) return Promise.resolve();
     return new Promise((resolve) => this.sleepListeners.push(resolve));
   }
+}
+
+/** A clock that reads the time from the test (`() => t`) and never waits: for code that only asks the time. */
+export function clockReading(now: () => number): Clock {
+  return { now, sleep: () => Promise.resolve() };
 }
