@@ -12,7 +12,9 @@
 //                      Graph TooManyRequests, Dataverse 0x80072322, Stripe rate_limit, Entra 429
 //            error500  500 in the service's error shape
 //            error503  503 in the service's error shape (with Retry-After when VALUE is given)
-//            drop      destroy the connection without an answer
+//            drop      destroy the connection without an answer (the request never reaches the service)
+//            lostAnswer  let the service apply the request, then destroy the connection before its answer:
+//                      a write that happened although the client never heard so
 //            slowBody  send the answer in pieces spread over VALUE ms (default 2000)
 //   RATE     probability in [0, 1] that a matching request gets the fault
 //   LIMIT    stop after this many hits
@@ -27,20 +29,29 @@ import { ValidationError } from '../core/errors';
 import type { SeededPrng } from './prng';
 import type { FaultKind, FaultRule, ServiceName } from './types';
 
-export const FAULT_KINDS: readonly FaultKind[] = ['latency', 'throttle', 'error500', 'error503', 'drop', 'slowBody'];
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'latency',
+  'throttle',
+  'error500',
+  'error503',
+  'drop',
+  'lostAnswer',
+  'slowBody',
+];
 const KIND_ALIASES: Readonly<Record<string, FaultKind>> = {
   '429': 'throttle',
   '500': 'error500',
   '503': 'error503',
   slow: 'slowBody',
   delay: 'latency',
+  applyThenDrop: 'lostAnswer',
 };
 const SERVICES: readonly ServiceName[] = ['entra', 'graph', 'dataverse', 'stripe'];
 
 export interface FaultPlan {
   /** Total delay before the request is handled. */
   latencyMs: number;
-  /** The answer that replaces the service's (throttle/error500/error503/drop), if any. */
+  /** The answer that replaces the service's (throttle/error500/error503/drop/lostAnswer), if any. */
   terminal?: { kind: Exclude<FaultKind, 'latency' | 'slowBody'>; value?: number };
   /** Spread the response body over this many ms. */
   slowBodyMs?: number;

@@ -147,9 +147,17 @@ export class SandboxServer {
       req.socket.destroy();
       return record(0);
     }
+    const request = { method, url, path, headers: req.headers, body, requestId };
+    if (plan.terminal?.kind === 'lostAnswer') {
+      // The service does the work; the answer never leaves: the client cannot tell this from a drop.
+      const applied = await this.answer(service, request, errorContext);
+      applied.release?.();
+      req.socket.destroy();
+      return record(applied.status);
+    }
     const response = plan.terminal
       ? faultResponse(plan.terminal, errorContext)
-      : await this.answer(service, { method, url, path, headers: req.headers, body, requestId }, errorContext);
+      : await this.answer(service, request, errorContext);
     res.once('close', () => response.release?.());
     await this.write(res, response, () => record(response.status), plan.slowBodyMs);
   }

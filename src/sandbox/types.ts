@@ -186,7 +186,7 @@ export interface SeedReminder {
 // ---------------------------------------------------------------------------------------------
 // Faults (server.ts applies them before a request reaches its service).
 
-export type FaultKind = 'latency' | 'throttle' | 'error500' | 'error503' | 'drop' | 'slowBody';
+export type FaultKind = 'latency' | 'throttle' | 'error500' | 'error503' | 'drop' | 'lostAnswer' | 'slowBody';
 
 export interface FaultRule {
   /** Which service (or all when omitted). */

@@ -4,11 +4,12 @@
 import { CancelledError, ExternalServiceError, LifeCockpitError, ValidationError } from '../errors';
 import { DEFAULT_TABLES } from '../practice';
 import { runBatch } from './batch';
-import { entityIdOf } from './batchFormat';
 import { lookup, normalizeGuid } from './filter';
 import { getTable, listTables, METADATA_TTL_MS } from './metadata';
 import { buildQuery, collectionPath, recordPath } from './queryText';
-import { DataverseTransport, FORMATTED_VALUE, type DataverseClientOptions, type ErrorEnricher } from './transport';
+import type { ErrorContext } from './errors';
+import { DataverseTransport, FORMATTED_VALUE, type DataverseClientOptions } from './transport';
+import { createRow, deleteRow, isNotFound, updateRow, type WriteContext } from './writes';
 import { nearestEntitySets, UNKNOWN_RESOURCE_CODE, unknownEntitySetError, unknownSegmentOf } from './unknownEntitySet';
 import type {
   BatchOperation,
@@ -154,42 +155,24 @@ export class DataverseClient {
     return { row: data, etag };
   }
 
-  /** Creates a row and returns its id (from the OData-EntityId header of the 204). */
+  /**
+   * Creates a row and returns its id. The row's id is chosen here (unless the body gives one) and sent with it,
+   * so a create whose answer was lost is read back on retry instead of making a second row.
+   */
   async create(entitySet: string, body: Row, signal?: AbortSignal): Promise<string> {
-    const response = await this.transport
-      .expectSuccess({
-        method: 'POST',
-        path: collectionPath(entitySet, ''),
-        operation: `creating a row in ${entitySet}`,
-        body,
-        signal,
-      })
-      .catch(this.explainUnknownSet(entitySet, signal));
-    const id = entityIdOf(response.headers['odata-entityid'] ?? response.headers['location']);
-    if (!id) throw unexpectedAnswer(`creating a row in ${entitySet}`);
-    return id;
+    const table = await this.resolveTable(entitySet, signal);
+    return createRow(this.writes, table.entitySet, table.primaryId, body, signal).catch(
+      this.explainUnknownSet(entitySet, signal),
+    );
   }
 
   /**
    * Changes columns of an existing row. Without an ETag it sends `If-Match: *`, because a bare PATCH is an
    * upsert and would create the row if it was deleted meanwhile; with one, a row changed since it was read
-   * fails with ConflictError naming who changed it and when.
+   * fails with ConflictError naming who changed it and when (unless the change was our own lost answer).
    */
   async update(entitySet: string, id: string, body: Row, options: WriteOptions = {}): Promise<void> {
-    const path = recordPath(entitySet, id);
-    await this.transport
-      .expectSuccess(
-        {
-          method: 'PATCH',
-          path,
-          operation: `updating ${path}`,
-          body,
-          headers: { 'If-Match': options.ifMatch ?? '*' },
-          signal: options.signal,
-        },
-        this.conflictDetails(entitySet, id, options),
-      )
-      .catch(this.explainUnknownSet(entitySet, options.signal));
+    await updateRow(this.writes, entitySet, id, body, options).catch(this.explainUnknownSet(entitySet, options.signal));
   }
 
   /** Creates the row with this id, or updates it when it exists (PATCH without conditions). */
@@ -208,20 +191,11 @@ export class DataverseClient {
       .catch(this.explainUnknownSet(entitySet, signal));
   }
 
+  /** Deletes a row; a retry that finds it already gone (our own lost answer) has succeeded. */
   async delete(entitySet: string, id: string, options: WriteOptions = {}): Promise<void> {
-    const path = recordPath(entitySet, id);
-    await this.transport
-      .expectSuccess(
-        {
-          method: 'DELETE',
-          path,
-          operation: `deleting ${path}`,
-          headers: options.ifMatch ? { 'If-Match': options.ifMatch } : {},
-          signal: options.signal,
-        },
-        this.conflictDetails(entitySet, id, options),
-      )
-      .catch(this.explainUnknownSet(entitySet, options.signal));
+    await deleteRow(this.writes, entitySet, id, undefined, options).catch(
+      this.explainUnknownSet(entitySet, options.signal),
+    );
   }
 
   /** Points a row's lookup (single-valued navigation property) at another row. */
@@ -282,11 +256,7 @@ export class DataverseClient {
   async resolveTable(name: string, signal?: AbortSignal): Promise<TableSummary> {
     const tables = await this.listTables(signal);
     const table = tables.find((t) => t.logicalName === name || t.entitySet === name);
-    if (!table) {
-      throw new ValidationError(`There is no table "${name}" in this environment (try \`lc dv tables\`).`, {
-        code: 'dataverse.unknownTable',
-      });
-    }
+    if (!table) throw unknownEntitySetError(name, nearestEntitySets(name, tables), undefined);
     return table;
   }
 
@@ -309,23 +279,35 @@ export class DataverseClient {
     };
   }
 
-  /** On a 412 for a write with an ETag, reads who changed the row and when, for the ConflictError. */
-  private conflictDetails(entitySet: string, id: string, options: WriteOptions): ErrorEnricher | undefined {
-    if (!options.ifMatch || options.ifMatch === '*') return undefined;
-    return async (status) => {
-      if (status !== 412) return {};
-      try {
-        const { row } = await this.get(entitySet, id, { select: ['modifiedon', '_modifiedby_value'], formatted: true });
-        return {
-          changedBy: (row[`_modifiedby_value@${FORMATTED_VALUE}`] as string | undefined) ?? undefined,
-          changedOn: (row.modifiedon as string | undefined) ?? undefined,
-        };
-      } catch (error) {
-        // The conflict stands either way; only its explanation is poorer.
-        this.transport.log.debug('could not read who changed a row', { entitySet, id, error });
-        return {};
-      }
+  /** What the safe writes need: the transport, a read that says "absent" for 404, and who changed a row. */
+  private get writes(): WriteContext {
+    return {
+      transport: this.transport,
+      readRow: async (entitySet, id, select, signal) => {
+        try {
+          return (await this.get(entitySet, id, { select, signal })).row;
+        } catch (error) {
+          if (isNotFound(error)) return undefined;
+          throw error;
+        }
+      },
+      changedBy: (entitySet, id) => this.changedBy(entitySet, id),
     };
+  }
+
+  /** On a 412 for a write with an ETag: who changed the row and when, for the ConflictError. */
+  private async changedBy(entitySet: string, id: string): Promise<Partial<ErrorContext>> {
+    try {
+      const { row } = await this.get(entitySet, id, { select: ['modifiedon', '_modifiedby_value'], formatted: true });
+      return {
+        changedBy: (row[`_modifiedby_value@${FORMATTED_VALUE}`] as string | undefined) ?? undefined,
+        changedOn: (row.modifiedon as string | undefined) ?? undefined,
+      };
+    } catch (error) {
+      // The conflict stands either way; only its explanation is poorer.
+      this.transport.log.debug('could not read who changed a row', { entitySet, id, error });
+      return {};
+    }
   }
 }
 

@@ -87,6 +87,40 @@ describe('lc dv against the sandbox', function () {
     assert.match(fetched.etag, /^W\//);
   });
 
+  it('creates exactly one row when the answer to lc dv create is lost, and prints its id', async () => {
+    sandbox.faults.add({
+      service: 'dataverse',
+      kind: 'lostAnswer',
+      rate: 1,
+      limit: 1,
+      route: '^POST /api/data/v9\\.2/contacts$',
+    });
+    try {
+      const run = await lc('--json', '--yes', 'dv', 'create', 'contacts', '--data', '{"lastname":"LostAnswerCli"}');
+      assert.equal(run.code, 0, run.stderr + run.stdout);
+      const { id } = JSON.parse(run.stdout) as { id: string };
+      const found = await lc(
+        '--json',
+        'dv',
+        'query',
+        'contacts',
+        '--filter',
+        "lastname eq 'LostAnswerCli'",
+        '--select',
+        'contactid',
+      );
+      assert.equal(found.code, 0, found.stderr);
+      const rows = (JSON.parse(found.stdout) as { value: { contactid: string }[] }).value;
+      assert.deepEqual(
+        rows.map((r) => r.contactid),
+        [id],
+      );
+      assert.ok(sandbox.requestLog().some((e) => e.faults?.includes('lostAnswer')));
+    } finally {
+      sandbox.faults.clear();
+    }
+  });
+
   it('exits 10 for a mistyped entity set, naming the nearest ones and lc dv tables', async () => {
     const run = await lc('--json', 'dv', 'query', 'contact', '--top', '1');
     assert.equal(run.code, 10, run.stderr + run.stdout);
