@@ -12,6 +12,7 @@ import {
   type ResponseItem,
 } from './batchFormat';
 import { dataverseError } from './errors';
+import { mayHaveBeenApplied, outcomeUnknown } from './lostAnswers';
 import type { DataverseTransport } from './transport';
 import type { BatchOperation, BatchOperationResult, BatchOptions } from './types';
 
@@ -209,10 +210,87 @@ function checkPartCounts(items: BatchItem[], answers: ResponseItem[], label: str
   }
 }
 
+/**
+ * Whether operation `index` took effect, read back from the rows (created row present, updated row holding
+ * what was sent, deleted row gone); throws when it cannot be told.
+ */
+export type AppliedProbe = (index: number, operation: BatchOperation) => Promise<boolean>;
+
+/** A change set that took effect though its answer was lost: the answer it would have had. */
+function appliedAnswer(
+  transport: DataverseTransport,
+  entries: { index: number; operation: BatchOperation }[],
+  createdIds: ReadonlyMap<number, string>,
+): ResponseItem {
+  return {
+    kind: 'changeset',
+    parts: entries.map(({ index, operation }) => {
+      const id = createdIds.get(index);
+      const headers: Record<string, string> = id
+        ? { 'odata-entityid': `${transport.apiBase}/${operation.path}(${id})` }
+        : {};
+      return { status: 204, headers, body: '', contentId: String(index + 1) };
+    }),
+  };
+}
+
+/**
+ * The `$batch` request broke after it was sent. Change sets are atomic, so each either took effect or did
+ * not: every write of a set is read back, a set whose writes all show is answered as applied, and the rest
+ * (with the reads) are sent once more. When the rows cannot be read, or the second send breaks too, the
+ * outcome is unknown and the error says so.
+ */
+async function recoverLostBatch(
+  transport: DataverseTransport,
+  items: BatchItem[],
+  options: BatchOptions,
+  label: string,
+  lost: LifeCockpitError,
+  recovery: BatchRecovery,
+): Promise<ResponseItem[]> {
+  const applied: boolean[] = [];
+  try {
+    for (const item of items) {
+      if (item.kind === 'single') applied.push(false);
+      else {
+        const shows = await Promise.all(item.entries.map((e) => recovery.probe(e.index, e.operation)));
+        applied.push(shows.every(Boolean));
+      }
+    }
+  } catch (error) {
+    transport.log.debug('could not read back a $batch whose answer was lost', { error });
+    throw outcomeUnknown(label, 'the rows it wrote', lost);
+  }
+  const resend = items.filter((_, i) => !applied[i]);
+  let again: ResponseItem[] = [];
+  if (resend.length > 0) {
+    try {
+      again = await sendOne(transport, resend, options, `${label} (sent again)`);
+    } catch (error) {
+      if (mayHaveBeenApplied(error)) throw outcomeUnknown(label, 'the rows it wrote', error);
+      throw error;
+    }
+  }
+  let next = 0;
+  return items.map((item, i) =>
+    applied[i] && item.kind === 'changeset'
+      ? appliedAnswer(transport, item.entries, recovery.createdIds)
+      : again[next++],
+  );
+}
+
+/** How a run can tell, after a lost answer, which operations took effect. */
+export interface BatchRecovery {
+  probe: AppliedProbe;
+  /** Ids the client chose for the rows its creates make, by operation index. */
+  createdIds: ReadonlyMap<number, string>;
+}
+
 export async function runBatch(
   transport: DataverseTransport,
   operations: readonly BatchOperation[],
   options: BatchOptions = {},
+  recovery?: BatchRecovery,
 ): Promise<BatchOperationResult[]> {
   operations.forEach(checkOperationText);
   const plan = planBatches(operations);
@@ -220,7 +298,13 @@ export async function runBatch(
   for (const [n, items] of plan.entries()) {
     if (options.signal?.aborted) throw new CancelledError();
     const label = `sending $batch ${n + 1} of ${plan.length}`;
-    const answers = await sendOne(transport, items, options, label);
+    let answers: ResponseItem[];
+    try {
+      answers = await sendOne(transport, items, options, label);
+    } catch (error) {
+      if (!recovery || !mayHaveBeenApplied(error)) throw error;
+      answers = await recoverLostBatch(transport, items, options, label, error, recovery);
+    }
     checkPartCounts(items, answers, label);
     items.forEach((item, i) => {
       const answer = answers[i];

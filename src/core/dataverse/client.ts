@@ -1,6 +1,7 @@
 // The typed Dataverse Web API client every feature uses: WhoAmI, table metadata, paged queries streamed
 // row by row, reads with their ETag, writes guarded by If-Match, notes, associations and `$batch`. Every
 // call goes through the HTTP layer (retries, breaker, cache) with the bearer token from the TokenProvider.
+import { randomUUID } from 'node:crypto';
 import { CancelledError, ExternalServiceError, LifeCockpitError, ValidationError } from '../errors';
 import { DEFAULT_TABLES } from '../practice';
 import { runBatch } from './batch';
@@ -9,7 +10,7 @@ import { getTable, listTables, METADATA_TTL_MS } from './metadata';
 import { buildQuery, collectionPath, recordPath } from './queryText';
 import type { ErrorContext } from './errors';
 import { DataverseTransport, FORMATTED_VALUE, type DataverseClientOptions } from './transport';
-import { createRow, deleteRow, isNotFound, updateRow, type WriteContext } from './writes';
+import { batchOperationApplied, createRow, deleteRow, isNotFound, updateRow, type WriteContext } from './writes';
 import { nearestEntitySets, UNKNOWN_RESOURCE_CODE, unknownEntitySetError, unknownSegmentOf } from './unknownEntitySet';
 import type {
   BatchOperation,
@@ -247,9 +248,28 @@ export class DataverseClient {
     }));
   }
 
-  /** Runs operations through `$batch`; see batch.ts for how they are grouped and what a failure does. */
-  batch(operations: readonly BatchOperation[], options: BatchOptions = {}): Promise<BatchOperationResult[]> {
-    return runBatch(this.transport, operations, options);
+  /**
+   * Runs operations through `$batch`; see batch.ts for how they are grouped and what a failure does. Creates
+   * get ids chosen here, so when a batch's answer is lost the rows can be read back to tell what took effect.
+   */
+  async batch(operations: readonly BatchOperation[], options: BatchOptions = {}): Promise<BatchOperationResult[]> {
+    const createdIds = new Map<number, string>();
+    const prepared: BatchOperation[] = [];
+    for (const [index, operation] of operations.entries()) {
+      const set = operation.method === 'POST' ? /^([A-Za-z_][A-Za-z0-9_]*)$/.exec(operation.path)?.[1] : undefined;
+      if (!set || !operation.body) {
+        prepared.push(operation);
+        continue;
+      }
+      const table = await this.resolveTable(set, options.signal);
+      const given = operation.body[table.primaryId];
+      const id = typeof given === 'string' ? normalizeGuid(given) : randomUUID();
+      createdIds.set(index, id);
+      prepared.push({ ...operation, body: { ...operation.body, [table.primaryId]: id } });
+    }
+    const probe = (index: number, operation: BatchOperation): Promise<boolean> =>
+      batchOperationApplied(this.writes, operation, createdIds.get(index), options.signal);
+    return runBatch(this.transport, prepared, options, { probe, createdIds });
   }
 
   /** Finds a table by logical name or entity set name (metadata is cached). */

@@ -42,7 +42,7 @@ export function notApplied(error: LifeCockpitError, what: string): LifeCockpitEr
 /** The answer was lost and the row could not be read back: say so, and say which row to look at. */
 export function outcomeUnknown(what: string, row: string, cause: unknown): TransientError {
   return new TransientError(
-    `The connection broke after ${what} was sent and the row could not be read back, so whether it took effect is unknown. Check ${row} (lc dv get) before sending it again.`,
+    `The connection broke after ${what} was sent and it could not be read back, so whether it took effect is unknown. Check ${row} (lc dv get) before sending it again.`,
     { code: 'dataverse.outcomeUnknown', detail: { row }, cause },
   );
 }

@@ -5,14 +5,14 @@
 // decides, or the error says the outcome is unknown.
 import { randomUUID } from 'node:crypto';
 import type { HttpResponse } from '../http';
-import { NotFoundError, type LifeCockpitError } from '../errors';
+import { NotFoundError, ValidationError, type LifeCockpitError } from '../errors';
 import { entityIdOf } from './batchFormat';
 import type { ErrorContext } from './errors';
 import { normalizeGuid } from './filter';
 import { mayHaveBeenApplied, notApplied, outcomeUnknown, plainColumns, rowHolds } from './lostAnswers';
 import { collectionPath, recordPath } from './queryText';
 import type { CallOptions, DataverseTransport } from './transport';
-import type { Row, WriteOptions } from './types';
+import type { BatchOperation, Row, WriteOptions } from './types';
 
 /** What the writes need from the client: the transport, a way to read a row, and who changed it. */
 export interface WriteContext {
@@ -159,6 +159,33 @@ export async function deleteRow(
     async () => ((await gone()) ? true : undefined),
     row,
   );
+}
+
+/**
+ * Whether a `$batch` write took effect, read back from its row: a create's row (by the id chosen for it) is
+ * there, an update's row holds what was sent, a delete's row is gone. Anything else cannot be told: it throws.
+ */
+export async function batchOperationApplied(
+  ctx: WriteContext,
+  operation: BatchOperation,
+  createdId: string | undefined,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const target = /^([A-Za-z_][A-Za-z0-9_]*)(?:\(([0-9a-fA-F-]{36})\))?$/.exec(operation.path);
+  const [, entitySet, id] = target ?? [];
+  if (entitySet && operation.method === 'POST' && !id && createdId) {
+    return (await ctx.readRow(entitySet, createdId, [], signal)) !== undefined;
+  }
+  if (entitySet && id && operation.method === 'PATCH' && operation.body) {
+    const held = await ctx.readRow(entitySet, id, plainColumns(operation.body), signal);
+    return held !== undefined && rowHolds(held, operation.body);
+  }
+  if (entitySet && id && operation.method === 'DELETE') {
+    return (await ctx.readRow(entitySet, id, [], signal)) === undefined;
+  }
+  throw new ValidationError(`Cannot tell from the rows whether ${operation.method} ${operation.path} took effect.`, {
+    code: 'dataverse.cannotReadBack',
+  });
 }
 
 export function isNotFound(error: unknown): boolean {

@@ -4,7 +4,7 @@
 // delete retried into 404 has succeeded; and when nothing can be read back, the error says the outcome is unknown.
 import assert from 'node:assert/strict';
 import { ConflictError, TransientError } from '../../../src/core/errors';
-import type { DataverseClient } from '../../../src/core/dataverse';
+import { batchOps, type DataverseClient } from '../../../src/core/dataverse';
 import type { Clock } from '../../../src/core/http';
 import { startHarness, type Harness } from './harness';
 
@@ -113,5 +113,28 @@ describe('Dataverse writes whose answer is lost', function () {
     assert.ok(id, 'the create did happen');
     assert.ok(error.message.includes(id), error.message);
     assert.match(error.message, /may have been created|unknown/i);
+  });
+
+  it('runs a $batch whose answer was lost exactly once, reading back which change sets took effect', async () => {
+    const existing = await dv.create('contacts', { lastname: 'LostBatch', firstname: 'Before' });
+    lose('^POST /api/data/v9\\.2/\\$batch$');
+    const results = await dv.batch([
+      batchOps.create('contacts', { lastname: 'LostBatch', firstname: 'A' }),
+      batchOps.create('contacts', { lastname: 'LostBatch', firstname: 'B' }),
+      batchOps.update('contacts', existing, { firstname: 'After' }),
+      batchOps.get('contacts', existing),
+    ]);
+    assert.equal(results.length, 4);
+    assert.ok(results.every((r) => r.error === undefined));
+    const created = results.slice(0, 2).map((r) => r.entityId);
+    const rows = await dv.list('contacts', { select: ['contactid', 'firstname'], filter: `lastname eq 'LostBatch'` });
+    assert.deepEqual(rows.map((r) => r.firstname).sort(), ['A', 'After', 'B']);
+    assert.deepEqual(
+      rows
+        .map((r) => r.contactid)
+        .filter((id) => id !== existing)
+        .sort(),
+      [...created].sort(),
+    );
   });
 });
