@@ -37,8 +37,8 @@ export function verb<Args extends unknown[]>(
 ) {
   return async function (this: Command, ...commanderArgs: unknown[]): Promise<void> {
     const options = this.optsWithGlobals<GlobalOptions & Record<string, unknown>>();
-    const out = new CliOutput(processIo, options);
     let runtime: CliRuntime | undefined;
+    const out = new CliOutput(processIo, options, () => runtime?.log.debug('stdout full: waiting for the reader'));
     const cancellation = verbOptions.ownsSignals
       ? undefined
       : new SignalCancellation((error, code) => {
@@ -54,6 +54,12 @@ export function verb<Args extends unknown[]>(
       const args = commanderArgs.slice(0, this.registeredArguments.length) as Args;
       await run({ out, runtime, options, signal }, ...args);
     } catch (error) {
+      if (out.readerGone) {
+        // The reader left (`| head`): what it wanted it has; end quietly, as Unix tools do.
+        runtime?.log.debug('stdout closed by its reader', { verb: this.name() });
+        process.exitCode = 0;
+        return;
+      }
       runtime?.log.error('verb failed', { verb: this.name(), error });
       if (cancellation?.received) {
         out.failure(cancellation.error());

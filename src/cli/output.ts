@@ -1,6 +1,7 @@
 // How `lc` talks: with --json one JSON document (or NDJSON for streams) on stdout and nothing else
 // there; human text on stdout for results and stderr for progress; errors mapped once to the exit
-// codes and JSON error shape fixed by ../shared/INTERFACES.md §3.
+// codes and JSON error shape fixed by ../shared/INTERFACES.md §3. Streams wait for a slow reader
+// (backpressure), and a reader that leaves (`| head`) ends the verb quietly, as Unix tools do.
 import * as readline from 'node:readline/promises';
 import { exitCodeFor, PolicyError, toLifeCockpitError } from '../core/errors';
 
@@ -17,11 +18,36 @@ export interface GlobalOptions {
   verbose?: boolean;
 }
 
+/** Thrown by a streaming write once the reader has closed stdout: the verb stops, and lc exits 0. */
+export class ReaderGone extends Error {
+  constructor() {
+    super('stdout was closed by its reader');
+    this.name = 'ReaderGone';
+  }
+}
+
 export class CliOutput {
+  private stdoutClosed = false;
+  private waitedForReader = false;
+
   constructor(
     readonly io: CliIo,
     readonly options: GlobalOptions,
-  ) {}
+    /** Told once when a stream first waits for its reader (the debug log). */
+    private readonly onWait: () => void = () => undefined,
+  ) {
+    // EPIPE (the reader left) arrives as an 'error' event on stdout; without a listener it would
+    // crash the process with a stack trace.
+    io.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') this.stdoutClosed = true;
+      else throw error;
+    });
+  }
+
+  /** Whether the reader of stdout has gone (a closed pipe): nothing more can be said there. */
+  get readerGone(): boolean {
+    return this.stdoutClosed;
+  }
 
   get json(): boolean {
     return this.options.json === true;
@@ -33,9 +59,35 @@ export class CliOutput {
     else this.io.stdout.write(ensureNewline(human()));
   }
 
-  /** One object a line, for streaming verbs with --json. */
-  ndjson(value: unknown): void {
-    this.io.stdout.write(JSON.stringify(value) + '\n');
+  /** One object a line, for streaming verbs with --json; waits while the reader is behind. */
+  ndjson(value: unknown): Promise<void> {
+    return this.line(JSON.stringify(value));
+  }
+
+  /**
+   * Writes one line of a stream and, when stdout's buffer is full, waits until the reader has taken
+   * it (drain), so memory stays flat whatever the reader's pace. Throws ReaderGone once the pipe closed.
+   */
+  async line(text: string): Promise<void> {
+    const stdout = this.io.stdout;
+    if (this.stdoutClosed) throw new ReaderGone();
+    if (stdout.write(ensureNewline(text))) return;
+    if (!this.waitedForReader) {
+      this.waitedForReader = true;
+      this.onWait();
+    }
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        stdout.off('drain', done);
+        stdout.off('close', done);
+        stdout.off('error', done);
+        resolve();
+      };
+      stdout.on('drain', done);
+      stdout.on('close', done);
+      stdout.on('error', done);
+    });
+    if (this.stdoutClosed) throw new ReaderGone();
   }
 
   /** Progress and notes for people: stderr, and only when stderr is a terminal or --verbose. */
@@ -51,7 +103,7 @@ export class CliOutput {
   /** Reports a failure and returns the exit code for it. */
   failure(error: unknown): number {
     const e = toLifeCockpitError(error);
-    if (this.json) {
+    if (this.json && !this.stdoutClosed) {
       this.io.stdout.write(
         JSON.stringify({ error: { class: e.errorClass, code: e.code, message: e.message, retriable: e.retriable } }) +
           '\n',

@@ -142,14 +142,14 @@ async function streamAll(
   for await (const row of dv.query(entitySet, options)) {
     count++;
     if (out.json) {
-      out.ndjson(row);
+      await out.ndjson(row);
       continue;
     }
     if (!columns) {
       columns = columnsOf(row, select);
-      out.io.stdout.write(tableLine(columns) + '\n');
+      await out.line(tableLine(columns));
     }
-    out.io.stdout.write(tableLine(columns.map((c) => row[c])) + '\n');
+    await out.line(tableLine(columns.map((c) => row[c])));
   }
   if (!out.json) out.note(`${count} row(s)`);
 }
