@@ -11,7 +11,8 @@ import {
   type NetworkResponse,
   type TokenCacheContext,
 } from '@azure/msal-node';
-import { LifeCockpitError, TransientError } from '../errors';
+import { ExternalServiceError, LifeCockpitError, TransientError } from '../errors';
+import { z } from 'zod';
 import type { Logger } from '../log';
 import type { Credential } from './credentials';
 import { translateAuthError } from './errors';
@@ -192,6 +193,22 @@ export function secretStoreCachePlugin(store: SecretStore, key: string): ICacheP
   };
 }
 
+/** What the product reads from msal's answer: a non-empty access token and a real expiry. */
+const usableResultSchema = z.object({
+  accessToken: z.string().min(1),
+  expiresOn: z.date().refine((d) => !Number.isNaN(d.getTime()), 'a valid date'),
+});
+
+function usableResult(result: AuthenticationResult | null): AuthenticationResult & { expiresOn: Date } {
+  const checked = usableResultSchema.safeParse(result ?? {});
+  if (checked.success) return result as AuthenticationResult & { expiresOn: Date };
+  const missing = checked.error.issues.map((issue) => issue.path.join('.')).join(', ');
+  throw new ExternalServiceError(`Entra ID answered without a usable access token (${missing}).`, {
+    code: 'auth.invalidTokenResponse',
+    detail: { missing },
+  });
+}
+
 /**
  * Runs one msal token call for `scope`: logs the outcome (never the token), and turns failures into
  * typed errors — `translate` first (a flow's own errors), then the AADSTS translation.
@@ -205,8 +222,7 @@ export async function acquireLogged(
   failures?: NetworkFailures,
 ): Promise<AcquiredToken & { result: AuthenticationResult }> {
   try {
-    const result = await call();
-    if (!result?.accessToken || !result.expiresOn) throw new Error('Entra ID answered without an access token.');
+    const result = usableResult(await call());
     log.info('token acquired', {
       profile: identity.profile,
       scope,
