@@ -2,7 +2,7 @@
 // mapping, and grouped as the practitioner acts on them (due now, needs approval, scheduled, …).
 import { filters } from '../dataverse';
 import { MESSAGE_KIND, MESSAGE_STATUS, type TableMapping } from '../practice';
-import { readRows, rowValue, type RowSource } from '../sessions';
+import { rowValue, tableLoader } from '../sessions';
 
 export type ReminderStatus = keyof typeof MESSAGE_STATUS;
 
@@ -20,24 +20,7 @@ export interface Reminder {
   sessionId: string | undefined;
 }
 
-export function reminderColumns(tables: TableMapping): string[] {
-  const c = tables.scheduledMessage.columns;
-  return [
-    tables.scheduledMessage.primaryId,
-    c.clientName,
-    c.email,
-    c.status,
-    c.kind,
-    c.subject,
-    c.scheduledTime,
-    c.sentTime,
-    c.attempts,
-    c.lastError,
-    `_${c.session}_value`,
-  ];
-}
-
-/** The columns reminderFromRow reads, with the types the Web API writes them in (for the row check). */
+/** The columns reminderFromRow reads (the primary id aside), with the types the Web API writes them in. */
 export function reminderRowColumns(tables: TableMapping) {
   const c = tables.scheduledMessage.columns;
   return {
@@ -105,25 +88,15 @@ export function groupReminders(reminders: readonly Reminder[], now: Date): Recor
   return groups;
 }
 
-export function loadReminders(
-  source: RowSource,
-  tables: TableMapping,
-  now: Date,
-  signal?: AbortSignal,
-): Promise<Reminder[]> {
+/** The reminders scheduled from two weeks ago onwards. */
+export const loadReminders = tableLoader<Reminder>((tables, now) => {
   const scheduledTime = tables.scheduledMessage.columns.scheduledTime;
-  return readRows(
-    source,
-    {
-      what: 'reminder',
-      entitySet: tables.scheduledMessage.entitySet,
-      primaryId: tables.scheduledMessage.primaryId,
-      select: reminderColumns(tables),
-      filter: () => filters.onOrAfter(scheduledTime, new Date(now.getTime() - 14 * 86_400_000)),
-      orderBy: scheduledTime,
-      columns: reminderRowColumns(tables),
-      map: (row) => reminderFromRow(row, tables),
-    },
-    signal,
-  );
-}
+  return {
+    what: 'reminder',
+    table: tables.scheduledMessage,
+    filter: () => filters.onOrAfter(scheduledTime, new Date(now.getTime() - 14 * 86_400_000)),
+    orderBy: scheduledTime,
+    columns: reminderRowColumns(tables),
+    map: (row) => reminderFromRow(row, tables),
+  };
+});

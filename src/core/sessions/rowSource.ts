@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { filters, isGuid, type Filter } from '../dataverse';
 import { ExternalServiceError } from '../errors';
+import type { TableMapping, TableNames } from '../practice';
 
 /** What the loaders need of a Dataverse client: a streamed query. */
 export interface RowSource {
@@ -26,15 +27,16 @@ export type Row = Record<string, unknown>;
 export interface TableQuery<T> {
   /** What a row is, for the message when one does not fit (`session`, `reminder`). */
   what: string;
-  entitySet: string;
-  primaryId: string;
-  select: readonly string[];
+  table: TableNames;
   /** A function, so that a column the builder refuses throws here, before the query is sent. */
   filter: () => Filter;
   /** The column the rows come back ordered by (ascending). */
   orderBy: string;
   formatted?: boolean;
-  /** The columns the mapping reads (the primary id is checked to be a GUID besides). */
+  /**
+   * The columns the mapping reads, with their types: what is selected (annotations aside) and checked.
+   * The primary id is selected and checked to be a GUID besides.
+   */
   columns: z.ZodRawShape;
   map: (row: Row) => T;
 }
@@ -47,13 +49,23 @@ export const rowValue = {
   dateTime: z.iso.datetime({ offset: true }),
 };
 
+export type TableLoader<T> = (source: RowSource, tables: TableMapping, now: Date, signal?: AbortSignal) => Promise<T[]>;
+
+/** A loader of the rows around `now` that `query` describes for a table mapping. */
+export function tableLoader<T>(query: (tables: TableMapping, now: Date) => TableQuery<T>): TableLoader<T> {
+  return (source, tables, now, signal) => readRows(source, query(tables, now), signal);
+}
+
 export async function readRows<T>(source: RowSource, query: TableQuery<T>, signal?: AbortSignal): Promise<T[]> {
+  const { table, columns } = query;
   const filter = query.filter();
-  const select = query.select.map(filters.checkColumn);
+  const select = [table.primaryId, ...Object.keys(columns).filter((name) => !name.includes('@'))].map(
+    filters.checkColumn,
+  );
   const orderBy = `${filters.checkColumn(query.orderBy)} asc`;
-  const schema = z.looseObject({ ...query.columns, [query.primaryId]: z.string().refine(isGuid, 'not a GUID') });
+  const schema = z.looseObject({ ...columns, [table.primaryId]: z.string().refine(isGuid, 'not a GUID') });
   const items: T[] = [];
-  for await (const row of source.query(query.entitySet, {
+  for await (const row of source.query(table.entitySet, {
     select,
     filter,
     orderBy,
@@ -71,10 +83,11 @@ export async function readRows<T>(source: RowSource, query: TableQuery<T>, signa
 function unexpectedRow(query: TableQuery<unknown>, row: Row, error: z.ZodError): ExternalServiceError {
   const issue = error.issues[0];
   const column = issue.path.map(String).join('.');
-  const id = typeof row[query.primaryId] === 'string' ? (row[query.primaryId] as string) : '(without an id)';
+  const id = row[query.table.primaryId];
+  const named = typeof id === 'string' ? id : '(without an id)';
   return new ExternalServiceError(
-    `Dataverse gave a ${query.what} row ${id} whose ${column} does not fit (${issue.message}). ` +
+    `Dataverse gave a ${query.what} row ${named} whose ${column} does not fit (${issue.message}). ` +
       `Check that lifeCockpit.tables maps it to the right column.`,
-    { code: 'dataverse.unexpectedRow', detail: { what: query.what, id, column } },
+    { code: 'dataverse.unexpectedRow', detail: { what: query.what, id: named, column } },
   );
 }

@@ -22,24 +22,7 @@ export interface Session {
 
 const FORMATTED = `@${FORMATTED_VALUE}`;
 
-export function sessionColumns(tables: TableMapping): string[] {
-  const c = tables.session.columns;
-  return [
-    tables.session.primaryId,
-    c.subject,
-    c.start,
-    c.end,
-    `_${c.regarding}_value`,
-    c.state,
-    c.status,
-    c.location,
-    c.fee,
-    c.outcome,
-    c.paymentStatus,
-  ];
-}
-
-/** The columns sessionFromRow reads, with the types the Web API writes them in (for the row check). */
+/** The columns sessionFromRow reads (the primary id aside), with the types the Web API writes them in. */
 export function sessionRowColumns(tables: TableMapping) {
   const c = tables.session.columns;
   const regarding = `_${c.regarding}_value`;
