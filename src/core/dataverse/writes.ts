@@ -80,7 +80,8 @@ export async function createRow(
       if (await succeeded(response)) {
         return entityIdOf(response.headers['odata-entityid'] ?? response.headers['location']) ?? id;
       }
-      if (response.status === 412 && response.attempts > 1 && (await isOurs())) return id;
+      // A retry met the row our lost first attempt made (Dataverse answers DuplicateRecord): it is ours.
+      if (response.status >= 400 && response.status < 500 && response.attempts > 1 && (await isOurs())) return id;
       throw await ctx.transport.errorFrom(response, { operation });
     },
     async () => ((await isOurs()) ? id : undefined),
