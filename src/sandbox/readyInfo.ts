@@ -41,8 +41,9 @@ export function readyInfo(practice: PracticeSeed, urls: SandboxUrls, certs: Sand
       LC_STRIPE_SECRET_KEY: practice.stripe.secretKey,
       LC_STRIPE_WEBHOOK_SECRET: practice.stripe.webhookSecret,
       LC_MAILBOX: practice.practitioner.mail,
+      // lc trusts this CA for the sandbox's origins only. No NODE_EXTRA_CA_CERTS: a shell that loads this
+      // env would make every Node process trust the sandbox CA for every host (and warn once it is gone).
       LC_CA_FILE: certs.caFile,
-      NODE_EXTRA_CA_CERTS: certs.caFile,
       // For `lc sandbox inspect|reset|export|import` against this sandbox.
       LC_SANDBOX_URL: urls.origin,
       LC_SANDBOX_CA: certs.caFile,

@@ -51,7 +51,8 @@ async function openInCodeServer() {
   const dirs = editorDirs(root);
   installExtension(dirs, vsixPath);
   const port = process.env.LC_START_PORT ? Number(process.env.LC_START_PORT) : undefined;
-  const server = await startCodeServer(dirs, { env: { NODE_EXTRA_CA_CERTS: sandbox.info.caFile }, port });
+  // The extension trusts the sandbox's CA through the profile's caFile, for the sandbox's origins only.
+  const server = await startCodeServer(dirs, { port });
   stops.push(server.stop);
   void server.process.exited.then(() => {
     if (!stopping) say(`code-server stopped; see ${dirs.logFile}`);
@@ -61,11 +62,9 @@ async function openInCodeServer() {
 }
 
 function openInDesktopEditor(command) {
-  // The CA reaches the extension host only if this launch starts the editor; the profile's caFile
-  // setting covers an editor that was already running.
+  // The profile's caFile setting trusts the sandbox's CA for its origins only, in a new editor or one already running.
   const child = spawn(command, ['--new-window', `--extensionDevelopmentPath=${repoRoot}`, workspace], {
     stdio: 'inherit',
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: sandbox.info.caFile },
   });
   child.once('error', (err) => {
     process.stderr.write(`could not start ${command}: ${err.message}\n`);

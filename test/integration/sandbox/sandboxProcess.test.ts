@@ -124,11 +124,13 @@ describe('lc sandbox --json (process)', function () {
         'LC_STRIPE_URL',
         'LC_STRIPE_WEBHOOK_SECRET',
         'LC_TENANT_ID',
-        'NODE_EXTRA_CA_CERTS',
       ].sort(),
     );
     assert.equal(info.env.LC_PROFILE, 'sandbox');
-    assert.equal(info.env.NODE_EXTRA_CA_CERTS, info.caFile);
+    // lc trusts the CA for the sandbox's origins only (LC_CA_FILE); a shell that loads this env must not
+    // make every other Node process trust it for every host.
+    assert.equal(info.env.LC_CA_FILE, info.caFile);
+    assert.equal(info.env.NODE_EXTRA_CA_CERTS, undefined);
 
     const ca = readFileSync(info.caFile, 'utf8');
     const config = await getJson(`${info.authority}/v2.0/.well-known/openid-configuration`, ca);
