@@ -52,8 +52,10 @@ export class SandboxLauncher {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    // The sandbox writes to stderr only when something is wrong (why it could not start): shown at the Output
+    // channel's default level, under a field that redaction masks secrets in rather than blanking (`text` is a body).
     child.stderr?.on('data', (chunk: Buffer) =>
-      this.log.debug('sandbox stderr', { text: chunk.toString('utf8').slice(0, 2000) }),
+      this.log.warn('sandbox stderr', { stderr: chunk.toString('utf8').slice(0, 2000) }),
     );
     const info = await new Promise<SandboxInfo>((resolve, reject) => {
       const lines = readline.createInterface({ input: child.stdout as NodeJS.ReadableStream });
