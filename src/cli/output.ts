@@ -4,6 +4,7 @@
 // (backpressure), and a reader that leaves (`| head`) ends the verb quietly, as Unix tools do.
 import * as readline from 'node:readline/promises';
 import { exitCodeFor, PolicyError, toLifeCockpitError } from '../core/errors';
+import { redactString, redactUrlUserinfo } from '../core/log';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -92,7 +93,7 @@ export class CliOutput {
 
   /** Progress and notes for people: stderr, and only when stderr is a terminal or --verbose. */
   note(text: string): void {
-    if (this.io.stderr.isTTY || this.options.verbose) this.io.stderr.write(ensureNewline(text));
+    if (this.io.stderr.isTTY || this.options.verbose) this.io.stderr.write(ensureNewline(redactUrlUserinfo(text)));
   }
 
   /** Something the user should know before the verb's result, whatever stderr is: always on stderr. */
@@ -103,13 +104,14 @@ export class CliOutput {
   /** Reports a failure and returns the exit code for it. */
   failure(error: unknown): number {
     const e = toLifeCockpitError(error);
+    // A message may quote input or a service's answer: masked as the logs are.
+    const message = redactString(e.message);
     if (this.json && !this.stdoutClosed) {
       this.io.stdout.write(
-        JSON.stringify({ error: { class: e.errorClass, code: e.code, message: e.message, retriable: e.retriable } }) +
-          '\n',
+        JSON.stringify({ error: { class: e.errorClass, code: e.code, message, retriable: e.retriable } }) + '\n',
       );
     } else {
-      this.io.stderr.write(`lc: ${e.message}\n`);
+      this.io.stderr.write(`lc: ${message}\n`);
     }
     return exitCodeFor(e);
   }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { problemAt, type Profile } from '../../core/config';
 import { toLifeCockpitError, ValidationError } from '../../core/errors';
 import { createProfileHttpClient, type ServiceKey } from '../../core/http';
+import { redactUrlUserinfo } from '../../core/log';
 import { reportsConfiguration, verb, type VerbContext } from '../action';
 import { resolveCredential, stderrKeychain } from '../connect';
 import type { CliRuntime } from '../runtime';
@@ -36,6 +37,8 @@ export function doctorCommand(): Command {
         if (profile) await creditKeychainSecret(ctx.runtime, profile, checks);
         if (profile) checks.push(...(await reachabilityChecks(ctx, profile, timeout)));
         if (ctx.signal.aborted) throw ctx.signal.reason;
+        // A URL may carry a password (`https://user:secret@…`): print where it points, never its userinfo.
+        for (const check of checks) check.detail = redactUrlUserinfo(check.detail);
         const failed = checks.filter((c) => !c.ok);
         ctx.out.result({ ok: failed.length === 0, checks }, () =>
           checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`).join('\n'),

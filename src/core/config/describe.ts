@@ -1,6 +1,7 @@
 // Renders the effective configuration for people (Show Configuration, `lc config show`) and for
 // machines (`--json`): every value with the layer it came from, secrets only as "set"/"not set"; and
 // the one phrase every confirmation of an effect uses to name where it will land.
+import { redactUrlUserinfo } from '../log';
 import type { LoadedConfiguration, ConfigLayer } from './loader';
 import type { Profile, SecretName } from './schema';
 
@@ -30,7 +31,7 @@ export interface ConfigEntry {
 export function configEntries(loaded: LoadedConfiguration, secrets: readonly SecretPresence[] = []): ConfigEntry[] {
   const entries: ConfigEntry[] = [];
   for (const [path, source] of Object.entries(loaded.sources)) {
-    entries.push({ key: path, value: valueOf(loaded, path), source });
+    entries.push({ key: path, value: shown(valueOf(loaded, path)), source });
   }
   for (const secret of secrets) {
     entries.push({
@@ -62,6 +63,11 @@ export function renderConfiguration(loaded: LoadedConfiguration, secrets: readon
     for (const p of loaded.warnings) lines.push(`${p.key} (from ${p.layer}): ${p.message}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** A URL is shown with where it points, never with a password in it (`https://user:secret@…`). */
+function shown(value: unknown): unknown {
+  return typeof value === 'string' ? redactUrlUserinfo(value) : value;
 }
 
 function valueOf(loaded: LoadedConfiguration, path: string): unknown {

@@ -7,6 +7,7 @@
 import { parse as parseDotenv } from 'dotenv';
 import { closest, distance } from 'fastest-levenshtein';
 import type { z } from 'zod';
+import { redactUrlUserinfo } from '../log';
 import { configSchema, profileSchema, PROFILE_ENV, SETTING_ENV, type Configuration, type Profile } from './schema';
 
 export type ConfigLayer = 'command line' | 'environment' | '.env' | 'settings' | 'default';
@@ -299,7 +300,8 @@ function unreadableFileProblems(
 }
 
 function describe(issue: z.core.$ZodIssue, received: unknown): string {
-  const got = received === undefined ? 'nothing' : JSON.stringify(received);
+  // The rejected value is quoted back, but never a password in a URL.
+  const got = received === undefined ? 'nothing' : redactUrlUserinfo(JSON.stringify(received));
   const expected =
     issue.code === 'invalid_value' ? `one of ${issue.values.map((v) => String(v)).join(', ')}` : issue.message;
   return `expected ${expected.replace(/^Invalid input: expected /, '')}; got ${got}`;
