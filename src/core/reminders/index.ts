@@ -1,2 +1,3 @@
 // Public surface of the reminders module.
 export * from './reminder';
+export * from './templates';

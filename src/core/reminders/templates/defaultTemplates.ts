@@ -1,0 +1,27 @@
+// The templates shipped with the product, in English and German. A file of the same name in the
+// workspace's `.lifecockpit/templates/` replaces one of these. Each captures its subject (see
+// renderMessage.ts); `{{ }}` output is HTML-escaped, so client-supplied text cannot inject markup.
+
+export const DEFAULT_TEMPLATE_SOURCES: Readonly<Record<string, string>> = {
+  'reminder.liquid': `{% capture subject %}Reminder: your session on {{ session.date }} at {{ session.startTime }}{% endcapture %}
+<p>Hello {{ client.firstName | default: client.name }},</p>
+<p>This is a reminder of your session on {{ session.date }} from {{ session.startTime }} to {{ session.endTime }}{% if session.location %} at {{ session.location }}{% endif %}.</p>
+<p>If you cannot make it, please let me know as soon as possible.</p>
+<p>Kind regards,<br>{{ practitioner.name }}</p>`,
+
+  'followUp.liquid': `{% capture subject %}Thank you for your session on {{ session.date }}{% endcapture %}
+<p>Hello {{ client.firstName | default: client.name }},</p>
+<p>Thank you for coming to your session on {{ session.date }}. If anything from our conversation is on your mind, you are welcome to write to me.</p>
+<p>Kind regards,<br>{{ practitioner.name }}</p>`,
+
+  'reminder.de.liquid': `{% capture subject %}Erinnerung: Ihr Termin am {{ session.date }} um {{ session.startTime }}{% endcapture %}
+<p>Hallo {{ client.firstName | default: client.name }},</p>
+<p>hiermit erinnere ich Sie an Ihren Termin am {{ session.date }} von {{ session.startTime }} bis {{ session.endTime }}{% if session.location %} in {{ session.location }}{% endif %}.</p>
+<p>Falls Sie den Termin nicht wahrnehmen können, geben Sie mir bitte so früh wie möglich Bescheid.</p>
+<p>Mit freundlichen Grüßen<br>{{ practitioner.name }}</p>`,
+
+  'followUp.de.liquid': `{% capture subject %}Vielen Dank für Ihren Termin am {{ session.date }}{% endcapture %}
+<p>Hallo {{ client.firstName | default: client.name }},</p>
+<p>vielen Dank für Ihren Termin am {{ session.date }}. Wenn Sie etwas aus unserem Gespräch beschäftigt, schreiben Sie mir gerne.</p>
+<p>Mit freundlichen Grüßen<br>{{ practitioner.name }}</p>`,
+};

@@ -1,0 +1,11 @@
+// Public surface of message templates: rendering reminders and follow-ups from Liquid templates.
+export * from './renderMessage';
+export * from './templateError';
+export {
+  defaultTemplates,
+  loadTemplates,
+  templatesWith,
+  WORKSPACE_TEMPLATES_FOLDER,
+  MAX_TEMPLATE_CHARS,
+} from './templateSet';
+export type { TemplateFile, Templates } from './templateSet';
