@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { ConfigurationError, describeTarget } from '../core/config';
 import { SignalCancellation } from './cancellation';
 import { requireProfile } from './connect';
+import { globalOptionsSchema, parseFlags } from './flags';
 import { CliOutput, type CliIo, type GlobalOptions } from './output';
 import { createCliRuntime, type CliRuntime } from './runtime';
 
@@ -47,6 +48,7 @@ export function verb<Args extends unknown[]>(
         });
     const signal = cancellation?.signal ?? new AbortController().signal;
     try {
+      parseFlags(globalOptionsSchema, pickGlobalOptions(options));
       runtime = createCliRuntime(options);
       for (const w of runtime.loaded.warnings) out.warning(`${w.key} (from ${w.layer}): ${w.message}`);
       if (!verbOptions.toleratesConfigurationProblems) refuseInvalidConfiguration(runtime);
@@ -90,4 +92,9 @@ function refuseInvalidConfiguration(runtime: CliRuntime): void {
     `Invalid configuration, nothing was done: ${list}. Fix ${problems.length === 1 ? 'it' : 'them'} (\`lc config show\` shows where each value comes from).`,
     problems,
   );
+}
+
+function pickGlobalOptions(options: GlobalOptions): GlobalOptions {
+  const { json, yes, profile, verbose } = options;
+  return { json, yes, profile, verbose };
 }

@@ -1,12 +1,14 @@
 // `lc dv …`: the Dataverse Web API from the terminal — who am I, tables and their columns, queries (one
 // page, or every row streamed as NDJSON with --all --json), reads, and confirmed writes and notes.
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { z } from 'zod';
 import { ConfigurationError } from '../../core/config';
 import type { DataverseClient, QueryOptions, Row, TableInfo } from '../../core/dataverse';
 import { ValidationError } from '../../core/errors';
 import { actorOf, auditEffect, type EffectResult } from '../../core/log';
 import { confirmEffect, verb, type VerbContext } from '../action';
 import { connect, type Connection } from '../connect';
+import { commaList, parsedBy, parseFlags, positiveInteger } from '../flags';
 import type { CliOutput } from '../output';
 
 /** Rows a page when the user does not say: small enough to show, large enough to be useful. */
@@ -46,18 +48,8 @@ function withAuditedWrite<T>(
   });
 }
 
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1.');
-  return n;
-}
-
-function commaList(value: string): string[] {
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
+const columnList = parsedBy(commaList);
+const count = parsedBy(positiveInteger);
 
 function jsonObject(text: string): Row {
   let value: unknown;
@@ -101,14 +93,16 @@ function renderTable(info: TableInfo): string {
   return [head, ...lines].join('\n');
 }
 
-interface QueryFlags {
-  select?: string[];
-  filter?: string;
-  orderBy?: string;
-  top?: number;
-  all?: boolean;
-  pageSize?: number;
-}
+/** `lc dv query`'s flags as commander hands them over (each already parsed by its zod parser above). */
+const queryFlags = z.object({
+  select: z.array(z.string()).optional(),
+  filter: z.string().optional(),
+  orderBy: z.string().optional(),
+  top: z.number().int().min(1).optional(),
+  all: z.boolean().optional(),
+  pageSize: z.number().int().min(1).max(5000, 'expected at most 5000 rows a page').optional(),
+});
+type QueryFlags = z.infer<typeof queryFlags>;
 
 async function runQuery(
   out: CliOutput,
@@ -213,24 +207,24 @@ function readCommands(dv: Command): void {
     );
   dv.command('query <entitySet>')
     .description('Query rows: the first page, or every row with --all (NDJSON with --json)')
-    .option('--select <columns>', 'columns to return, comma-separated', commaList)
+    .option('--select <columns>', 'columns to return, comma-separated', columnList)
     .option('--filter <odata>', 'an OData $filter expression')
     .option('--order-by <odata>', 'an OData $orderby expression')
-    .option('--top <n>', 'at most this many rows', positiveInteger)
+    .option('--top <n>', 'at most this many rows', count)
     .option('--all', 'follow every page')
-    .option('--page-size <n>', 'rows a page (at most 5000)', positiveInteger)
+    .option('--page-size <n>', 'rows a page (at most 5000)', count)
     .action(
       verb(async (ctx, entitySet: string) => {
-        const flags = ctx.options as QueryFlags;
+        const flags = parseFlags(queryFlags, ctx.options);
         await withClient(ctx, (client) => runQuery(ctx.out, client, entitySet, flags, ctx.signal));
       }),
     );
   dv.command('get <entitySet> <id>')
     .description('Read one row with its ETag')
-    .option('--select <columns>', 'columns to return, comma-separated', commaList)
+    .option('--select <columns>', 'columns to return, comma-separated', columnList)
     .action(
       verb(async (ctx, entitySet: string, id: string) => {
-        const select = ctx.options.select as string[] | undefined;
+        const { select } = parseFlags(z.object({ select: z.array(z.string()).optional() }), ctx.options);
         const fetched = await withClient(ctx, (client) => client.get(entitySet, id, { select }));
         ctx.out.result(fetched, () =>
           [

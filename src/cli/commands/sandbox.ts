@@ -20,10 +20,11 @@
 
 import { readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { ExternalServiceError, TransientError, ValidationError } from '../../core/errors';
 import type { FaultRule, SandboxReadyInfo } from '../../sandbox';
 import { reportsConfiguration, verb, type VerbContext } from '../action';
+import { integerIn as integerBetween, parsedBy } from '../flags';
 
 interface SandboxFlags {
   json?: boolean;
@@ -74,12 +75,7 @@ export function sandboxCommand(): Command {
 }
 
 function integerIn(min: number, max: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
-    return n;
-  };
+  return parsedBy(integerBetween(min, max));
 }
 
 async function runSandbox(ctx: VerbContext, flags: SandboxFlags): Promise<void> {
