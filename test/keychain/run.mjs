@@ -1,8 +1,9 @@
-// `npm run test:keychain`: the CLI's keychain tests. When gnome-keyring and dbus-run-session are
-// installed (.ci/run installs them), the tests run inside a private D-Bus session with its own
-// unlocked gnome-keyring (Secret Service), under a throwaway HOME: they never see the user's own
-// keyring. Without them, only the no-keychain tests run, and the real-keychain ones say why they skip.
-import { spawnSync } from 'node:child_process';
+// `npm run test:keychain`: the CLI's keychain tests. Installs gnome-keyring and dbus-run-session from
+// Debian when they are missing and this is root (as test/e2e/setup.mjs does for the editor), then runs
+// the tests inside a private D-Bus session with its own unlocked gnome-keyring (Secret Service), under a
+// throwaway HOME: they never see the user's own keyring. Without them (not root, not Debian), only the
+// no-keychain tests run, and the real-keychain ones say why they skip.
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
@@ -13,8 +14,17 @@ const root = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '.
 const mocha = [process.execPath, require.resolve('mocha/bin/mocha.js'), '--config', 'test/keychain/.mocharc.json'];
 const installed = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 
+const hasKeyring = () => installed('dbus-run-session') && installed('gnome-keyring-daemon');
+if (!hasKeyring() && process.getuid?.() === 0 && installed('apt-get')) {
+  console.log('[keychain] apt-get install gnome-keyring dbus-x11 (a Secret Service for the real-keychain tests)');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const quiet = { stdio: ['ignore', 'ignore', 'inherit'], env };
+  execFileSync('apt-get', ['update', '-qq'], quiet);
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'gnome-keyring', 'dbus-x11'], quiet);
+}
+
 let result;
-if (installed('dbus-run-session') && installed('gnome-keyring-daemon')) {
+if (hasKeyring()) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lc-keyring-home-'));
   const env = {
     ...process.env,
