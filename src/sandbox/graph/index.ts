@@ -1,6 +1,7 @@
-// The sandbox's Microsoft Graph v1.0 (mounted under /graph): users, sendMail and Sent Items,
-// calendars, JSON $batch and change-notification subscriptions, with Graph's auth errors and
-// Outlook's per-mailbox concurrency throttling. The server hands it requests; this file turns them
+// The sandbox's Microsoft Graph v1.0 (mounted under /graph): users, drafts, /send, sendMail and the
+// Drafts, Outbox and Sent Items folders with Exchange's transport and sending rate, calendars, JSON
+// $batch and change-notification subscriptions, with Graph's auth errors and Outlook's per-mailbox
+// concurrency throttling. The server hands it requests; this file turns them
 // into authenticated calls and owns the state's life cycle.
 
 import type { SandboxRequest, SandboxResponse, SandboxService, ServiceContext, PracticeSeed } from '../types';
@@ -12,6 +13,7 @@ import { SubscriptionNotifier } from './notifier';
 import type { RouteEnv } from './routeTypes';
 import { emptyState, stateFromPractice, type GraphState } from './state';
 import { MAILBOX_CONCURRENCY, MailboxConcurrency } from './throttle';
+import { advanceTransport, SUBMISSIONS_PER_MINUTE } from './transport';
 import { GraphFault, graphError, type GraphCall, type GraphResult } from './wire';
 
 export interface GraphServiceOptions {
@@ -26,6 +28,14 @@ export interface GraphServiceOptions {
   retryAfterSeconds?: number;
   /** How long the subscription validation handshake may take (Graph: 10 s). */
   validationTimeoutMs?: number;
+  /** How long a submitted message waits in the Outbox before transport takes it (default 2000 ms). */
+  transportDelayMs?: number;
+  /** Between leaving the Outbox and its Sent Items copy, a read by id finds nothing (default 500 ms). */
+  transitGapMs?: number;
+  /** Messages one mailbox submits a minute; the surplus queues with no error (Exchange Online: 30). */
+  submissionsPerMinute?: number;
+  /** Exchange's minutes and transport delays run this many times faster (default 1). */
+  timeScale?: number;
 }
 
 export interface GraphService extends SandboxService {
@@ -43,6 +53,10 @@ const DEFAULTS: Required<GraphServiceOptions> = {
   mailboxConcurrency: MAILBOX_CONCURRENCY,
   retryAfterSeconds: 1,
   validationTimeoutMs: 10_000,
+  transportDelayMs: 2_000,
+  transitGapMs: 500,
+  submissionsPerMinute: SUBMISSIONS_PER_MINUTE,
+  timeScale: 1,
 };
 
 /** The path below the mount (`/v1.0/users/x`) as decoded segments; undefined when not under /v1.0. */
@@ -85,7 +99,15 @@ export function createGraphService(ctx: ServiceContext, initial: GraphServiceOpt
     root: `${ctx.urls.graphUrl.replace(/\/+$/, '')}/v1.0`,
     changes: notifier,
     validationTimeoutMs: () => options.validationTimeoutMs,
+    transport: () => ({
+      transportDelayMs: options.transportDelayMs,
+      transitGapMs: options.transitGapMs,
+      submissionsPerMinute: options.submissionsPerMinute,
+      timeScale: options.timeScale,
+    }),
   };
+  /** Lets Exchange's transport catch up with the clock; every request and inspection starts with it. */
+  const catchUp = (): void => advanceTransport(state, ctx.clock.now(), notifier);
   const latency = (): number => {
     const setting = options.latencyMs;
     return typeof setting === 'number' ? setting : ctx.prng.int(setting[0], Math.max(setting[0] + 1, setting[1]));
@@ -98,6 +120,15 @@ export function createGraphService(ctx: ServiceContext, initial: GraphServiceOpt
   );
 
   async function handle(request: SandboxRequest): Promise<SandboxResponse | undefined> {
+    catchUp();
+    try {
+      return await route(request);
+    } finally {
+      catchUp();
+    }
+  }
+
+  async function route(request: SandboxRequest): Promise<SandboxResponse | undefined> {
     const headers = lowerHeaders(request);
     const ids = { requestId: request.requestId, clientRequestId: headers['client-request-id'] ?? request.requestId };
     let segments: string[] | undefined;
@@ -141,11 +172,17 @@ export function createGraphService(ctx: ServiceContext, initial: GraphServiceOpt
     load(practice: PracticeSeed): void {
       state = stateFromPractice(practice);
     },
-    exportState: () => structuredClone(state),
+    exportState: () => {
+      catchUp();
+      return structuredClone(state);
+    },
     importState(saved: unknown): void {
       state = readState(saved);
     },
-    inspect: () => inspectState(state),
+    inspect: () => {
+      catchUp();
+      return inspectState(state, ctx.clock.now());
+    },
     configure(next: GraphServiceOptions): void {
       options = { ...options, ...next };
     },

@@ -3,6 +3,7 @@
 import type { ServiceContext } from '../types';
 import type { Workload } from './auth';
 import type { GraphState, GraphUserRecord } from './state';
+import type { TransportSettings } from './transport';
 import type { GraphCall, GraphResult } from './wire';
 
 /** Told about every calendar or Sent Items change, so subscriptions can notify. */
@@ -21,6 +22,8 @@ export interface RouteEnv {
   changes: ChangeListener;
   /** Settings the subscriptions route reads. */
   validationTimeoutMs(): number;
+  /** Exchange's transport delay, transit gap, sending rate and time scale. */
+  transport(): TransportSettings;
 }
 
 export interface RouteParams {

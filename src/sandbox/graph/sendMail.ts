@@ -1,19 +1,23 @@
-// POST /users/{id | userPrincipalName}/sendMail: validates the message as Outlook does (a bodyType
-// literal, resolvable recipients, at least one of them), answers 202 with no body, and keeps a copy in
-// Sent Items (unless saveToSentItems is false) with its singleValueExtendedProperties.
+// Writing mail: POST /users/{id}/messages (a draft, 201), POST /users/{id}/messages/{id}/send and the
+// one-shot POST /users/{id}/sendMail (both 202 with no body). Messages are validated as Outlook does
+// (a bodyType literal, resolvable recipients, at least one of them when sending) and keep their
+// singleValueExtendedProperties. A 202 means accepted, not sent: transport.ts takes it from the
+// Outbox to Sent Items (unless sendMail said saveToSentItems: false) at the mailbox's pace.
 
 import { normalizePropertyId } from './messageFilter';
+import { folderId, locateMessage, shapeMessage } from './messages';
 import { mailboxUser, type Route, type RouteEnv } from './routeTypes';
 import {
   changeKeyFor,
-  outlookId,
-  sentItemsOf,
+  draftsOf,
+  immutableId,
   type EmailAddress,
   type ExtendedProperty,
   type GraphUserRecord,
   type StoredMessage,
 } from './state';
-import { GraphFault, isRecord, noContent, parseJsonBody, type GraphCall, type GraphResult } from './wire';
+import { submit } from './transport';
+import { GraphFault, faults, isRecord, noContent, ok, parseJsonBody, type GraphCall, type GraphResult } from './wire';
 
 const ADDRESS = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 /** The forms Outlook accepts for an extended property id (named, numeric id, or proptag). */
@@ -78,7 +82,7 @@ function extendedProperties(value: unknown): ExtendedProperty[] {
   });
 }
 
-interface SendRequest {
+interface MessageRequest {
   subject: string;
   body: StoredMessage['body'];
   toRecipients: EmailAddress[];
@@ -88,22 +92,18 @@ interface SendRequest {
   importance: string;
   categories: string[];
   extendedProperties: ExtendedProperty[];
+}
+
+interface SendRequest extends MessageRequest {
   saveToSentItems: boolean;
 }
 
-export function parseSendMail(raw: unknown): SendRequest {
-  if (!isRecord(raw) || !isRecord(raw.message)) {
-    throw new GraphFault(400, 'ErrorInvalidRequest', "The request is missing the required parameter 'message'.");
-  }
-  const message = raw.message;
+/** A message resource as Outlook reads it from a request body; recipients are checked at sending. */
+function parseMessage(message: Record<string, unknown>): MessageRequest {
   if (message.subject !== undefined && message.subject !== null && typeof message.subject !== 'string') {
     throw bodyRead("Cannot convert a non-string value to the expected type 'Edm.String' of property 'subject'.");
   }
-  const save = raw.saveToSentItems;
-  if (save !== undefined && save !== null && typeof save !== 'boolean') {
-    throw bodyRead(`Cannot convert the literal '${String(save)}' to the expected type 'Edm.Boolean'.`);
-  }
-  const parsed: SendRequest = {
+  return {
     subject: typeof message.subject === 'string' ? message.subject : '',
     body: messageBody(message.body),
     toRecipients: recipients(message.toRecipients, 'toRecipients'),
@@ -115,21 +115,35 @@ export function parseSendMail(raw: unknown): SendRequest {
       ? message.categories.filter((c): c is string => typeof c === 'string')
       : [],
     extendedProperties: extendedProperties(message.singleValueExtendedProperties),
-    saveToSentItems: save !== false,
   };
-  if (parsed.toRecipients.length + parsed.ccRecipients.length + parsed.bccRecipients.length === 0) {
+}
+
+function checkHasRecipients(message: Pick<MessageRequest, 'toRecipients' | 'ccRecipients' | 'bccRecipients'>): void {
+  if (message.toRecipients.length + message.ccRecipients.length + message.bccRecipients.length === 0) {
     throw invalidRecipients(
       "At least one recipient isn't valid., A message can't be sent because it contains no recipients.",
     );
   }
+}
+
+export function parseSendMail(raw: unknown): SendRequest {
+  if (!isRecord(raw) || !isRecord(raw.message)) {
+    throw new GraphFault(400, 'ErrorInvalidRequest', "The request is missing the required parameter 'message'.");
+  }
+  const save = raw.saveToSentItems;
+  if (save !== undefined && save !== null && typeof save !== 'boolean') {
+    throw bodyRead(`Cannot convert the literal '${String(save)}' to the expected type 'Edm.Boolean'.`);
+  }
+  const parsed: SendRequest = { ...parseMessage(raw.message), saveToSentItems: save !== false };
+  checkHasRecipients(parsed);
   return parsed;
 }
 
-function storedCopy(request: SendRequest, sender: GraphUserRecord, env: RouteEnv): StoredMessage {
+function newMessage(request: MessageRequest, sender: GraphUserRecord, env: RouteEnv): StoredMessage {
   const unique = env.ctx.prng.uuid();
   const token = unique.replace(/-/g, '').toUpperCase();
   return {
-    id: outlookId(`message:${sender.id}:${unique}`),
+    id: immutableId(`message:${sender.id}:${unique}`),
     changeKey: changeKeyFor(`message:${unique}`),
     internetMessageId: `<${token.slice(0, 20)}@${token.slice(20, 32)}.eurprd04.prod.outlook.com>`,
     conversationId: `AAQkAG${Buffer.from(unique).toString('base64url')}=`,
@@ -143,18 +157,57 @@ function storedCopy(request: SendRequest, sender: GraphUserRecord, env: RouteEnv
     importance: request.importance,
     categories: request.categories,
     sentMs: env.now(),
+    createdMs: env.now(),
     extendedProperties: request.extendedProperties,
   };
 }
 
 function sendMail(call: GraphCall, env: RouteEnv, sender: GraphUserRecord): GraphResult {
   const request = parseSendMail(parseJsonBody(call.body));
-  if (request.saveToSentItems) {
-    const copy = storedCopy(request, sender, env);
-    sentItemsOf(env.state(), sender.id).push(copy);
-    env.changes.changed(sender.id, 'messages', copy.id, 'created');
+  // Graph saves the message as a draft, answers 202 and hands it to transport, as /send does.
+  const message = newMessage(request, sender, env);
+  submit(env.state(), sender.id, message, {
+    now: env.now(),
+    saveCopy: request.saveToSentItems,
+    settings: env.transport(),
+  });
+  return noContent(call, 202);
+}
+
+function createDraft(call: GraphCall, env: RouteEnv, owner: GraphUserRecord, folderKey: string): GraphResult {
+  if (folderKey.toLowerCase() !== 'drafts' && folderKey !== folderId('drafts', owner.id)) throw faults.itemNotFound();
+  const raw = parseJsonBody(call.body);
+  if (!isRecord(raw)) throw bodyRead('The request body must be a message resource.');
+  const message = newMessage(parseMessage(raw), owner, env);
+  draftsOf(env.state(), owner.id).push(message);
+  env.changes.changed(owner.id, 'messages', message.id, 'created');
+  return ok(
+    call,
+    {
+      '@odata.context': `${env.root}/$metadata#users('${call.segments[1] ?? owner.id}')/messages/$entity`,
+      ...shapeMessage(call, message, owner.id, 'drafts'),
+    },
+    201,
+  );
+}
+
+function sendDraft(call: GraphCall, env: RouteEnv, sender: GraphUserRecord, messageId: string): GraphResult {
+  const found = locateMessage(env, sender.id, messageId);
+  if (!found) throw faults.itemNotFound();
+  if (found.folder === 'sentitems') {
+    throw new GraphFault(400, 'ErrorInvalidOperation', 'Only a draft message can be sent.');
   }
-  // Graph accepts the message for delivery and answers 202 with no body.
+  const state = env.state();
+  let message = found.message;
+  if (found.folder === 'drafts') {
+    checkHasRecipients(message);
+    state.drafts[sender.id] = draftsOf(state, sender.id).filter((draft) => draft !== message);
+  } else {
+    // Still in the Outbox (and still flagged a draft): nothing documents a refusal, so the sandbox takes
+    // the pessimistic reading and sends it again, so that a sender that re-sends shows a second mail.
+    message = { ...structuredClone(message), id: immutableId(`resend:${message.id}:${env.ctx.prng.uuid()}`) };
+  }
+  submit(state, sender.id, message, { now: env.now(), saveCopy: true, settings: env.transport() });
   return noContent(call, 202);
 }
 
@@ -166,5 +219,29 @@ export const sendMailRoutes: readonly Route[] = [
     roles: ['Mail.Send'],
     mailbox: true,
     handle: (call, _params, env, user) => sendMail(call, env, mailboxUser(user)),
+  },
+  {
+    method: 'POST',
+    pattern: ['users', ':user', 'messages'],
+    workload: 'outlook',
+    roles: ['Mail.ReadWrite'],
+    mailbox: true,
+    handle: (call, _params, env, user) => createDraft(call, env, mailboxUser(user), 'drafts'),
+  },
+  {
+    method: 'POST',
+    pattern: ['users', ':user', 'mailFolders', ':folder', 'messages'],
+    workload: 'outlook',
+    roles: ['Mail.ReadWrite'],
+    mailbox: true,
+    handle: (call, params, env, user) => createDraft(call, env, mailboxUser(user), params.folder ?? ''),
+  },
+  {
+    method: 'POST',
+    pattern: ['users', ':user', 'messages', ':message', 'send'],
+    workload: 'outlook',
+    roles: ['Mail.Send'],
+    mailbox: true,
+    handle: (call, params, env, user) => sendDraft(call, env, mailboxUser(user), params.message ?? ''),
   },
 ];

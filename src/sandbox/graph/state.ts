@@ -1,5 +1,5 @@
-// The Graph sandbox's state as plain JSON (users, one calendar and one Sent Items folder per
-// mailbox, subscriptions, counters) and how the seeded practice becomes that state. Ids derive from
+// The Graph sandbox's state as plain JSON (users, one calendar and the Drafts, Outbox and Sent Items
+// folders per mailbox, the submission timeline, subscriptions, counters) and how the seeded practice becomes that state. Ids derive from
 // the practice by hashing, so loading the same practice twice gives the same ids.
 
 import { createHash } from 'node:crypto';
@@ -59,6 +59,7 @@ export interface ExtendedProperty {
 }
 
 export interface StoredMessage {
+  /** The immutable id: it never changes; the id a client sees without `Prefer: IdType="ImmutableId"` depends on the folder. */
   id: string;
   changeKey: string;
   internetMessageId: string;
@@ -72,8 +73,33 @@ export interface StoredMessage {
   replyTo: EmailAddress[];
   importance: string;
   categories: string[];
+  /** When it was sent (Sent Items) or last written (Drafts, Outbox). */
   sentMs: number;
+  /** When the draft was created (absent in states saved before drafts existed: sentMs stands in). */
+  createdMs?: number;
   extendedProperties: ExtendedProperty[];
+  /** Set once submitted: where transport has it (see transport.ts). */
+  transport?: MessageTransport;
+}
+
+export interface MessageTransport {
+  acceptedMs: number;
+  /** Transport takes it out of the Outbox at this instant... */
+  departMs: number;
+  /** ...and the Sent Items copy exists from this one on; in between a read by id finds nothing. */
+  arriveMs: number;
+  /** false when sendMail said saveToSentItems: false (no Sent Items copy). */
+  saveCopy: boolean;
+}
+
+/** One accepted submission (a 202 from `/send` or `sendMail`), for the inspector's timeline. */
+export interface SubmissionRecord {
+  messageId: string;
+  acceptedMs: number;
+  departMs: number;
+  arriveMs: number;
+  /** More than the per-minute limit were accepted in the minute up to this one: Exchange queued it. */
+  overRate: boolean;
 }
 
 export interface StoredSubscription {
@@ -104,6 +130,12 @@ export interface GraphState {
   calendars: Record<string, StoredEvent[]>;
   /** Sent Items by user id, in sending order. */
   sentItems: Record<string, StoredMessage[]>;
+  /** Drafts by user id, in creation order. */
+  drafts: Record<string, StoredMessage[]>;
+  /** Submitted messages by user id until their Sent Items copy exists (in the Outbox, then in transit). */
+  outbox: Record<string, StoredMessage[]>;
+  /** Accepted submissions by user id, in acceptance order. */
+  submissions: Record<string, SubmissionRecord[]>;
   subscriptions: StoredSubscription[];
   stats: { throttled: number; notificationsDelivered: number; notificationFailures: NotificationFailure[] };
 }
@@ -115,6 +147,9 @@ export function emptyState(): GraphState {
     users: [],
     calendars: {},
     sentItems: {},
+    drafts: {},
+    outbox: {},
+    submissions: {},
     subscriptions: [],
     stats: { throttled: 0, notificationsDelivered: 0, notificationFailures: [] },
   };
@@ -131,6 +166,12 @@ export function derivedGuid(label: string): string {
 export function outlookId(label: string): string {
   const digest = createHash('sha256').update(label).digest();
   return `AAMkAG${Buffer.concat([digest, digest.subarray(0, 14)]).toString('base64url')}=`;
+}
+
+/** Immutable ids (`Prefer: IdType="ImmutableId"`) start `AAkALg`; ours are base64url so they fit a path. */
+export function immutableId(label: string): string {
+  const digest = createHash('sha256').update(`immutable:${label}`).digest();
+  return `AAkALgAAAAAAHYQDEapmEc2byACqAC-EWg0A${digest.toString('base64url')}AAA=`;
 }
 
 export function changeKeyFor(label: string): string {
@@ -240,12 +281,28 @@ export function findUser(state: GraphState, key: string): GraphUserRecord | unde
   );
 }
 
-export function sentItemsOf(state: GraphState, userId: string): StoredMessage[] {
-  const existing = state.sentItems[userId];
+function listOf<T>(lists: Record<string, T[]>, userId: string): T[] {
+  const existing = lists[userId];
   if (existing) return existing;
-  const created: StoredMessage[] = [];
-  state.sentItems[userId] = created;
+  const created: T[] = [];
+  lists[userId] = created;
   return created;
+}
+
+export function sentItemsOf(state: GraphState, userId: string): StoredMessage[] {
+  return listOf(state.sentItems, userId);
+}
+
+export function draftsOf(state: GraphState, userId: string): StoredMessage[] {
+  return listOf(state.drafts, userId);
+}
+
+export function outboxOf(state: GraphState, userId: string): StoredMessage[] {
+  return listOf(state.outbox, userId);
+}
+
+export function submissionsOf(state: GraphState, userId: string): SubmissionRecord[] {
+  return listOf(state.submissions, userId);
 }
 
 export function calendarOf(state: GraphState, userId: string): StoredEvent[] {

@@ -1,6 +1,7 @@
 // Drives the sandbox's Graph with the real @microsoft/microsoft-graph-client (tokens from the real
 // @azure/msal-node against the sandbox's Entra ID): users, sendMail found again by extended
-// property, calendarView, a $batch with dependsOn, a 403 without Mail.Send, and a subscription whose
+// property once transport delivered it, a draft created with an immutable id and sent with /send,
+// calendarView, a $batch with dependsOn, a 403 without Mail.Send, and a subscription whose
 // webhook receives the handshake and a change notification.
 
 import assert from 'node:assert/strict';
@@ -15,6 +16,21 @@ import { createGraphService } from '../../../src/sandbox/graph';
 import { sandboxNetworkModule } from './entraNetwork';
 
 const PROP = 'String {2bd8f2a4-5f8e-4d3a-9a43-6a1e7a0c1b11} Name LifeCockpitReminderId';
+/** A list answer; tests read its fields directly, typing each would drown the assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Page = { value: Array<Record<string, any>> };
+/** A short Exchange transport so the suite waits for Sent Items without sitting idle. */
+const TRANSPORT = { transportDelayMs: 300, transitGapMs: 200 };
+
+/** Polls until `read` gives a value `done` accepts (no fixed sleeps: transport takes its own time). */
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 describe('sandbox graph with the real Graph client', function () {
   this.timeout(30_000);
@@ -46,7 +62,7 @@ describe('sandbox graph with the real Graph client', function () {
       port: 0,
       seed: 'graph-client-test',
       clients: 5,
-      services: { graph: createGraphService },
+      services: { graph: (ctx) => createGraphService(ctx, TRANSPORT) },
     });
     const ca = await readFile(sandbox.info.caFile, 'utf8');
     agent = new Agent({ connect: { ca } });
@@ -109,15 +125,64 @@ describe('sandbox graph with the real Graph client', function () {
         singleValueExtendedProperties: [{ id: PROP, value: 'rem-42' }],
       },
     });
-    const found = await graph
-      .api(`/users/${sandbox.info.mailbox}/mailFolders/sentitems/messages`)
-      .filter(`singleValueExtendedProperties/Any(ep: ep/id eq '${PROP}' and ep/value eq 'rem-42')`)
-      .expand(`singleValueExtendedProperties($filter=id eq '${PROP}')`)
-      .select('subject,sentDateTime')
-      .get();
+    const found = await eventually(
+      () =>
+        graph
+          .api(`/users/${sandbox.info.mailbox}/mailFolders/sentitems/messages`)
+          .filter(`singleValueExtendedProperties/Any(ep: ep/id eq '${PROP}' and ep/value eq 'rem-42')`)
+          .expand(`singleValueExtendedProperties($filter=id eq '${PROP}')`)
+          .select('subject,sentDateTime')
+          .get() as Promise<Page>,
+      (page) => page.value.length > 0,
+    );
     assert.equal(found.value.length, 1);
     assert.equal(found.value[0].subject, 'Your session on Monday');
     assert.equal(found.value[0].singleValueExtendedProperties[0].value, 'rem-42');
+  });
+
+  it('creates a draft with an immutable id, sends it, and finds it by that id and its extended property in Sent Items', async () => {
+    const byReminder = (folder: string) =>
+      graph
+        .api(`/users/${sandbox.info.mailbox}/mailFolders/${folder}/messages`)
+        .header('Prefer', 'IdType="ImmutableId"')
+        .filter(`singleValueExtendedProperties/Any(ep: ep/id eq '${PROP}' and ep/value eq 'rem-77')`)
+        .expand(`singleValueExtendedProperties($filter=id eq '${PROP}')`)
+        .get() as Promise<Page>;
+    const draft = await graph
+      .api(`/users/${sandbox.info.mailbox}/messages`)
+      .header('Prefer', 'IdType="ImmutableId"')
+      .post({
+        subject: 'Reminder: your session tomorrow',
+        body: { contentType: 'Text', content: 'See you at 9.' },
+        toRecipients: [{ emailAddress: { address: 'client@example.com' } }],
+        singleValueExtendedProperties: [{ id: PROP, value: 'rem-77' }],
+      });
+    assert.equal(draft.isDraft, true);
+    assert.deepEqual(
+      (await byReminder('drafts')).value.map((m) => m.id),
+      [draft.id],
+    );
+
+    await graph.api(`/users/${sandbox.info.mailbox}/messages/${draft.id}/send`).post(null);
+    assert.equal((await byReminder('drafts')).value.length, 0);
+
+    const sent = await eventually(
+      () => byReminder('sentitems'),
+      (page) => page.value.length > 0,
+    );
+    assert.deepEqual(
+      sent.value.map((m) => m.id),
+      [draft.id],
+      'the immutable id survives the move',
+    );
+    assert.equal(sent.value[0]?.isDraft, false);
+    assert.equal(sent.value[0]?.singleValueExtendedProperties[0].value, 'rem-77');
+    const byId = await graph
+      .api(`/users/${sandbox.info.mailbox}/messages/${draft.id}`)
+      .header('Prefer', 'IdType="ImmutableId"')
+      .get();
+    assert.equal(byId.id, draft.id);
+    assert.equal(byId.isDraft, false);
   });
 
   it('reads the calendar through calendarView', async () => {

@@ -72,7 +72,8 @@ export interface TestWorld {
   setOutbound(handler: OutboundHandler): void;
 }
 
-export function aGraphWorld(options: GraphServiceOptions = { latencyMs: 0 }): TestWorld {
+/** By default transport is instant (no delay, no gap), so tests that are not about it read Sent Items at once. */
+export function aGraphWorld(options: GraphServiceOptions = {}): TestWorld {
   const clock = { now: Date.parse('2025-03-10T08:00:00Z') };
   const outbound: OutboundCall[] = [];
   let handler: OutboundHandler = echoingEndpoint;
@@ -93,7 +94,7 @@ export function aGraphWorld(options: GraphServiceOptions = { latencyMs: 0 }): Te
       return handler(call);
     },
   };
-  const service = createGraphService(ctx, options);
+  const service = createGraphService(ctx, { latencyMs: 0, transportDelayMs: 0, transitGapMs: 0, ...options });
   service.load(aPractice());
   return { ctx, service, clock, outbound, setOutbound: (next) => (handler = next) };
 }
