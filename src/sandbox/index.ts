@@ -52,6 +52,12 @@ export interface StartSandboxOptions {
   deviceCodeIntervalSeconds?: number;
   /** Tests: device codes are approved as soon as they are issued. */
   autoApproveDeviceCodes?: boolean;
+  /** Approved reminders due now, spread over the practitioners (`--due-reminders N`). */
+  dueReminders?: number;
+  /** Practitioners, each with a mailbox of their own; the ready line's mailbox is the first. */
+  practitioners?: number;
+  /** Exchange's per-minute sending limit and transport delay run this many times faster. */
+  timeScale?: number;
   /** The sandbox's clock (epoch ms); tokens, seeded dates and expiries follow it. */
   now?: () => number;
   services?: Partial<Record<HostedServiceName, ServiceFactory>>;
@@ -95,7 +101,15 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   const clock: SandboxClock = { now: options.now ?? (() => Date.now()) };
   const root = createPrng(`sandbox:${seed}`);
   const saved = options.dataFile === undefined ? undefined : await loadStateFile(options.dataFile);
-  let practice = saved?.practice ?? generatePractice({ seed, clients: options.clients, now: clock.now() });
+  let practice =
+    saved?.practice ??
+    generatePractice({
+      seed,
+      clients: options.clients,
+      now: clock.now(),
+      practitioners: options.practitioners,
+      dueReminders: options.dueReminders,
+    });
   const certs = await createSandboxCertificates();
   const faults = new FaultInjector(root.fork('faults'), options.faults ?? []);
   const requestLog = new RequestLog();
@@ -136,7 +150,11 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     deviceCodeIntervalSeconds: options.deviceCodeIntervalSeconds,
     autoApproveDeviceCodes: options.autoApproveDeviceCodes,
   });
-  const hosted = buildHostedServices({ ...DEFAULT_SERVICES, ...options.services }, contextFor);
+  const timeScaled: Partial<Record<HostedServiceName, ServiceFactory>> =
+    options.timeScale === undefined
+      ? {}
+      : { graph: (ctx) => createGraphService(ctx, { timeScale: options.timeScale }) };
+  const hosted = buildHostedServices({ ...DEFAULT_SERVICES, ...timeScaled, ...options.services }, contextFor);
   const all: SandboxService[] = [entra, ...hosted];
 
   const loadPractice = (next: PracticeSeed, states?: Record<string, unknown>): void => {

@@ -4,7 +4,7 @@
 // number of clients so `--clients 10000` (200,000 sessions) stays a matter of a second or two.
 
 import { createPrng, type SeededPrng } from './prng';
-import { generateReminders } from './seedReminders';
+import { generateDueReminders, generateReminders } from './seedReminders';
 import {
   EMAIL_DOMAINS,
   LANGUAGES,
@@ -14,7 +14,14 @@ import {
   emailLocalPart,
   type Language,
 } from './seedNames';
-import type { PracticeSeed, SeedClient, SeedPaymentStatus, SeedSession, SeedSessionState } from './types';
+import type {
+  PracticeSeed,
+  SeedClient,
+  SeedPaymentStatus,
+  SeedPractitioner,
+  SeedSession,
+  SeedSessionState,
+} from './types';
 
 export interface GeneratePracticeOptions {
   seed: string;
@@ -22,6 +29,10 @@ export interface GeneratePracticeOptions {
   clients?: number;
   /** Epoch ms the practice is built around (sessions before are history, after are upcoming). */
   now: number;
+  /** Practitioners, each with a mailbox of their own (default 1). */
+  practitioners?: number;
+  /** Approved reminders due now, added to the seeded ones and spread over the practitioners (default 0). */
+  dueReminders?: number;
 }
 
 export const DEFAULT_CLIENT_COUNT = 40;
@@ -48,7 +59,40 @@ export function generatePractice(options: GeneratePracticeOptions): PracticeSeed
     now: options.now,
     windowStart: detailWindow(options.now).start,
   });
-  return { ...directory, clients, sessions, reminders };
+  const practitioners = generatePractitioners(
+    root.fork('practitioners'),
+    directory.practitioner,
+    options.practitioners ?? 1,
+  );
+  if ((options.dueReminders ?? 0) > 0) {
+    reminders.push(
+      ...generateDueReminders(root.fork('due-reminders'), {
+        clients,
+        sessions,
+        now: options.now,
+        count: options.dueReminders ?? 0,
+        owners: practitioners.map((practitioner) => practitioner.systemUserId),
+      }),
+    );
+  }
+  // A single-practitioner practice keeps the shape it always had.
+  return { ...directory, ...(practitioners.length > 1 ? { practitioners } : {}), clients, sessions, reminders };
+}
+
+/** The first practitioner, then colleagues who each have a mailbox of their own. */
+function generatePractitioners(prng: SeededPrng, first: SeedPractitioner, count: number): SeedPractitioner[] {
+  const domain = first.mail.split('@')[1] ?? 'contoso-practice.test';
+  const all = [first];
+  for (let index = 2; index <= count; index++) {
+    const number = String(index).padStart(2, '0');
+    all.push({
+      userId: prng.uuid(),
+      displayName: `Practitioner ${number}`,
+      mail: `practitioner${number}@${domain}`,
+      systemUserId: prng.uuid(),
+    });
+  }
+  return all;
 }
 
 /** Monday 00:00 UTC of the week that holds `now`. */

@@ -39,6 +39,50 @@ export function generateReminders(prng: SeededPrng, input: ReminderInput): SeedR
   return reminders;
 }
 
+export interface DueReminderInput {
+  clients: readonly SeedClient[];
+  sessions: readonly SeedSession[];
+  now: number;
+  count: number;
+  /** systemuser ids of the practitioners; reminders go to them in turn. */
+  owners: readonly string[];
+}
+
+/**
+ * `--due-reminders N`: N approved reminders due now (scheduled a minute ago) for upcoming sessions,
+ * dealt to the practitioners in turn, for exercising a sender against the mailboxes' real pace.
+ */
+export function generateDueReminders(prng: SeededPrng, input: DueReminderInput): SeedReminder[] {
+  const clientsById = new Map(input.clients.map((c) => [c.id, c]));
+  const upcoming = input.sessions.filter(
+    (session) =>
+      session.state === 'scheduled' && Date.parse(session.start) > input.now && clientsById.has(session.clientId),
+  );
+  const pool = upcoming.length > 0 ? upcoming : input.sessions.filter((session) => clientsById.has(session.clientId));
+  const formatters = new Map<string, Intl.DateTimeFormat>();
+  const scheduledTime = new Date(input.now - 60_000).toISOString();
+  const reminders: SeedReminder[] = [];
+  for (let index = 0; index < input.count && pool.length > 0; index++) {
+    const session = pool[index % pool.length] as SeedSession;
+    const client = clientsById.get(session.clientId) as SeedClient;
+    const when = formatWhen(formatters, client, Date.parse(session.start));
+    const profile = LANGUAGES[client.language];
+    reminders.push({
+      id: prng.uuid(),
+      sessionId: session.id,
+      clientId: client.id,
+      kind: 'reminder',
+      status: 'approved',
+      scheduledTime,
+      subject: profile.reminderSubject(when),
+      text: profile.reminderText(client.firstName, when),
+      attempts: 0,
+      ownerSystemUserId: input.owners[index % Math.max(1, input.owners.length)],
+    });
+  }
+  return reminders;
+}
+
 interface ReminderDraft {
   session: SeedSession;
   client: SeedClient;

@@ -116,7 +116,12 @@ export interface SandboxClock {
 export interface PracticeSeed {
   tenantId: string;
   practiceName: string;
-  practitioner: { userId: string; displayName: string; mail: string; systemUserId: string };
+  practitioner: SeedPractitioner;
+  /**
+   * Every practitioner of the practice, the first being `practitioner`; each has a mailbox of their own
+   * (`lc sandbox --practitioners K`). Absent in practices saved before there could be several.
+   */
+  practitioners?: SeedPractitioner[];
   businessUnitId: string;
   organizationId: string;
   /** Stripe account id and keys of the practice's test-mode account. */
@@ -134,6 +139,13 @@ export interface PracticeSeed {
   clients: SeedClient[];
   sessions: SeedSession[];
   reminders: SeedReminder[];
+}
+
+export interface SeedPractitioner {
+  userId: string;
+  displayName: string;
+  mail: string;
+  systemUserId: string;
 }
 
 export interface SeedClient {
@@ -181,6 +193,8 @@ export interface SeedReminder {
   sentTime?: string;
   attempts: number;
   lastError?: string;
+  /** The practitioner (systemuser) who owns it and from whose mailbox it is sent; the first when absent. */
+  ownerSystemUserId?: string;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,11 +5,15 @@
 //
 // Flags (copy for README):
 //   lc sandbox [--json] [--port N] [--seed S] [--clients N] [--data FILE] [--token-lifetime SECONDS] [--fault SPEC]…
+//              [--due-reminders N] [--practitioners K] [--time-scale X]
 //     --port N              listen on 127.0.0.1:N (0, the default, picks a free port)
 //     --seed S              the practice's seed: same seed, same tenant, app, clients and sessions (default life-cockpit)
 //     --clients N           number of clients (default 40; each has 20 weekly sessions)
 //     --data FILE           load the state from FILE at start when it exists, save it there on exit
 //     --token-lifetime S    access-token lifetime in seconds (default 3599)
+//     --due-reminders N     also seed N approved reminders due now, spread over the practitioners
+//     --practitioners K     K practitioners, each with a mailbox of their own (default 1; the ready line's mailbox is the first)
+//     --time-scale X        Exchange's per-minute sending limit (30 a mailbox) and transport delay run X times faster
 //     --fault SPEC          inject faults, repeatable: SERVICE:KIND:RATE[:VALUE[:LIMIT]][@ROUTE]
 //                           SERVICE graph|dataverse|stripe|entra|*; KIND latency (VALUE ms) | throttle (429,
 //                           Retry-After VALUE s) | error500 | error503 | drop | slowBody (VALUE ms); RATE 0..1;
@@ -21,6 +25,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { Command } from 'commander';
+import { z } from 'zod';
 import { ExternalServiceError, TransientError, ValidationError } from '../../core/errors';
 import type { FaultRule, SandboxReadyInfo } from '../../sandbox';
 import { reportsConfiguration, verb, type VerbContext } from '../action';
@@ -34,6 +39,9 @@ interface SandboxFlags {
   data?: string;
   tokenLifetime?: number;
   fault: string[];
+  dueReminders?: number;
+  practitioners?: number;
+  timeScale?: number;
 }
 
 export function sandboxCommand(): Command {
@@ -51,6 +59,9 @@ export function sandboxCommand(): Command {
       (spec: string, all: string[]) => [...all, spec],
       [],
     )
+    .option('--due-reminders <n>', 'also seed N approved reminders due now', integerIn(0, 1_000_000))
+    .option('--practitioners <k>', 'practitioners, each with a mailbox of their own', integerIn(1, 1_000))
+    .option('--time-scale <x>', "run Exchange's per-minute limits and transport delay X times faster", positiveNumber)
     .action(
       verb(async (ctx) => runSandbox(ctx, ctx.options as unknown as SandboxFlags), {
         ...reportsConfiguration,
@@ -78,6 +89,16 @@ function integerIn(min: number, max: number): (value: string) => number {
   return parsedBy(integerBetween(min, max));
 }
 
+/** `--time-scale`: how many times faster Exchange's minutes run, such as 60 or 0.5. */
+const positiveNumber = parsedBy(
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, 'expected a number above 0, such as 60 or 0.5')
+    .transform(Number)
+    .pipe(z.number().positive('expected a number above 0').max(1_000_000, 'expected at most 1000000')),
+);
+
 async function runSandbox(ctx: VerbContext, flags: SandboxFlags): Promise<void> {
   const sandboxModule = await import('../../sandbox');
   let faults: FaultRule[];
@@ -95,6 +116,9 @@ async function runSandbox(ctx: VerbContext, flags: SandboxFlags): Promise<void> 
     dataFile: flags.data,
     faults,
     tokenLifetimeSeconds: flags.tokenLifetime,
+    dueReminders: flags.dueReminders,
+    practitioners: flags.practitioners,
+    timeScale: flags.timeScale,
     log: ctx.runtime.log.child('sandbox'),
   });
   const stdout = ctx.out.io.stdout;

@@ -67,15 +67,17 @@ function systemRows(factory: RowFactory, store: Store, practice: PracticeSeed): 
   const users = store.rows('systemuser');
   const businessUnit = ref(practice.businessUnitId, 'businessunit');
   users.replaceAll([
-    factory.make(users.def, {
-      systemuserid: practice.practitioner.systemUserId,
-      fullname: practice.practitioner.displayName,
-      internalemailaddress: practice.practitioner.mail,
-      azureactivedirectoryobjectid: practice.practitioner.userId.toLowerCase(),
-      businessunitid: businessUnit,
-      isdisabled: false,
-      accessmode: 0,
-    }),
+    ...(practice.practitioners ?? [practice.practitioner]).map((practitioner) =>
+      factory.make(users.def, {
+        systemuserid: practitioner.systemUserId,
+        fullname: practitioner.displayName,
+        internalemailaddress: practitioner.mail,
+        azureactivedirectoryobjectid: practitioner.userId.toLowerCase(),
+        businessunitid: businessUnit,
+        isdisabled: false,
+        accessmode: 0,
+      }),
+    ),
     factory.make(users.def, {
       systemuserid: practice.app.applicationUserId,
       // Application users show as "# <app name>" in Dataverse.
@@ -174,6 +176,8 @@ function reminderRows(factory: RowFactory, store: Store, practice: PracticeSeed)
         [c.lastError]: reminder.lastError ?? null,
         [c.session]: ref(reminder.sessionId, DEFAULT_TABLES.session.logicalName),
         [c.contact]: ref(reminder.clientId, DEFAULT_TABLES.client.logicalName),
+        // With several practitioners, the owner says whose mailbox sends it.
+        ...(reminder.ownerSystemUserId ? { ownerid: ref(reminder.ownerSystemUserId, 'systemuser') } : {}),
       });
     }),
   );

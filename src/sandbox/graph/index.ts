@@ -181,7 +181,7 @@ export function createGraphService(ctx: ServiceContext, initial: GraphServiceOpt
     },
     inspect: () => {
       catchUp();
-      return inspectState(state, ctx.clock.now());
+      return inspectState(state, ctx.clock.now(), env.transport());
     },
     configure(next: GraphServiceOptions): void {
       options = { ...options, ...next };

@@ -4,7 +4,7 @@
 
 import { folderScopedId } from './messages';
 import type { GraphState, StoredMessage, SubmissionRecord } from './state';
-import { transportStage } from './transport';
+import { transportStage, type TransportSettings } from './transport';
 import { isoSeconds } from './wire';
 
 export interface InspectedMessage {
@@ -32,6 +32,8 @@ export interface InspectedSubmission {
 export interface GraphInspection {
   /** Message bodies are deliberately left out: they may hold client details. */
   note: string;
+  /** Exchange's transport delay, transit gap and sending rate, and how much faster they run. */
+  transport: TransportSettings;
   mailboxes: Array<{
     id: string;
     mail: string;
@@ -87,9 +89,10 @@ function inspectSubmission(record: SubmissionRecord): InspectedSubmission {
   };
 }
 
-export function inspectState(state: GraphState, now: number): GraphInspection {
+export function inspectState(state: GraphState, now: number, transport: TransportSettings): GraphInspection {
   return {
     note: 'Mail is listed without message bodies.',
+    transport: { ...transport },
     mailboxes: state.users.map((user) => {
       const outbox = state.outbox[user.id] ?? [];
       const timeline = state.submissions[user.id] ?? [];

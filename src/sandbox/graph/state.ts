@@ -189,6 +189,14 @@ export function stateFromPractice(practice: PracticeSeed): GraphState {
   const domain = practice.practitioner.mail.split('@')[1] ?? 'contoso.test';
   const practitioner = practitionerUser(practice);
   state.users.push(practitioner);
+  // `--practitioners K`: the others each have a mailbox of their own.
+  for (const other of (practice.practitioners ?? []).slice(1)) {
+    state.users.push({
+      ...baseUser(other.userId, other.displayName, other.mail),
+      jobTitle: 'Psychotherapist',
+      department: practice.practiceName,
+    });
+  }
   for (const [index, colleague] of COLLEAGUES.entries()) {
     const mail = `${colleague.local}@${domain}`;
     state.users.push({

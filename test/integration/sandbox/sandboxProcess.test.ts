@@ -153,4 +153,65 @@ describe('lc sandbox --json (process)', function () {
       probe.listen(port, '127.0.0.1', () => probe.close(() => done()));
     });
   });
+
+  it("seeds due reminders across practitioners' mailboxes and runs Exchange time faster with --time-scale", async () => {
+    const stdout = { text: '' };
+    let stderr = '';
+    child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'sandbox',
+        '--json',
+        '--seed',
+        'process-reminders',
+        '--clients',
+        '5',
+        '--due-reminders',
+        '12',
+        '--practitioners',
+        '3',
+        '--time-scale',
+        '60',
+      ],
+      { cwd: repo, env: { ...process.env, LC_LOG_DIR: join(dir, 'logs') }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout.text += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const info = JSON.parse(await firstLine(child, stdout)) as SandboxReadyInfo;
+    assert.equal(info.mailbox, 'dr.morgan@contoso-practice.test', 'the first practitioner');
+    const ca = readFileSync(info.caFile, 'utf8');
+    const inspected = await getJson(`${info.env.LC_SANDBOX_URL}/_sandbox/inspect`, ca);
+    const graph = (inspected.body.services as Record<string, Record<string, unknown>>).graph as {
+      transport: { timeScale: number; submissionsPerMinute: number };
+      mailboxes: Array<{ mail: string }>;
+    };
+    assert.equal(graph.transport.timeScale, 60);
+    assert.equal(graph.transport.submissionsPerMinute, 30);
+    const mails = graph.mailboxes.map((m) => m.mail);
+    for (const mail of [info.mailbox, 'practitioner02@contoso-practice.test', 'practitioner03@contoso-practice.test'])
+      assert.ok(mails.includes(mail), `${mail} has a mailbox`);
+    const exported = await getJson(`${info.env.LC_SANDBOX_URL}/_sandbox/export`, ca);
+    const reminders = (exported.body.practice as { reminders: Array<Record<string, string>> }).reminders;
+    const due = reminders.filter((r) => r.ownerSystemUserId !== undefined);
+    assert.equal(due.length, 12);
+    assert.ok(due.every((r) => r.status === 'approved' && Date.parse(r.scheduledTime ?? '') <= Date.now()));
+    assert.equal(new Set(due.map((r) => r.ownerSystemUserId)).size, 3, 'spread over the three practitioners');
+
+    const exited = new Promise<number | null>((done) => child?.once('exit', (code) => done(code)));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, `stderr: ${stderr}`);
+  });
+
+  it('refuses a time scale that is not a positive number, with exit 10', async () => {
+    const run = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', '--time-scale', '0'], {
+      cwd: repo,
+      env: { ...process.env, LC_LOG_DIR: join(dir, 'logs') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const code = await new Promise<number | null>((done) => run.once('exit', (c) => done(c)));
+    assert.equal(code, 10);
+  });
 });
