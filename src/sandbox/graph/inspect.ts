@@ -4,7 +4,8 @@
 
 import { folderScopedId } from './messages';
 import type { GraphState, StoredMessage, SubmissionRecord } from './state';
-import { transportStage, type TransportSettings } from './transport';
+import type { TransportSettings } from './routeTypes';
+import { transportStage } from './transport';
 import { isoSeconds } from './wire';
 
 export interface InspectedMessage {

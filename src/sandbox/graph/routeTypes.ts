@@ -3,10 +3,20 @@
 import type { ServiceContext } from '../types';
 import type { Workload } from './auth';
 import type { GraphState, GraphUserRecord } from './state';
-import type { TransportSettings } from './transport';
 import type { GraphCall, GraphResult } from './wire';
 
 /** Told about every calendar or Sent Items change, so subscriptions can notify. */
+/** How Exchange's transport and sending rate run (see transport.ts). */
+export interface TransportSettings {
+  /** Outbox → transport, in ms of Exchange time. */
+  transportDelayMs: number;
+  /** Transport → Sent Items copy, in ms of Exchange time (reads by id find nothing meanwhile). */
+  transitGapMs: number;
+  submissionsPerMinute: number;
+  /** Exchange's minutes and delays run this many times faster. */
+  timeScale: number;
+}
+
 export interface ChangeListener {
   changed(userId: string, collection: 'events' | 'messages', itemId: string, changeType: ChangeType): void;
 }

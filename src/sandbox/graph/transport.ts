@@ -5,7 +5,7 @@
 // the Outbox later. Time is the sandbox's clock, read lazily: every request first lets transport
 // catch up to now, so tests with a fixed clock are deterministic.
 
-import type { ChangeListener } from './routeTypes';
+import type { ChangeListener, TransportSettings } from './routeTypes';
 import {
   outboxOf,
   sentItemsOf,
@@ -18,16 +18,6 @@ import {
 /** Exchange Online's per-mailbox sending limit (messages a minute). */
 export const SUBMISSIONS_PER_MINUTE = 30;
 const MINUTE_MS = 60_000;
-
-export interface TransportSettings {
-  /** Outbox → transport, in ms of Exchange time. */
-  transportDelayMs: number;
-  /** Transport → Sent Items copy, in ms of Exchange time (reads by id find nothing meanwhile). */
-  transitGapMs: number;
-  submissionsPerMinute: number;
-  /** Exchange's minutes and delays run this many times faster. */
-  timeScale: number;
-}
 
 /** Queues a submitted message in the mailbox's Outbox at its slot under the rate, and records it. */
 export function submit(

@@ -1,4 +1,5 @@
 // Public surface of message templates: rendering reminders and follow-ups from Liquid templates.
+export * from './message';
 export * from './renderMessage';
 export * from './templateError';
 export {

@@ -4,7 +4,7 @@
 // written in the language of the template chosen (a French client without a French template gets
 // the English text with English dates, not a mix), in the caller's, the client's or else the
 // practice's IANA time zone.
-import type { MessageKind, MessageInput } from './renderMessage';
+import type { MessageKind, MessageInput } from './message';
 import type { TemplateFile, Templates } from './templateSet';
 import { TemplateError } from './templateError';
 

@@ -16,53 +16,11 @@
 // `local_time` filters and Liquid's own `date` filter. `{{ }}` output is HTML-escaped (`| raw` opts
 // out, for trusted text only). Rendering is bounded in template size, time and memory.
 import { Context, Liquid, type LiquidError } from 'liquidjs';
-import type { Session } from '../../sessions';
 import { chooseLocale, LocalFormat, type MessageLocale } from './messageLocale';
 import { TemplateFolderFs } from './templateFolderFs';
 import { TemplateError, type TemplateErrorCode } from './templateError';
 import { MAX_TEMPLATE_CHARS, type TemplateFile, type Templates } from './templateSet';
-
-export type MessageKind = 'reminder' | 'followUp';
-
-export interface MessageClient {
-  name: string;
-  firstName?: string | undefined;
-  email?: string | undefined;
-  /** BCP 47 tag from the client's record, e.g. `de` or `de-AT`. */
-  language?: string | undefined;
-  /** IANA time zone from the client's record, e.g. `Europe/Berlin`. */
-  timeZone?: string | undefined;
-}
-
-export interface MessagePractitioner {
-  name: string;
-  email?: string | undefined;
-  /** The practice's language: used when the client's has no template, and for workspace bare templates. */
-  language?: string | undefined;
-  /** The practice's IANA time zone: used when the client's is unknown. */
-  timeZone: string;
-}
-
-export interface MessageInput {
-  kind: MessageKind;
-  session: Session;
-  client: MessageClient;
-  practitioner: MessagePractitioner;
-  /** Overrides the client's language. */
-  language?: string | undefined;
-  /** Overrides the client's time zone. */
-  timeZone?: string | undefined;
-}
-
-export interface RenderedMessage {
-  subject: string;
-  body: string;
-  contentType: 'html';
-  /** The template that produced it (a workspace path or `(built-in) name`). */
-  template: string;
-  language: string;
-  timeZone: string;
-}
+import type { MessageInput, RenderedMessage } from './message';
 
 /** Bounds on one render: a workspace template is input we do not control. */
 export const RENDER_LIMITS = {

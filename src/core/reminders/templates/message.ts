@@ -1,0 +1,45 @@
+// What a message is rendered from and what rendering gives back: the shapes renderMessage and the
+// locale choice share.
+import type { Session } from '../../sessions';
+
+export type MessageKind = 'reminder' | 'followUp';
+
+export interface MessageClient {
+  name: string;
+  firstName?: string | undefined;
+  email?: string | undefined;
+  /** BCP 47 tag from the client's record, e.g. `de` or `de-AT`. */
+  language?: string | undefined;
+  /** IANA time zone from the client's record, e.g. `Europe/Berlin`. */
+  timeZone?: string | undefined;
+}
+
+export interface MessagePractitioner {
+  name: string;
+  email?: string | undefined;
+  /** The practice's language: used when the client's has no template, and for workspace bare templates. */
+  language?: string | undefined;
+  /** The practice's IANA time zone: used when the client's is unknown. */
+  timeZone: string;
+}
+
+export interface MessageInput {
+  kind: MessageKind;
+  session: Session;
+  client: MessageClient;
+  practitioner: MessagePractitioner;
+  /** Overrides the client's language. */
+  language?: string | undefined;
+  /** Overrides the client's time zone. */
+  timeZone?: string | undefined;
+}
+
+export interface RenderedMessage {
+  subject: string;
+  body: string;
+  contentType: 'html';
+  /** The template that produced it (a workspace path or `(built-in) name`). */
+  template: string;
+  language: string;
+  timeZone: string;
+}
