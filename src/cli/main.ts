@@ -7,6 +7,7 @@ import { configCommand } from './commands/config';
 import { doctorCommand } from './commands/doctor';
 import { dvCommand } from './commands/dv';
 import { sandboxCommand } from './commands/sandbox';
+import { sessionsCommand } from './commands/sessions';
 
 export function buildProgram(): Command {
   const program = new Command('lc')
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   program.addCommand(authCommand());
   program.addCommand(doctorCommand());
   program.addCommand(dvCommand());
+  program.addCommand(sessionsCommand());
   program.addCommand(sandboxCommand());
   applyRecursively(program, (c) => c.exitOverride());
   return program;

@@ -17,7 +17,8 @@ const DEFAULT_PAGE_SIZE = 50;
 const MAX_COLUMNS = 6;
 const CELL_WIDTH = 28;
 
-async function withClient<T>(
+/** Runs with the active profile's Dataverse client, signed in; the connection is closed after. */
+export async function withClient<T>(
   ctx: VerbContext,
   run: (dv: DataverseClient, connection: Connection) => Promise<T>,
 ): Promise<T> {
