@@ -1,5 +1,5 @@
 // The sandbox's Dataverse tables, built from DEFAULT_TABLES and the choice constants in
-// practiceSchema.ts, plus the system tables every environment has (systemuser, businessunit).
+// the practice module (src/core/practice), plus the system tables every environment has (systemuser, businessunit).
 // Each table also carries the platform's audit columns (createdon, createdby, versionnumber…).
 
 import {
