@@ -54,6 +54,9 @@ describe('lc sessions list', function () {
     const { sessions, today } = await listOnOneDay([]);
     assert.ok(Array.isArray(sessions), 'one JSON array');
     const listedToday = sessions.filter((s) => s.group === 'today').map((s) => s.id);
+    // The seed books weekdays only: on a weekday an empty Today would make this comparison vacuous.
+    const weekday = ![0, 6].includes(new Date(Date.now()).getUTCDay());
+    if (weekday) assert.ok(today.length > 0, 'the seed has sessions today');
     assert.deepEqual(listedToday, today);
     const seededIds = new Set(sandbox.practice.sessions.map((s) => s.id));
     for (const s of sessions) {
