@@ -62,7 +62,7 @@ export function installExtension(dirs, vsix) {
 
 /**
  * Starts code-server on a free port and waits until it answers HTTP.
- * `env` adds variables for it and its extension host (NODE_EXTRA_CA_CERTS for the sandbox's CA).
+ * `env` adds variables for it and its extension host.
  */
 export async function startCodeServer(dirs, { env = {}, port, timeoutMs = 60_000 } = {}) {
   const chosenPort = port ?? (await freePort());

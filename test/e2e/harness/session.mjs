@@ -30,7 +30,8 @@ export async function startEditorSession({ vsix = vsixPath, settings = {} } = {}
     owned.push(sandbox.stop);
     const workspace = writeSandboxWorkspace(join(root, 'workspace'), sandbox.info, settings);
     installExtension(dirs, vsix);
-    const server = await startCodeServer(dirs, { env: { NODE_EXTRA_CA_CERTS: sandbox.info.caFile } });
+    // No NODE_EXTRA_CA_CERTS: the extension must trust the sandbox's CA through its profile's caFile alone.
+    const server = await startCodeServer(dirs);
     owned.push(server.stop);
     const url = `${server.url}/?folder=${encodeURIComponent(workspace)}`;
     const browser = await openBrowser(url);
