@@ -70,11 +70,12 @@ function paymentOf(value: unknown): PaymentState {
 }
 
 export type SessionGroupName = 'needsAttention' | 'today' | 'thisWeek' | 'later' | 'past';
+/** The tree opens on Today: what needs attention follows what is coming, so today is the first screen. */
 export const SESSION_GROUP_ORDER: readonly SessionGroupName[] = [
-  'needsAttention',
   'today',
   'thisWeek',
   'later',
+  'needsAttention',
   'past',
 ];
 

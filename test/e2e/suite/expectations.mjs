@@ -17,7 +17,7 @@ export const STATUS_SIGNED_IN = /Life Cockpit: sandbox|signed in/i;
 export const OUTPUT_CHANNEL = 'Life Cockpit';
 export const SIGNED_IN_LOG_LINE = /signed in/i;
 /** The Sessions view's groups, top to bottom; "Past 30 Days" starts collapsed. */
-export const SESSION_GROUPS = ['Needs Attention', 'Today', 'This Week', 'Later', 'Past 30 Days'];
+export const SESSION_GROUPS = ['Today', 'This Week', 'Later', 'Needs Attention', 'Past 30 Days'];
 export const PAST_GROUP = 'Past 30 Days';
 /** The Reminders view's groups, top to bottom. */
 export const REMINDER_GROUPS = ['Due Now', 'Needs Approval', 'Scheduled', 'Failed', 'Sent (recent)'];
