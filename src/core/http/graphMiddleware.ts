@@ -1,13 +1,8 @@
 // Lets @microsoft/microsoft-graph-client v3 send through the HTTP layer: a fetch-compatible function and a
-// terminal middleware built on it. Build the client with `Client.initWithMiddleware({ middleware:
-// graphMiddlewareChain(http, authProvider), customHosts })` so the SDK's own RetryHandler (and its redirect and
+// terminal middleware built on it. The Graph module builds its client with `Client.initWithMiddleware({
+// middleware: graphFetchMiddleware(http, { send }) })`, so the SDK's own RetryHandler (and its redirect and
 // telemetry handlers) are not in the chain: retries happen once, here, against the layer's policy.
-import {
-  AuthenticationHandler,
-  type AuthenticationProvider,
-  type Context,
-  type Middleware,
-} from '@microsoft/microsoft-graph-client';
+import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import { ValidationError } from '../errors';
 import type { HttpClient } from './httpClient';
 import type { HttpMethod, HttpRequest, HttpResponse, ServiceKey } from './types';
@@ -63,15 +58,6 @@ export function graphFetchMiddleware(http: HttpClient, options: FetchAdapterOpti
       context.response = await send(context.request, context.options);
     },
   };
-}
-
-/** Authentication first (it adds the bearer token for Graph and the `customHosts`), then the layer. */
-export function graphMiddlewareChain(
-  http: HttpClient,
-  authProvider: AuthenticationProvider,
-  options: FetchAdapterOptions = {},
-): Middleware[] {
-  return [new AuthenticationHandler(authProvider), graphFetchMiddleware(http, options)];
 }
 
 /**

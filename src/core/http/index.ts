@@ -21,7 +21,6 @@ export { msalNetworkClient } from './msalNetworkClient';
 export {
   graphFetchMiddleware,
   graphMailboxOf,
-  graphMiddlewareChain,
   httpFetch,
   type FetchAdapterOptions,
   type FetchFunction,

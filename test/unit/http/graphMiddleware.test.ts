@@ -1,16 +1,16 @@
-// The Graph SDK over the HTTP layer: Client.initWithMiddleware with the layer's chain reaches a tiny fake Graph
-// route, carries the bearer token and client-request-id, retries 429 once here (not in the SDK), and queues
-// per mailbox.
+// The Graph SDK over the HTTP layer: Client.initWithMiddleware with the SDK's AuthenticationHandler and the
+// layer's terminal middleware reaches a tiny fake Graph route, carries the bearer token and client-request-id,
+// retries 429 once here (not in the SDK), and queues per mailbox.
 import * as assert from 'node:assert/strict';
-import { Client, type AuthenticationProvider } from '@microsoft/microsoft-graph-client';
-import { HttpClient, graphMailboxOf, graphMiddlewareChain } from '../../../src/core/http';
+import { AuthenticationHandler, Client, type AuthenticationProvider } from '@microsoft/microsoft-graph-client';
+import { HttpClient, graphFetchMiddleware, graphMailboxOf } from '../../../src/core/http';
 import { silentLogger } from '../../../src/core/log/types';
 import { FakeClock } from '../../builders/fakeClock';
 import { TestServer, aTestCertificate, type TestCertificate } from './testServer';
 
 const authProvider: AuthenticationProvider = { getAccessToken: () => Promise.resolve('graph-token') };
 
-describe('Graph client through graphMiddlewareChain', () => {
+describe('Graph client through graphFetchMiddleware', () => {
   let certificate: TestCertificate;
   let server: TestServer;
   let base = '';
@@ -28,7 +28,7 @@ describe('Graph client through graphMiddlewareChain', () => {
     clock = new FakeClock();
     http = new HttpClient({ logger: silentLogger, clock, trust: { ca: certificate.cert, origins: [base] } });
     client = Client.initWithMiddleware({
-      middleware: graphMiddlewareChain(http, authProvider),
+      middleware: [new AuthenticationHandler(authProvider), graphFetchMiddleware(http)],
       baseUrl: base,
       customHosts: new Set([new URL(base).hostname]),
     });
