@@ -7,19 +7,12 @@ import { Disposable } from './lifecycle';
 import {
   groupSessions,
   SESSION_GROUP_ORDER,
+  SESSION_GROUP_TITLES,
   type NeedsAttention,
   type Session,
   type SessionGroupName,
 } from '../core/sessions';
 import type { DataStore } from '../core/store';
-
-const GROUP_LABELS: Record<SessionGroupName, string> = {
-  needsAttention: 'Needs Attention',
-  today: 'Today',
-  thisWeek: 'This Week',
-  later: 'Later',
-  past: 'Past 30 Days',
-};
 
 const STATUS_ICONS: Record<Session['status'], string> = {
   scheduled: 'calendar',
@@ -86,7 +79,7 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
     if (node.kind === 'group') {
       const expanded = node.name === 'today' || node.name === 'needsAttention';
       const item = new vscode.TreeItem(
-        GROUP_LABELS[node.name],
+        SESSION_GROUP_TITLES[node.name],
         node.count === 0
           ? vscode.TreeItemCollapsibleState.None
           : expanded

@@ -5,7 +5,14 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { systemClock, type Clock } from '../../core/clock';
 import { resolveTables } from '../../core/practice';
-import { groupSessions, loadSessions, type NeedsAttention, type Session } from '../../core/sessions';
+import {
+  groupSessions,
+  loadSessions,
+  SESSION_GROUP_ORDER,
+  SESSION_GROUP_TITLES,
+  type NeedsAttention,
+  type Session,
+} from '../../core/sessions';
 import { verb } from '../action';
 import { parseFlags } from '../flags';
 import { withClient } from './dv';
@@ -13,12 +20,8 @@ import { withClient } from './dv';
 /** The groups listed, in the order printed; past sessions that need nothing are left out, as the tree collapses them. */
 export type ListedGroup = 'today' | 'thisWeek' | 'later' | 'needsAttention';
 
-const GROUP_TITLES: Record<ListedGroup, string> = {
-  today: 'Today',
-  thisWeek: 'This Week',
-  later: 'Later',
-  needsAttention: 'Needs Attention',
-};
+/** The groups printed, in the tree's order; Past is left out. */
+const LISTED_GROUPS = SESSION_GROUP_ORDER.filter((group): group is ListedGroup => group !== 'past');
 
 const STATUS_WORDS: Record<Session['status'], string> = {
   scheduled: 'scheduled',
@@ -90,10 +93,10 @@ function paymentWord(s: ListedSession): string {
 export function renderSessions(listed: readonly ListedSession[]): string {
   if (listed.length === 0) return 'No sessions.';
   const lines: string[] = [];
-  for (const group of Object.keys(GROUP_TITLES) as ListedGroup[]) {
+  for (const group of LISTED_GROUPS) {
     const members = listed.filter((s) => s.group === group);
     if (members.length === 0) continue;
-    lines.push(`${GROUP_TITLES[group]} (${members.length})`);
+    lines.push(`${SESSION_GROUP_TITLES[group]} (${members.length})`);
     for (const s of members)
       lines.push(
         `  ${localWhen(s.start, group)}  ${(s.client ?? '(no client)').padEnd(24)} ${STATUS_WORDS[s.status].padEnd(10)} ${paymentWord(s)}`,

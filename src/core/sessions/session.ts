@@ -79,6 +79,15 @@ export const SESSION_GROUP_ORDER: readonly SessionGroupName[] = [
   'past',
 ];
 
+/** What a person reads for each group, in the editor's tree and in `lc sessions list` alike. */
+export const SESSION_GROUP_TITLES: Readonly<Record<SessionGroupName, string>> = {
+  today: 'Today',
+  thisWeek: 'This Week',
+  later: 'Later',
+  needsAttention: 'Needs Attention',
+  past: 'Past 30 Days',
+};
+
 export interface NeedsAttention {
   session: Session;
   reason: 'stillScheduled' | 'unpaid';
