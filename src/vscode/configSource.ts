@@ -17,6 +17,9 @@ const SETTING_KEYS = [
   'webhooks.bindAddress',
   'reminders.leadTimesMinutes',
   'reminders.followUpDelayMinutes',
+  'reminders.perMinute',
+  'reminders.concurrency',
+  'reminders.maxAttempts',
   'tables',
 ] as const;
 

@@ -99,6 +99,12 @@ export const configSchema = z.object({
         .min(0)
         .max(60 * 24 * 7)
         .default(0),
+      /** Exchange Online lets one mailbox submit about 30 messages a minute; beyond it mail queues on the server. */
+      perMinute: z.number().int().min(1).max(10_000).default(30),
+      /** Graph allows 4 concurrent requests per mailbox (more meet 429). */
+      concurrency: z.number().int().min(1).max(16).default(4),
+      /** Tries before a reminder lands in Failed. */
+      maxAttempts: z.number().int().min(1).max(20).default(5),
     })
     .prefault({}),
   tables: z
@@ -127,6 +133,9 @@ export const SETTING_ENV: Readonly<Record<string, string>> = {
   'webhooks.bindAddress': 'LC_WEBHOOK_BIND_ADDRESS',
   'reminders.leadTimesMinutes': 'LC_REMINDER_LEAD_TIMES',
   'reminders.followUpDelayMinutes': 'LC_FOLLOW_UP_DELAY_MINUTES',
+  'reminders.perMinute': 'LC_REMINDER_PER_MINUTE',
+  'reminders.concurrency': 'LC_REMINDER_CONCURRENCY',
+  'reminders.maxAttempts': 'LC_REMINDER_MAX_ATTEMPTS',
 };
 
 /** Env vars that override a field of the active profile (or create it when settings lack it). */

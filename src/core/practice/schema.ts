@@ -76,6 +76,8 @@ export interface TableMapping {
       paymentStatus: string;
       stripeInvoiceId: string;
       stripeCheckoutSessionId: string;
+      /** The Outlook event's iCalUId when the session was imported from the calendar (import matches on it). */
+      icalUid: string;
     };
   };
   scheduledMessage: TableNames & {
@@ -92,6 +94,8 @@ export interface TableMapping {
       sentTime: string;
       attempts: string;
       lastError: string;
+      /** The Graph message's immutable id, recorded once the draft exists (recovery reads the message by it). */
+      graphMessageId: string;
       /** Lookup to the session; navigation property named in `sessionNav`. */
       session: string;
       sessionNav: string;
@@ -150,6 +154,7 @@ export const DEFAULT_TABLES: TableMapping = {
       paymentStatus: 'cre92_paymentstatus',
       stripeInvoiceId: 'cre92_stripeinvoiceid',
       stripeCheckoutSessionId: 'cre92_stripecheckoutsessionid',
+      icalUid: 'cre92_icaluid',
     },
   },
   scheduledMessage: {
@@ -170,6 +175,7 @@ export const DEFAULT_TABLES: TableMapping = {
       sentTime: 'cre92_senttime',
       attempts: 'cre92_attempts',
       lastError: 'cre92_lasterror',
+      graphMessageId: 'cre92_graphmessageid',
       session: 'cre92_session',
       sessionNav: 'cre92_Session',
       contact: 'cre92_contact',
