@@ -96,6 +96,11 @@ export interface TableMapping {
       lastError: string;
       /** The Graph message's immutable id, recorded once the draft exists (recovery reads the message by it). */
       graphMessageId: string;
+      /**
+       * Who holds the send claim and since when (host, process, time): set with the claim, cleared when the
+       * sender lets go; recovery takes over a row left in sending only when its claimer is gone or its lease ran out.
+       */
+      sendClaim: string;
       /** Lookup to the session; navigation property named in `sessionNav`. */
       session: string;
       sessionNav: string;
@@ -176,6 +181,7 @@ export const DEFAULT_TABLES: TableMapping = {
       attempts: 'cre92_attempts',
       lastError: 'cre92_lasterror',
       graphMessageId: 'cre92_graphmessageid',
+      sendClaim: 'cre92_sendclaim',
       session: 'cre92_session',
       sessionNav: 'cre92_Session',
       contact: 'cre92_contact',

@@ -219,6 +219,7 @@ function scheduledMessageTable(): TableDef {
       [c.attempts, 'Integer', 'Attempts'],
       [c.lastError, 'Memo', 'Last Error', { maxLength: 4000 }],
       [c.graphMessageId, 'String', 'Graph Message ID', { maxLength: 400 }],
+      [c.sendClaim, 'String', 'Send Claim', { maxLength: 400 }],
       [c.session, 'Lookup', 'Session', { targets: [DEFAULT_TABLES.session.logicalName] }],
       [c.contact, 'Lookup', 'Contact', { targets: [DEFAULT_TABLES.client.logicalName] }],
       ['statecode', 'State', 'Status', { options: ACTIVE_STATES }],
