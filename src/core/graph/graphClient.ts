@@ -44,7 +44,9 @@ export function translateGraphError(error: unknown, what: string): LifeCockpitEr
       ? (error as LifeCockpitError)
       : new ExternalServiceError(`Graph: ${what} failed: ${String(error)}`, { code: 'graph.failed', cause: error });
   }
-  const detail = { status: error.statusCode, graphCode: error.code, requestId: error.requestId };
+  // Retry-After stays with the error, so a caller pacing its own retries (reminders' retryAfterMs) waits as asked.
+  const retryAfter = error.headers?.get('retry-after') ?? undefined;
+  const detail = { status: error.statusCode, graphCode: error.code, requestId: error.requestId, retryAfter };
   const message = `Graph: ${what} failed: ${error.message}`;
   if (error.statusCode === 401)
     return new AuthenticationError(message, { code: 'graph.unauthorized', detail, cause: error });

@@ -1,3 +1,4 @@
 // Public surface of the reminders module.
 export * from './reminder';
 export * from './templates';
+export * from './pacing';
