@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AuthService } from './core/auth';
+import { systemClock } from './core/clock';
 import { ProfileHttpClients } from './core/clients';
 import { createProfileHttpClient } from './core/http';
 import { registerCommands } from './vscode/commands';
@@ -35,8 +36,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<LifeCo
   const stateFile = path.join(context.globalStorageUri.fsPath, 'sandbox-state.json');
   const sandbox = new SandboxLauncher(context.extensionPath, stateFile, hub.logger('sandbox'), context.globalState);
   const documents = new ReadOnlyDocuments();
-  const session = new ProfileSession({ auth, https, hub, config });
-  const services = { context, hub, log, config, auth, session, sandbox, documents, showLog: () => logs.show() };
+  const clock = systemClock;
+  const session = new ProfileSession({ auth, https, hub, config, clock });
+  const services = { context, hub, log, clock, config, auth, session, sandbox, documents, showLog: () => logs.show() };
   context.subscriptions.push(
     { dispose: () => void https.close() },
     sandbox,

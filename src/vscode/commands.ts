@@ -14,6 +14,7 @@ import type { EditorServices } from './services';
 import { showError } from './showError';
 import { signIn } from './signIn';
 import { useSandbox } from './startedSandbox';
+import { previewTemplate } from './templateCommands';
 
 type Handler = (...args: unknown[]) => unknown;
 type CommandFactory = (s: EditorServices) => Handler;
@@ -119,6 +120,7 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
   'lifeCockpit.queryTable': withDataverse((s, c) => (node: unknown) => queryTable(s, c, node)),
   'lifeCockpit.openRecord': withDataverse((s, c) => (node: unknown) => openRecord(s, c, node)),
   'lifeCockpit.addNoteToRecord': withDataverse((s, c) => (node: unknown) => addNoteToRecord(s, c, node)),
+  'lifeCockpit.previewTemplate': (s) => () => previewTemplate(s),
   'lifeCockpit.copySessionId': () => async (node: unknown) => {
     const session =
       (node as SessionNode | undefined)?.kind === 'session'

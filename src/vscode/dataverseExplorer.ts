@@ -2,10 +2,10 @@
 // Query Table / Open Record / Add Note flows. Long queries show paging progress and can be
 // cancelled: the editor's token becomes the AbortSignal the HTTP layer honours.
 import * as vscode from 'vscode';
-import { describeTarget, type Profile } from '../core/config';
 import { isGuid, type TableSummary } from '../core/dataverse';
 import { CancelledError } from '../core/errors';
 import { actorOf, auditEffect } from '../core/log';
+import { confirmEffect } from './confirmEffect';
 import { Disposable } from './lifecycle';
 import type { DataverseClients, ProfileSession } from './profileSession';
 import type { EditorServices } from './services';
@@ -226,16 +226,4 @@ export async function addNoteToRecord(s: EditorServices, c: DataverseClients, no
     (created) => ({ detail: { noteId: created } }),
   );
   void vscode.window.showInformationMessage(`Note added to ${table.logicalName} ${id}.`);
-}
-
-/** Effects on a live profile ask first, unless the profile turned confirmation off. */
-export async function confirmEffect(profile: Profile, action: string): Promise<void> {
-  const ask = profile.confirmEffects ?? profile.kind === 'live';
-  if (!ask) return;
-  const choice = await vscode.window.showWarningMessage(
-    `${action} in ${describeTarget(profile)}?`,
-    { modal: true },
-    'Continue',
-  );
-  if (choice !== 'Continue') throw new CancelledError('Not confirmed; nothing was changed.');
 }

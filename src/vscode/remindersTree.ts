@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { systemClock, type Clock } from '../core/clock';
 import { groupedPerMinute } from './groupedPerMinute';
 import { Disposable } from './lifecycle';
+import { offlineMessage } from './offlineMessage';
+import { reminderItemView } from './reminderItem';
 import { groupReminders, REMINDER_GROUP_ORDER, type Reminder, type ReminderGroupName } from '../core/reminders';
 import type { DataStore } from '../core/store';
 
@@ -18,7 +20,7 @@ const GROUP_LABELS: Record<ReminderGroupName, string> = {
 type Node =
   | { kind: 'group'; name: ReminderGroupName; count: number }
   | { kind: 'reminder'; reminder: Reminder }
-  | { kind: 'message'; text: string; icon: string };
+  | { kind: 'message'; text: string; icon: string; tooltip?: string };
 
 export class RemindersTree extends Disposable implements vscode.TreeDataProvider<Node> {
   private readonly emitter = this.register(new vscode.EventEmitter<Node | undefined>());
@@ -28,7 +30,7 @@ export class RemindersTree extends Disposable implements vscode.TreeDataProvider
 
   constructor(
     private readonly store: DataStore<Reminder[]>,
-    clock: Clock = systemClock,
+    private readonly clock: Clock = systemClock,
   ) {
     super();
     this.groups = groupedPerMinute(groupReminders, clock);
@@ -46,7 +48,7 @@ export class RemindersTree extends Disposable implements vscode.TreeDataProvider
   }
 
   getChildren(node?: Node): Node[] {
-    const { data, error, loading } = this.store.current;
+    const { data, error, loading, offlineSince, fetchedAt } = this.store.current;
     if (!node) {
       // Nothing fetched and nothing under way (signed out): an empty tree lets the welcome view show.
       if (!data && !error && !loading) return [];
@@ -55,7 +57,11 @@ export class RemindersTree extends Disposable implements vscode.TreeDataProvider
           { kind: 'message', text: error?.message ?? 'Loading reminders…', icon: error ? 'error' : 'loading~spin' },
         ];
       const groups = this.groups(data);
-      return REMINDER_GROUP_ORDER.map((name) => ({ kind: 'group' as const, name, count: groups[name].length }));
+      const top: Node[] = offlineSince ? [offlineMessage(offlineSince, fetchedAt, error?.message)] : [];
+      return [
+        ...top,
+        ...REMINDER_GROUP_ORDER.map((name) => ({ kind: 'group' as const, name, count: groups[name].length })),
+      ];
     }
     if (node.kind !== 'group' || !data) return [];
     return this.groups(data)[node.name].map((reminder) => ({ kind: 'reminder' as const, reminder }));
@@ -65,6 +71,8 @@ export class RemindersTree extends Disposable implements vscode.TreeDataProvider
     if (node.kind === 'message') {
       const item = new vscode.TreeItem(node.text);
       item.iconPath = new vscode.ThemeIcon(node.icon);
+      item.contextValue = 'message';
+      if (node.tooltip) item.tooltip = node.tooltip;
       return item;
     }
     if (node.kind === 'group') {
@@ -81,27 +89,13 @@ export class RemindersTree extends Disposable implements vscode.TreeDataProvider
       item.contextValue = `group.${node.name}`;
       return item;
     }
-    const r = node.reminder;
-    const item = new vscode.TreeItem(`${r.clientName ?? r.email ?? 'Unknown client'}`);
-    item.id = `reminder.${r.id}`;
-    item.description = `${r.kind === 'followUp' ? 'follow-up' : 'reminder'} · ${r.scheduledTime.toLocaleString(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })}`;
-    item.iconPath = new vscode.ThemeIcon(
-      r.status === 'failed' ? 'error' : r.status === 'sent' ? 'mail-read' : r.status === 'draft' ? 'edit' : 'mail',
-    );
-    item.contextValue = `reminder.${r.status}`;
-    item.tooltip = new vscode.MarkdownString(
-      [
-        `**${r.subject}**`,
-        '',
-        `To: ${r.email ?? ''}`,
-        `Status: ${r.status}`,
-        `Scheduled: ${r.scheduledTime.toLocaleString()}`,
-        r.attempts ? `Attempts: ${r.attempts}` : '',
-        r.lastError ? `Last error: ${r.lastError}` : '',
-      ]
-        .filter(Boolean)
-        .join('  \n'),
-    );
+    const view = reminderItemView(node.reminder, new Date(this.clock.now()));
+    const item = new vscode.TreeItem(view.label);
+    item.id = `reminder.${node.reminder.id}`;
+    item.description = view.description;
+    item.iconPath = new vscode.ThemeIcon(view.icon);
+    item.contextValue = view.contextValue;
+    item.tooltip = new vscode.MarkdownString(view.tooltip);
     return item;
   }
 

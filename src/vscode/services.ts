@@ -1,6 +1,7 @@
 // What every command factory and view receives: the services extension.ts built once.
 import type * as vscode from 'vscode';
 import type { AuthService } from '../core/auth';
+import type { Clock } from '../core/clock';
 import type { LogHub, Logger } from '../core/log';
 import type { EditorConfigSource } from './configSource';
 import type { ReadOnlyDocuments } from './documents';
@@ -11,6 +12,7 @@ export interface EditorServices {
   context: vscode.ExtensionContext;
   hub: LogHub;
   log: Logger;
+  clock: Clock;
   config: EditorConfigSource;
   auth: AuthService;
   /** The signed-in profile session: its clients, the stores the views read, refresh, switch. */

@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { systemClock, type Clock } from '../core/clock';
 import { groupedPerMinute } from './groupedPerMinute';
 import { Disposable } from './lifecycle';
+import { offlineMessage } from './offlineMessage';
+import { sessionItemView } from './sessionItem';
 import {
   groupSessions,
   SESSION_GROUP_ORDER,
@@ -14,17 +16,10 @@ import {
 } from '../core/sessions';
 import type { DataStore } from '../core/store';
 
-const STATUS_ICONS: Record<Session['status'], string> = {
-  scheduled: 'calendar',
-  attended: 'pass',
-  noShow: 'circle-slash',
-  canceled: 'close',
-};
-
 type Node =
   | { kind: 'group'; name: SessionGroupName; count: number }
   | { kind: 'session'; session: Session; reason?: NeedsAttention['reason'] }
-  | { kind: 'message'; text: string; icon: string };
+  | { kind: 'message'; text: string; icon: string; tooltip?: string };
 
 export class SessionsTree extends Disposable implements vscode.TreeDataProvider<Node> {
   private readonly emitter = this.register(new vscode.EventEmitter<Node | undefined>());
@@ -44,12 +39,7 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
     const { data, error, offlineSince, loading } = this.store.current;
     if (!node) {
       const top: Node[] = [];
-      if (offlineSince)
-        top.push({
-          kind: 'message',
-          text: `Offline since ${offlineSince.toLocaleTimeString()}: showing the last good data`,
-          icon: 'cloud-offline',
-        });
+      if (offlineSince) top.push(offlineMessage(offlineSince, this.store.current.fetchedAt, error?.message));
       if (!data) {
         // Nothing fetched and nothing under way (signed out): an empty tree lets the welcome view show.
         if (error) top.push({ kind: 'message', text: error.message, icon: 'error' });
@@ -74,6 +64,7 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
       const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
       item.iconPath = new vscode.ThemeIcon(node.icon);
       item.contextValue = 'message';
+      if (node.tooltip) item.tooltip = node.tooltip;
       return item;
     }
     if (node.kind === 'group') {
@@ -91,38 +82,15 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
       item.contextValue = `group.${node.name}`;
       return item;
     }
-    const s = node.session;
-    const when = s.start.toLocaleString(undefined, {
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-    });
-    const item = new vscode.TreeItem(`${s.clientName ?? s.subject}`, vscode.TreeItemCollapsibleState.None);
-    item.id = `${node.reason ?? 'session'}.${s.id}`;
-    item.description = `${when}${node.reason === 'unpaid' ? ' · unpaid' : node.reason === 'stillScheduled' ? ' · still scheduled' : s.payment !== 'none' ? ` · ${s.payment}` : ''}`;
-    item.iconPath = new vscode.ThemeIcon(STATUS_ICONS[s.status]);
-    item.contextValue = `session.${s.status}.${s.payment}`;
-    item.tooltip = sessionTooltip(s);
+    const view = sessionItemView(node.session, { reason: node.reason });
+    const item = new vscode.TreeItem(view.label, vscode.TreeItemCollapsibleState.None);
+    item.id = `${node.reason ?? 'session'}.${node.session.id}`;
+    item.description = view.description;
+    item.iconPath = new vscode.ThemeIcon(view.icon);
+    item.contextValue = view.contextValue;
+    item.tooltip = new vscode.MarkdownString(view.tooltip);
     return item;
   }
-}
-
-function sessionTooltip(s: Session): vscode.MarkdownString {
-  const md = new vscode.MarkdownString();
-  md.appendMarkdown(`**${escape(s.subject)}**\n\n`);
-  md.appendMarkdown(`- Client: ${escape(s.clientName ?? 'unknown')}\n`);
-  md.appendMarkdown(`- When: ${s.start.toLocaleString()} – ${s.end.toLocaleTimeString()}\n`);
-  md.appendMarkdown(
-    `- Status: ${s.status}\n- Payment: ${s.payment}${s.feeCents !== undefined ? ` (${(s.feeCents / 100).toFixed(2)})` : ''}\n`,
-  );
-  if (s.location) md.appendMarkdown(`- Where: ${escape(s.location)}\n`);
-  return md;
-}
-
-function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }
 
 export type SessionNode = Node;

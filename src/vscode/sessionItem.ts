@@ -1,0 +1,113 @@
+// How one session reads in the Sessions view: label, description, icon, context value and tooltip, as
+// plain values (no vscode import) so the wording and the menus' context values are unit-tested.
+import type { NeedsAttention, Session } from '../core/sessions';
+
+export interface SessionItemView {
+  label: string;
+  description: string;
+  /** A codicon name. */
+  icon: string;
+  /** `session.<status>.<payment>`: package.json menus match it with when-clauses. */
+  contextValue: string;
+  /** Markdown. */
+  tooltip: string;
+}
+
+const STATUS_ICONS: Record<Session['status'], string> = {
+  scheduled: 'calendar',
+  attended: 'pass',
+  noShow: 'circle-slash',
+  canceled: 'close',
+};
+
+const STATUS_WORDS: Record<Session['status'], string> = {
+  scheduled: 'scheduled',
+  attended: 'attended',
+  noShow: 'no-show',
+  canceled: 'cancelled',
+};
+
+const PAYMENT_WORDS: Record<Session['payment'], string> = {
+  none: '',
+  unpaid: 'unpaid',
+  invoiced: 'invoiced',
+  paid: 'paid',
+  failed: 'payment failed',
+  refunded: 'refunded',
+};
+
+export interface SessionItemOptions {
+  /** Why the session is in Needs Attention, when it is shown there. */
+  reason?: NeedsAttention['reason'];
+  /** The editor's locale and time zone (undefined: the host's); tests fix them. */
+  locale?: string;
+  timeZone?: string;
+}
+
+export function sessionItemView(s: Session, options: SessionItemOptions = {}): SessionItemView {
+  const when = formatWhen(s.start, options);
+  const notes = [
+    options.reason === 'stillScheduled' ? 'still scheduled' : undefined,
+    s.status === 'noShow' || s.status === 'canceled' ? STATUS_WORDS[s.status] : undefined,
+    paymentWords(s),
+  ].filter((part): part is string => Boolean(part));
+  return {
+    label: s.clientName ?? s.subject,
+    description: [when, ...notes].join(' · '),
+    icon: STATUS_ICONS[s.status],
+    contextValue: `session.${s.status}.${s.payment}`,
+    tooltip: sessionTooltip(s, options),
+  };
+}
+
+/** The money side in a word or two: "unpaid · €80.00"; nothing when the session carries no payment. */
+function paymentWords(s: Session): string | undefined {
+  const word = PAYMENT_WORDS[s.payment];
+  if (!word) return undefined;
+  return s.feeCents !== undefined ? `${word} ${formatFee(s.feeCents)}` : word;
+}
+
+export function formatFee(cents: number): string {
+  return (cents / 100).toFixed(2);
+}
+
+function formatWhen(start: Date, options: SessionItemOptions): string {
+  return start.toLocaleString(options.locale, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: options.timeZone,
+  });
+}
+
+function sessionTooltip(s: Session, options: SessionItemOptions): string {
+  const time = (d: Date) =>
+    d.toLocaleTimeString(options.locale, { hour: '2-digit', minute: '2-digit', timeZone: options.timeZone });
+  const day = s.start.toLocaleDateString(options.locale, {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: options.timeZone,
+  });
+  const lines = [
+    `**${escapeMarkdown(s.clientName ?? 'Unknown client')}**`,
+    '',
+    `${escapeMarkdown(day)}, ${time(s.start)}–${time(s.end)}`,
+    '',
+    `- Subject: ${escapeMarkdown(s.subject)}`,
+    `- Status: ${STATUS_WORDS[s.status]}`,
+    `- Payment: ${PAYMENT_WORDS[s.payment] || 'none'}${s.feeCents !== undefined ? ` (fee ${formatFee(s.feeCents)})` : ''}`,
+  ];
+  if (s.location) lines.push(`- Where: ${escapeMarkdown(s.location)}`);
+  if (options.reason === 'stillScheduled') lines.push('', '_Past, still scheduled: mark it attended or a no-show._');
+  if (options.reason === 'unpaid') lines.push('', '_Attended and not paid._');
+  return lines.join('\n');
+}
+
+/** Client names and subjects are data: no character in them may turn into Markdown or a link. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
+}
