@@ -6,6 +6,7 @@ import { authCommand } from './commands/auth';
 import { configCommand } from './commands/config';
 import { doctorCommand } from './commands/doctor';
 import { dvCommand } from './commands/dv';
+import { remindersCommand } from './commands/reminders';
 import { sandboxCommand } from './commands/sandbox';
 import { sessionsCommand } from './commands/sessions';
 
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   program.addCommand(doctorCommand());
   program.addCommand(dvCommand());
   program.addCommand(sessionsCommand());
+  program.addCommand(remindersCommand());
   program.addCommand(sandboxCommand());
   applyRecursively(program, (c) => c.exitOverride());
   return program;

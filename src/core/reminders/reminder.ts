@@ -65,6 +65,15 @@ export const REMINDER_GROUP_ORDER: readonly ReminderGroupName[] = [
   'sent',
 ];
 
+/** What a person reads for each group, in the editor's tree and in `lc reminders status` alike. */
+export const REMINDER_GROUP_TITLES: Readonly<Record<ReminderGroupName, string>> = {
+  dueNow: 'Due Now',
+  needsApproval: 'Needs Approval',
+  scheduled: 'Scheduled',
+  failed: 'Failed',
+  sent: 'Sent (recent)',
+};
+
 /** Due = approved, scheduled at or before now, not sent (as the practice defined it). */
 export function groupReminders(reminders: readonly Reminder[], now: Date): Record<ReminderGroupName, Reminder[]> {
   const groups: Record<ReminderGroupName, Reminder[]> = {

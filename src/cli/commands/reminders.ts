@@ -1,0 +1,124 @@
+// `lc reminders status`: the practitioner's reminders from the terminal, read by the same loader and
+// grouped by the same rule as the editor's Reminders tree (Due Now, Needs Approval, Scheduled, Failed
+// with the error that put them there, Sent), with a count for each group.
+import { Command } from 'commander';
+import { systemClock, type Clock } from '../../core/clock';
+import { resolveTables } from '../../core/practice';
+import {
+  groupReminders,
+  loadReminders,
+  REMINDER_GROUP_ORDER,
+  REMINDER_GROUP_TITLES,
+  type Reminder,
+  type ReminderGroupName,
+} from '../../core/reminders';
+import { verb } from '../action';
+import { withClient } from './dv';
+
+/** One reminder as `--json` prints it. */
+export interface ListedReminder {
+  id: string;
+  kind: Reminder['kind'];
+  status: Reminder['status'];
+  client: string | null;
+  email: string | null;
+  subject: string;
+  scheduledTime: string;
+  sentTime: string | null;
+  attempts: number;
+  /** Why the last try failed; set on Failed reminders and on ones that will be tried again. */
+  lastError: string | null;
+  sessionId: string | null;
+}
+
+/** `lc reminders status --json`: one document (../shared/INTERFACES.md §3). */
+export interface RemindersStatus {
+  profile: string;
+  now: string;
+  counts: Record<ReminderGroupName, number>;
+  groups: Record<ReminderGroupName, ListedReminder[]>;
+}
+
+/** Human output lists at most this many reminders a group; the count says how many there are. */
+const SHOWN_A_GROUP = 20;
+
+function listed(r: Reminder): ListedReminder {
+  return {
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    client: r.clientName ?? null,
+    email: r.email ?? null,
+    subject: r.subject,
+    scheduledTime: r.scheduledTime.toISOString(),
+    sentTime: r.sentTime?.toISOString() ?? null,
+    attempts: r.attempts,
+    lastError: r.lastError ?? null,
+    sessionId: r.sessionId ?? null,
+  };
+}
+
+export function remindersStatus(reminders: readonly Reminder[], now: Date, profile: string): RemindersStatus {
+  const grouped = groupReminders(reminders, now);
+  const counts = {} as Record<ReminderGroupName, number>;
+  const groups = {} as Record<ReminderGroupName, ListedReminder[]>;
+  for (const name of REMINDER_GROUP_ORDER) {
+    counts[name] = grouped[name].length;
+    groups[name] = grouped[name].map(listed);
+  }
+  return { profile, now: now.toISOString(), counts, groups };
+}
+
+function localWhen(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+}
+
+function reminderLine(r: ListedReminder, group: ReminderGroupName): string {
+  const when = localWhen(group === 'sent' && r.sentTime ? r.sentTime : r.scheduledTime);
+  const who = (r.client ?? r.email ?? '(no recipient)').padEnd(24);
+  const kind = r.kind === 'followUp' ? 'follow-up' : 'reminder';
+  const sending = r.status === 'sending' ? ' (sending)' : '';
+  return `  ${when}  ${who} ${kind.padEnd(9)} ${r.subject}${sending}`;
+}
+
+export function renderStatus(status: RemindersStatus): string {
+  const lines = [`Reminders of profile ${status.profile}`];
+  for (const group of REMINDER_GROUP_ORDER) {
+    const members = status.groups[group];
+    lines.push(`${REMINDER_GROUP_TITLES[group]} (${status.counts[group]})`);
+    for (const r of members.slice(0, SHOWN_A_GROUP)) {
+      lines.push(reminderLine(r, group));
+      if (group === 'failed') {
+        const tries = `${r.attempts} attempt${r.attempts === 1 ? '' : 's'}`;
+        lines.push(`      ${tries}: ${r.lastError ?? 'no error was recorded'}`);
+      }
+    }
+    if (members.length > SHOWN_A_GROUP) lines.push(`  … ${members.length - SHOWN_A_GROUP} more (--json lists all)`);
+  }
+  return lines.join('\n');
+}
+
+export function remindersCommand(clock: Clock = systemClock): Command {
+  const reminders = new Command('reminders').description('Reminders and follow-ups: what is due, what failed, sending');
+  reminders
+    .command('status')
+    .description('Count and list reminders as the Reminders view groups them; Failed ones with their error')
+    .action(
+      verb(async (ctx) => {
+        const tables = resolveTables(ctx.runtime.loaded.config.tables);
+        const now = new Date(clock.now());
+        const status = await withClient(ctx, async (dv, connection) =>
+          remindersStatus(await loadReminders(dv, tables, now, ctx.signal), now, connection.profile.name),
+        );
+        ctx.out.result(status, () => renderStatus(status));
+      }),
+    );
+  return reminders;
+}
