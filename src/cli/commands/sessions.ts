@@ -87,6 +87,7 @@ function localWhen(iso: string, group: ListedGroup): string {
 function paymentWord(s: ListedSession): string {
   if (s.attention === 'unpaid') return `${s.payment} · needs payment`;
   if (s.attention === 'stillScheduled') return `${s.payment} · still scheduled`;
+  if (s.attention === 'noNote') return `${s.payment} · no note`;
   return s.payment;
 }
 

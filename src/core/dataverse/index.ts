@@ -8,4 +8,5 @@ export { dataverseError, DataverseThrottledError, missingPrivilege } from './err
 export * as filters from './filter';
 export { Filter, guid, date, normalizeGuid, isGuid } from './filter';
 export { batchOps } from './batchOps';
+export { dataverseRecordUrl } from './recordUrl';
 export type * from './types';

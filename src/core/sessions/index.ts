@@ -2,3 +2,4 @@
 export * from './session';
 export * from './loadSessions';
 export * from './rowSource';
+export * from './notes';

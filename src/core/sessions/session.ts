@@ -18,6 +18,8 @@ export interface Session {
   payment: PaymentState;
   feeCents: number | undefined;
   location: string | undefined;
+  /** Whether a note (annotation) is attached; read for attended sessions only, otherwise undefined. */
+  hasNote?: boolean | undefined;
 }
 
 const FORMATTED = `@${FORMATTED_VALUE}`;
@@ -88,9 +90,14 @@ export const SESSION_GROUP_TITLES: Readonly<Record<SessionGroupName, string>> = 
   past: 'Past 30 Days',
 };
 
+/** Why a session needs attention; when several hold, the first of this order is the `reason`. */
+export type NeedsAttentionReason = 'stillScheduled' | 'unpaid' | 'noNote';
+
 export interface NeedsAttention {
   session: Session;
-  reason: 'stillScheduled' | 'unpaid';
+  reason: NeedsAttentionReason;
+  /** Every reason that holds, `reason` first (an attended session can be unpaid and without a note). */
+  reasons: NeedsAttentionReason[];
 }
 
 export type SessionGroups = Record<Exclude<SessionGroupName, 'needsAttention'>, Session[]> & {
@@ -115,10 +122,8 @@ export function groupSessions(
   const groups: SessionGroups = { needsAttention: [], today: [], thisWeek: [], later: [], past: [] };
   for (const s of sessions) {
     const start = s.start.getTime();
-    if (s.end.getTime() < now.getTime() && s.status === 'scheduled')
-      groups.needsAttention.push({ session: s, reason: 'stillScheduled' });
-    else if (s.status === 'attended' && (s.payment === 'unpaid' || s.payment === 'failed'))
-      groups.needsAttention.push({ session: s, reason: 'unpaid' });
+    const reasons = attentionReasons(s, now);
+    if (reasons.length > 0) groups.needsAttention.push({ session: s, reason: reasons[0], reasons });
     if (start >= startOfToday && start < startOfToday + DAY) groups.today.push(s);
     else if (start >= startOfToday + DAY && start < startOfNextWeek) groups.thisWeek.push(s);
     else if (start >= startOfNextWeek) groups.later.push(s);
@@ -131,4 +136,14 @@ export function groupSessions(
   groups.past.sort((a, b) => byStart(b, a));
   groups.needsAttention.sort((a, b) => byStart(a.session, b.session));
   return groups;
+}
+
+function attentionReasons(s: Session, now: Date): NeedsAttentionReason[] {
+  if (s.status === 'scheduled') return s.end.getTime() < now.getTime() ? ['stillScheduled'] : [];
+  if (s.status !== 'attended') return [];
+  const reasons: NeedsAttentionReason[] = [];
+  if (s.payment === 'unpaid' || s.payment === 'failed') reasons.push('unpaid');
+  // Only a known absence counts: `undefined` means the notes were not read.
+  if (s.hasNote === false) reasons.push('noNote');
+  return reasons;
 }
