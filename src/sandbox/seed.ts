@@ -235,8 +235,19 @@ function buildSession(prng: SeededPrng, draft: SessionDraft): SeedSession {
     inCalendar: draft.inWindow && state !== 'canceled',
   };
   if (payment.invoiceId !== undefined) session.stripeInvoiceId = payment.invoiceId;
-  if (note !== undefined) session.note = note;
+  const written = note ?? laterNote(prng.fork(`note:${session.id}`), state, draft);
+  if (written !== undefined) session.note = written;
   return session;
+}
+
+/**
+ * A practitioner writes up most attended sessions within the week; the last few days' may still lack a note
+ * (Needs Attention). A fork per session, so the rest of the practice is drawn as before.
+ */
+function laterNote(prng: SeededPrng, state: SeedSessionState, draft: SessionDraft): string | undefined {
+  if (state !== 'attended') return undefined;
+  const recent = draft.now - draft.start < 7 * DAY_MS;
+  return prng.chance(recent ? 0.4 : 0.92) ? prng.pick(SESSION_NOTES) : undefined;
 }
 
 function sessionState(prng: SeededPrng, isOver: boolean): SeedSessionState {
