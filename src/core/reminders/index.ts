@@ -2,3 +2,4 @@
 export * from './reminder';
 export * from './templates';
 export * from './pacing';
+export * from './schedule';

@@ -3,3 +3,4 @@ export * from './session';
 export * from './loadSessions';
 export * from './rowSource';
 export * from './notes';
+export * from './actions';

@@ -24,4 +24,14 @@ export const DEFAULT_TEMPLATE_SOURCES: Readonly<Record<string, string>> = {
 <p>Hallo {{ client.firstName | default: client.name }},</p>
 <p>vielen Dank für Ihren Termin am {{ session.date }}. Wenn Sie etwas aus unserem Gespräch beschäftigt, schreiben Sie mir gerne.</p>
 <p>Mit freundlichen Grüßen<br>{{ practitioner.name }}</p>`,
+
+  'cancellation.liquid': `{% capture subject %}Cancelled: your session on {{ session.date }} at {{ session.startTime }}{% endcapture %}
+<p>Hello {{ client.firstName | default: client.name }},</p>
+<p>your session on {{ session.date }} at {{ session.startTime }} is cancelled. Please write to me to arrange another time.</p>
+<p>Kind regards,<br>{{ practitioner.name }}</p>`,
+
+  'cancellation.de.liquid': `{% capture subject %}Abgesagt: Ihr Termin am {{ session.date }} um {{ session.startTime }}{% endcapture %}
+<p>Hallo {{ client.firstName | default: client.name }},</p>
+<p>Ihr Termin am {{ session.date }} um {{ session.startTime }} ist abgesagt. Schreiben Sie mir gerne, um einen neuen Termin zu vereinbaren.</p>
+<p>Mit freundlichen Grüßen<br>{{ practitioner.name }}</p>`,
 };

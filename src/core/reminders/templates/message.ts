@@ -2,7 +2,8 @@
 // locale choice share.
 import type { Session } from '../../sessions';
 
-export type MessageKind = 'reminder' | 'followUp';
+/** Which template: a reminder before a session, a follow-up after it, the notice that it is cancelled. */
+export type MessageKind = 'reminder' | 'followUp' | 'cancellation';
 
 export interface MessageClient {
   name: string;

@@ -1,0 +1,52 @@
+// What the session actions are given (explicit dependencies, the same for the CLI, the editor and a worker)
+// and the one read they all start from: the session row with its ETag.
+import type { Client } from '@microsoft/microsoft-graph-client';
+import type { Clock } from '../../clock';
+import type { Profile } from '../../config';
+import { NotFoundError } from '../../errors';
+import type { Logger } from '../../log';
+import type { TableMapping } from '../../practice';
+import type { MessagePractitioner, PracticeRecords, Templates } from '../../reminders';
+import { sessionFromRow, sessionRowColumns, type Session } from '../session';
+
+export interface SessionActionDeps {
+  dataverse: PracticeRecords;
+  tables: TableMapping;
+  clock: Clock;
+  log: Logger;
+  /** The message templates (loadTemplates of the workspace, or defaultTemplates()). */
+  templates: Templates;
+  /** Who signs the messages, and the practice's language and time zone for clients without their own. */
+  practitioner: MessagePractitioner;
+  /** `autoSend`: new reminders are approved at once; `mailbox`: whose calendar gets the Outlook event. */
+  profile: Pick<Profile, 'name' | 'mailbox' | 'autoSend'>;
+  /** `reminders.leadTimesMinutes` and `reminders.followUpDelayMinutes` from the configuration. */
+  settings: { leadTimesMinutes: readonly number[]; followUpDelayMinutes: number };
+  /** Needed only to create the Outlook event. */
+  graph?: Client;
+}
+
+export interface StoredSession {
+  session: Session;
+  etag: string | undefined;
+}
+
+export async function readSession(
+  deps: Pick<SessionActionDeps, 'dataverse' | 'tables'>,
+  sessionId: string,
+  signal?: AbortSignal,
+): Promise<StoredSession> {
+  const t = deps.tables.session;
+  const select = [t.primaryId, ...Object.keys(sessionRowColumns(deps.tables)).filter((name) => !name.includes('@'))];
+  try {
+    const { row, etag } = await deps.dataverse.get(t.entitySet, sessionId, { select, formatted: true, signal });
+    return { session: sessionFromRow(row, deps.tables), etag };
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+    throw new NotFoundError(`There is no session ${sessionId} in Dataverse (${t.entitySet}). Refresh the sessions.`, {
+      code: 'sessions.notFound',
+      detail: { sessionId },
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,84 @@
+// The dependencies of the session and reminder actions over a MemoryDataverse, with a client seeded in
+// it: `const p = aPractice().withClient(aContact().speaking('de').in('Europe/Berlin'))`.
+import { silentLogger } from '../../src/core/log/types';
+import { DEFAULT_TABLES } from '../../src/core/practice';
+import { defaultTemplates } from '../../src/core/reminders';
+import type { SessionActionDeps } from '../../src/core/sessions';
+import { clockReading } from './fakeClock';
+import { MemoryDataverse } from './memoryDataverse';
+
+let counter = 0;
+
+export interface ContactFields {
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  language: string | null;
+  timeZone: string | null;
+}
+
+export function aContact(): ContactBuilder {
+  return new ContactBuilder();
+}
+
+class ContactBuilder {
+  private fields: ContactFields = {
+    id: `c0000000-0000-4000-8000-${String(++counter).padStart(12, '0')}`,
+    firstName: 'Alex',
+    lastName: 'Morgan',
+    email: 'alex@example.test',
+    language: 'en',
+    timeZone: 'Europe/London',
+  };
+  named(firstName: string, lastName: string): this {
+    Object.assign(this.fields, { firstName, lastName });
+    return this;
+  }
+  speaking(language: string | null): this {
+    this.fields.language = language;
+    return this;
+  }
+  in(timeZone: string | null): this {
+    this.fields.timeZone = timeZone;
+    return this;
+  }
+  withoutEmail(): this {
+    this.fields.email = null;
+    return this;
+  }
+  build(): ContactFields {
+    return { ...this.fields };
+  }
+}
+
+/** Monday 5 January 2026, 09:00 UTC: what the fake clocks read. */
+export const NOW = Date.UTC(2026, 0, 5, 9, 0, 0);
+
+export function actionDeps(dv: MemoryDataverse, overrides: Partial<SessionActionDeps> = {}): SessionActionDeps {
+  return {
+    dataverse: dv,
+    tables: DEFAULT_TABLES,
+    clock: clockReading(() => NOW),
+    log: silentLogger,
+    templates: defaultTemplates(),
+    practitioner: { name: 'Dr. Morgan', timeZone: 'Europe/London', language: 'en' },
+    profile: { name: 'test', mailbox: 'dr.morgan@example.test', autoSend: false },
+    settings: { leadTimesMinutes: [1440, 120], followUpDelayMinutes: 60 },
+    ...overrides,
+  };
+}
+
+export function seedContact(dv: MemoryDataverse, contact: ContactFields): string {
+  const t = DEFAULT_TABLES.client;
+  const c = t.columns;
+  return dv.seed(t.entitySet, {
+    [t.primaryId]: contact.id,
+    [c.fullName]: `${contact.firstName} ${contact.lastName}`,
+    [c.firstName]: contact.firstName,
+    [c.lastName]: contact.lastName,
+    [c.email]: contact.email,
+    [c.language]: contact.language,
+    [c.timeZone]: contact.timeZone,
+  });
+}
