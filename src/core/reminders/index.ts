@@ -3,3 +3,4 @@ export * from './reminder';
 export * from './templates';
 export * from './pacing';
 export * from './schedule';
+export * from './sending';

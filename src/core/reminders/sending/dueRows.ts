@@ -1,0 +1,211 @@
+// Which reminders a run takes on, read from the scheduled-message table: approved ones that are due (or
+// the ones named), and those an earlier run left in sending. Each row keeps its ETag for the claim, and
+// is given the mailbox that sends it (the row owner's, with several practitioners; else the profile's)
+// and the message as it will leave (send-to-me mode sends to the practitioner, naming the client).
+import { filters, guid, type DataverseClient } from '../../dataverse';
+import { ValidationError } from '../../errors';
+import { MESSAGE_CHANNEL, MESSAGE_KIND, MESSAGE_STATUS, type TableMapping } from '../../practice';
+import { readRows, rowValue } from '../../sessions';
+import { z } from 'zod';
+import type { PlannedMessage, SenderDeps } from './types';
+
+export interface DueRow {
+  id: string;
+  etag: string | undefined;
+  status: 'approved' | 'sending';
+  kind: 'reminder' | 'followUp';
+  email: string | undefined;
+  clientName: string | undefined;
+  subject: string;
+  text: string;
+  scheduledTime: Date;
+  attempts: number;
+  graphMessageId: string | undefined;
+  sendClaim: string | undefined;
+  ownerId: string | undefined;
+  sessionId: string | undefined;
+}
+
+export interface DueQuery {
+  now: Date;
+  reminderIds?: readonly string[];
+  signal?: AbortSignal;
+}
+
+type RowDeps = Pick<SenderDeps, 'dataverse' | 'tables'>;
+
+function dueFilter(tables: TableMapping, query: DueQuery) {
+  const c = tables.scheduledMessage.columns;
+  const sending = filters.eq(c.status, MESSAGE_STATUS.sending);
+  const approved = filters.eq(c.status, MESSAGE_STATUS.approved);
+  if (query.reminderIds) {
+    // Send Now: the named reminders whether due or not, but only approved ones (or ones left in sending).
+    const named = filters.oneOf(
+      tables.scheduledMessage.primaryId,
+      query.reminderIds.map((id) => guid(id)),
+    );
+    return filters.and(named, filters.or(approved, sending));
+  }
+  return filters.or(filters.and(approved, filters.onOrBefore(c.scheduledTime, query.now)), sending);
+}
+
+function rowColumns(tables: TableMapping) {
+  const c = tables.scheduledMessage.columns;
+  return {
+    [c.status]: rowValue.choice,
+    [c.kind]: rowValue.choice,
+    [c.channel]: rowValue.choice,
+    [c.email]: rowValue.text,
+    [c.clientName]: rowValue.text,
+    [c.subject]: rowValue.text,
+    [c.text]: rowValue.text,
+    [c.scheduledTime]: rowValue.dateTime,
+    [c.attempts]: rowValue.number,
+    [c.graphMessageId]: rowValue.text,
+    [c.sendClaim]: rowValue.text,
+    [`_${c.session}_value`]: rowValue.text,
+    _ownerid_value: rowValue.text,
+  };
+}
+
+function dueRowFrom(row: Record<string, unknown>, tables: TableMapping): DueRow {
+  const c = tables.scheduledMessage.columns;
+  const text = (key: string): string | undefined => (typeof row[key] === 'string' ? (row[key] as string) : undefined);
+  return {
+    id: String(row[tables.scheduledMessage.primaryId]),
+    etag: text('@odata.etag'),
+    status: row[c.status] === MESSAGE_STATUS.sending ? 'sending' : 'approved',
+    kind: row[c.kind] === MESSAGE_KIND.followUp ? 'followUp' : 'reminder',
+    email: text(c.email)?.trim() || undefined,
+    clientName: text(c.clientName),
+    subject: text(c.subject) ?? '',
+    text: text(c.text) ?? '',
+    scheduledTime: new Date(String(row[c.scheduledTime])),
+    attempts: typeof row[c.attempts] === 'number' ? (row[c.attempts] as number) : 0,
+    graphMessageId: text(c.graphMessageId) || undefined,
+    sendClaim: text(c.sendClaim) || undefined,
+    ownerId: text('_ownerid_value'),
+    sessionId: text(`_${c.session}_value`),
+  };
+}
+
+/** The rows a run takes on, in scheduled order; messages on other channels (SMS, …) are not Graph's. */
+export async function loadDueRows(deps: RowDeps, query: DueQuery): Promise<DueRow[]> {
+  const { tables } = deps;
+  const c = tables.scheduledMessage.columns;
+  const rows = await readRows(
+    deps.dataverse,
+    {
+      what: 'reminder',
+      table: tables.scheduledMessage,
+      filter: () => dueFilter(tables, query),
+      orderBy: c.scheduledTime,
+      columns: rowColumns(tables),
+      map: (row) => ({ row: dueRowFrom(row, tables), channel: row[c.channel] }),
+    },
+    query.signal,
+  );
+  return rows.filter(({ channel }) => channel == null || channel === MESSAGE_CHANNEL.email).map(({ row }) => row);
+}
+
+const systemUser = z.looseObject({
+  systemuserid: z.string(),
+  internalemailaddress: z.string().nullish(),
+  applicationid: z.string().nullish(),
+});
+
+/** The mailbox of each owner that is a person with one; application users and unknown owners have none. */
+async function ownerMailboxes(
+  dataverse: DataverseClient,
+  ownerIds: string[],
+  signal?: AbortSignal,
+): Promise<Map<string, string>> {
+  const mailboxes = new Map<string, string>();
+  if (ownerIds.length === 0) return mailboxes;
+  const users = await dataverse.list('systemusers', {
+    select: ['systemuserid', 'internalemailaddress', 'applicationid'],
+    filter: filters.oneOf(
+      'systemuserid',
+      ownerIds.map((id) => guid(id)),
+    ),
+    signal,
+  });
+  for (const raw of users) {
+    const user = systemUser.safeParse(raw);
+    if (!user.success || user.data.applicationid || !user.data.internalemailaddress) continue;
+    mailboxes.set(user.data.systemuserid.toLowerCase(), user.data.internalemailaddress);
+  }
+  return mailboxes;
+}
+
+export interface MailboxedRow {
+  row: DueRow;
+  mailbox: string | undefined;
+}
+
+/** Gives each row the mailbox that sends it: its owner's, else the profile's. */
+export async function withMailboxes(
+  deps: Pick<SenderDeps, 'dataverse' | 'profile'>,
+  rows: DueRow[],
+  signal?: AbortSignal,
+): Promise<MailboxedRow[]> {
+  const ownerIds = [...new Set(rows.flatMap((row) => (row.ownerId ? [row.ownerId.toLowerCase()] : [])))];
+  const owners = await ownerMailboxes(deps.dataverse, ownerIds, signal);
+  return rows.map((row) => ({
+    row,
+    mailbox: (row.ownerId && owners.get(row.ownerId.toLowerCase())) || deps.profile.mailbox,
+  }));
+}
+
+export function sameMailbox(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/** The message as it will leave: to the client, or in send-to-me mode to the practitioner, naming the client. */
+export function plannedMessage(profile: SenderDeps['profile'], { row, mailbox }: MailboxedRow): PlannedMessage {
+  const toSelf = profile.sendToSelf === true;
+  const realRecipient =
+    row.clientName && row.email ? `${row.clientName} <${row.email}>` : (row.email ?? '(no address)');
+  return {
+    reminderId: row.id,
+    kind: row.kind,
+    mailbox: mailbox ?? '',
+    recipient: (toSelf ? (profile.mailbox ?? mailbox) : row.email) ?? '',
+    clientEmail: row.email,
+    clientName: row.clientName,
+    subject: toSelf ? `[Test, for ${realRecipient}] ${row.subject}` : row.subject,
+    body: row.text,
+    sessionId: row.sessionId,
+    scheduledTime: row.scheduledTime,
+    state: row.status === 'sending' ? 'recovering' : 'due',
+  };
+}
+
+/** Why this message cannot leave at all (no sender mailbox, no recipient), or undefined. */
+export function unsendableBecause(message: PlannedMessage): ValidationError | undefined {
+  if (message.mailbox === '') {
+    return new ValidationError(
+      `Reminder ${message.reminderId} has no mailbox to send from: set the profile's mailbox (lifeCockpit.profiles[].mailbox or LC_MAILBOX).`,
+      { code: 'reminders.noMailbox', detail: { reminderId: message.reminderId } },
+    );
+  }
+  if (message.recipient === '') {
+    return new ValidationError(`Reminder ${message.reminderId} has no e-mail address to send to.`, {
+      code: 'reminders.noRecipient',
+      detail: { reminderId: message.reminderId },
+    });
+  }
+  return undefined;
+}
+
+/** The dry run: every message that would leave now (and those left in sending, to be looked up first). */
+export async function planDueReminders(
+  deps: Pick<SenderDeps, 'dataverse' | 'tables' | 'clock' | 'profile' | 'log'>,
+  options: { now?: Date; mailbox?: string } = {},
+): Promise<PlannedMessage[]> {
+  const now = options.now ?? new Date(deps.clock.now());
+  const rows = await withMailboxes(deps, await loadDueRows(deps, { now }));
+  return rows
+    .filter((entry) => options.mailbox === undefined || sameMailbox(entry.mailbox, options.mailbox))
+    .map((entry) => plannedMessage(deps.profile, entry));
+}

@@ -1,0 +1,65 @@
+// What one run of the sender shares between its reminders: the dependencies with their defaults filled
+// in (pacer, audit, lease, look-again bound), one Mailbox per address, and the crash hook. Once a crash
+// point fires, every later step of the run throws the same crash, as if the process had died there.
+import type { AuditLog } from '../../log';
+import { createMailboxPacer, type MailboxPacer } from '../pacing';
+import { DEFAULT_CLAIM_LEASE_MS } from './claim';
+import { Mailbox } from './mailbox';
+import { SenderCrashedError, type CrashPoint, type SenderDeps } from './types';
+
+export const DEFAULT_LOOK_AGAIN_MS = 30_000;
+
+export class SendRun {
+  readonly pacer: MailboxPacer;
+  readonly audit: AuditLog;
+  readonly actor: string;
+  readonly leaseMs: number;
+  readonly lookAgainMs: number;
+  private readonly mailboxes = new Map<string, Mailbox>();
+  private crashed: SenderCrashedError | undefined;
+
+  constructor(
+    readonly deps: SenderDeps,
+    readonly signal: AbortSignal | undefined,
+  ) {
+    const { settings, clock, log } = deps;
+    this.pacer =
+      deps.pacer ?? createMailboxPacer({ clock, perMinute: settings.perMinute, concurrency: settings.concurrency });
+    const auditLog = log.child('audit');
+    this.audit = deps.audit ?? { record: (entry) => auditLog.info(`${entry.action} ${entry.outcome}`, { ...entry }) };
+    this.actor = deps.actor ?? deps.profile.name;
+    this.leaseMs = settings.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
+    this.lookAgainMs = settings.lookAgainMs ?? DEFAULT_LOOK_AGAIN_MS;
+  }
+
+  mailbox(address: string): Mailbox {
+    const key = address.trim().toLowerCase();
+    let mailbox = this.mailboxes.get(key);
+    if (!mailbox) {
+      const { graph, clock } = this.deps;
+      mailbox = new Mailbox({ graph, clock, mailbox: address, pacer: this.pacer, signal: this.signal });
+      this.mailboxes.set(key, mailbox);
+    }
+    return mailbox;
+  }
+
+  /** A named point: the test hook may end the run here. */
+  crashPoint(point: CrashPoint): void {
+    this.checkAlive();
+    try {
+      this.deps.crashAt?.(point);
+    } catch (error) {
+      this.crashed = new SenderCrashedError(point, error);
+      throw this.crashed;
+    }
+  }
+
+  /** Throws the run's crash when one happened: nothing more may be written after it. */
+  checkAlive(): void {
+    if (this.crashed) throw this.crashed;
+  }
+
+  get crash(): SenderCrashedError | undefined {
+    return this.crashed;
+  }
+}
