@@ -4,3 +4,4 @@ export * from './templates';
 export * from './pacing';
 export * from './schedule';
 export * from './sending';
+export * from './actions';

@@ -1,0 +1,224 @@
+// What a practitioner does to one reminder or follow-up: approve it, skip it, edit its subject or text, retry
+// it after it failed. Each reads the row and writes under its ETag, so when the sender (or anyone) changed the
+// row in between, for instance by claiming it for sending, the write is refused and the caller hears a
+// ConflictError naming what the row is now: never a silent overwrite of a row in flight. Asking again for
+// what is already so (approving an approved reminder) changes nothing, so a repeated action is harmless.
+import type { Row } from '../../dataverse';
+import { ConflictError, ValidationError } from '../../errors';
+import type { Logger } from '../../log';
+import { MESSAGE_STATUS, type TableMapping } from '../../practice';
+import type { Reminder, ReminderStatus } from '../reminder';
+import { readMessage, type PracticeRecords, type StoredMessage } from '../schedule';
+
+export interface ReminderActionDeps {
+  dataverse: PracticeRecords;
+  tables: TableMapping;
+  log: Logger;
+}
+
+export interface ReminderActionOptions {
+  signal?: AbortSignal;
+  /**
+   * The ETag of the row as the caller showed it (an editor opened minutes ago): when the row has changed
+   * since, the action is refused rather than applied to something the person has not seen.
+   */
+  etag?: string;
+}
+
+export interface ReminderActionResult {
+  reminder: Reminder;
+  /** False when the row already was as asked (a repeated action). */
+  changed: boolean;
+}
+
+type Decision = Row | 'unchanged';
+
+const STATUS_WORDS: Record<ReminderStatus, string> = {
+  draft: 'a draft',
+  approved: 'approved',
+  sending: 'being sent',
+  sent: 'sent',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
+
+function named(reminder: Reminder): string {
+  const kind = reminder.kind === 'followUp' ? 'follow-up' : 'reminder';
+  return `The ${kind} "${reminder.subject}"${reminder.clientName ? ` to ${reminder.clientName}` : ''}`;
+}
+
+/** The row's status does not allow the action: say what it is and what can be done. */
+function refused(reminder: Reminder, action: string, hint: string): ConflictError {
+  return new ConflictError(
+    `${named(reminder)} is ${STATUS_WORDS[reminder.status]}, so it cannot be ${action}. ${hint}`,
+    {
+      code: 'reminders.notAllowed',
+      detail: { reminderId: reminder.id, status: reminder.status, action },
+    },
+  );
+}
+
+async function changeReminder(
+  deps: ReminderActionDeps,
+  id: string,
+  action: string,
+  decide: (stored: StoredMessage) => Decision,
+  options: ReminderActionOptions,
+): Promise<ReminderActionResult> {
+  const stored = await readMessage(deps.dataverse, deps.tables, id, options.signal);
+  if (options.etag !== undefined && stored.etag !== undefined && options.etag !== stored.etag) {
+    throw changedMeanwhile(stored.reminder, action);
+  }
+  const change = decide(stored);
+  if (change === 'unchanged') return { reminder: stored.reminder, changed: false };
+  try {
+    await deps.dataverse.update(deps.tables.scheduledMessage.entitySet, id, change, {
+      ...(stored.etag === undefined ? {} : { ifMatch: stored.etag }),
+      signal: options.signal,
+    });
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    throw await conflictNamingNow(deps, stored.reminder, action, error, options.signal);
+  }
+  const after = await readMessage(deps.dataverse, deps.tables, id, options.signal);
+  deps.log.info(`reminder ${action}`, { reminderId: id, status: after.reminder.status });
+  return { reminder: after.reminder, changed: true };
+}
+
+function changedMeanwhile(now: Reminder, action: string, cause?: unknown): ConflictError {
+  return new ConflictError(
+    `${named(now)} changed while it was being ${action} (it is now ${STATUS_WORDS[now.status]}), so nothing was changed. Look at it again and retry.`,
+    { code: 'reminders.changed', detail: { reminderId: now.id, status: now.status, action }, cause },
+  );
+}
+
+/** The write met a changed row: read it again so the message says what it has become (claimed, sent, …). */
+async function conflictNamingNow(
+  deps: ReminderActionDeps,
+  before: Reminder,
+  action: string,
+  error: ConflictError,
+  signal?: AbortSignal,
+): Promise<ConflictError> {
+  try {
+    return changedMeanwhile(
+      (await readMessage(deps.dataverse, deps.tables, before.id, signal)).reminder,
+      action,
+      error,
+    );
+  } catch (readError) {
+    deps.log.debug('could not read a reminder again after a conflict', { reminderId: before.id, error: readError });
+    return changedMeanwhile(before, action, error);
+  }
+}
+
+function status(deps: ReminderActionDeps, value: ReminderStatus): Row {
+  return { [deps.tables.scheduledMessage.columns.status]: MESSAGE_STATUS[value] };
+}
+
+/** Draft → approved: the sender may send it once it is due. */
+export function approveReminder(
+  deps: ReminderActionDeps,
+  id: string,
+  options: ReminderActionOptions = {},
+): Promise<ReminderActionResult> {
+  return changeReminder(
+    deps,
+    id,
+    'approved',
+    ({ reminder }) => {
+      if (reminder.status === 'approved') return 'unchanged';
+      if (reminder.status === 'draft') return status(deps, 'approved');
+      throw refused(
+        reminder,
+        'approved',
+        reminder.status === 'failed' ? 'Retry it instead.' : 'Nothing is left to approve.',
+      );
+    },
+    options,
+  );
+}
+
+/** Draft, approved or failed → cancelled: it will not be sent. */
+export function skipReminder(
+  deps: ReminderActionDeps,
+  id: string,
+  options: ReminderActionOptions = {},
+): Promise<ReminderActionResult> {
+  return changeReminder(
+    deps,
+    id,
+    'skipped',
+    ({ reminder }) => {
+      if (reminder.status === 'cancelled') return 'unchanged';
+      if (reminder.status === 'sending' || reminder.status === 'sent') {
+        throw refused(reminder, 'skipped', 'It has left or is leaving the mailbox.');
+      }
+      return status(deps, 'cancelled');
+    },
+    options,
+  );
+}
+
+export interface ReminderEdit {
+  subject?: string;
+  /** The body, HTML as the templates write it. */
+  text?: string;
+}
+
+/** A new subject or text, as long as nobody has started sending it. */
+export function editReminder(
+  deps: ReminderActionDeps,
+  id: string,
+  edit: ReminderEdit,
+  options: ReminderActionOptions = {},
+): Promise<ReminderActionResult> {
+  const t = deps.tables.scheduledMessage;
+  const subject = edit.subject?.replace(/\s+/g, ' ').trim();
+  if (subject === '') {
+    throw new ValidationError('A message needs a subject. Write one, or skip the message.', {
+      code: 'reminders.emptySubject',
+    });
+  }
+  return changeReminder(
+    deps,
+    id,
+    'edited',
+    (stored) => {
+      const { reminder } = stored;
+      if (reminder.status === 'sending' || reminder.status === 'sent') {
+        throw refused(reminder, 'edited', 'What was sent stays as it was.');
+      }
+      const change: Row = {};
+      if (subject !== undefined && subject !== reminder.subject) {
+        Object.assign(change, { [t.columns.subject]: subject, [t.primaryName]: subject.slice(0, 200) });
+      }
+      if (edit.text !== undefined && edit.text !== stored.text) change[t.columns.text] = edit.text;
+      return Object.keys(change).length === 0 ? 'unchanged' : change;
+    },
+    options,
+  );
+}
+
+/**
+ * Failed → approved with its attempts counted from zero, so the sender tries it again. The recorded Graph
+ * message id stays: the sender looks for that message before making another, so a retry never sends twice.
+ */
+export function retryReminder(
+  deps: ReminderActionDeps,
+  id: string,
+  options: ReminderActionOptions = {},
+): Promise<ReminderActionResult> {
+  const c = deps.tables.scheduledMessage.columns;
+  return changeReminder(
+    deps,
+    id,
+    'retried',
+    ({ reminder }) => {
+      if (reminder.status === 'approved' && reminder.attempts === 0) return 'unchanged';
+      if (reminder.status !== 'failed') throw refused(reminder, 'retried', 'Only a failed message is retried.');
+      return { ...status(deps, 'approved'), [c.attempts]: 0, [c.lastError]: null };
+    },
+    options,
+  );
+}
