@@ -4,3 +4,4 @@ export * from './loadSessions';
 export * from './rowSource';
 export * from './notes';
 export * from './actions';
+export * from './calendar';

@@ -1,0 +1,281 @@
+// Import From Calendar, the ways it goes wrong for a practitioner: importing twice, two imports at once, events
+// that are not sessions, attendees who are not clients, many pages of events, and a paging link from the
+// server that points at another origin (which must not receive the Graph token).
+import { strict as assert } from 'node:assert';
+import { Client, type Context } from '@microsoft/microsoft-graph-client';
+import { TokenProvider } from '../../../src/core/auth';
+import { ExternalServiceError } from '../../../src/core/errors';
+import { createGraphClient } from '../../../src/core/graph';
+import { HttpClient } from '../../../src/core/http';
+import { silentLogger } from '../../../src/core/log/types';
+import { DEFAULT_TABLES } from '../../../src/core/practice';
+import { importFromCalendar, type CalendarImportReport } from '../../../src/core/sessions';
+import { FakeDataverse } from '../../builders/fakeDataverse';
+import { TestServer, aTestCertificate } from '../http/testServer';
+
+const MAILBOX = 'dr.weber@practice.example';
+const CATEGORY = 'Client session';
+const FROM = new Date('2026-11-23T00:00:00Z');
+const TO = new Date('2026-11-30T00:00:00Z');
+const s = DEFAULT_TABLES.session;
+const contacts = DEFAULT_TABLES.client;
+
+interface FakeEvent {
+  id: string;
+  iCalUId: string;
+  subject: string;
+  start: { dateTime: string; timeZone: string };
+  end: { dateTime: string; timeZone: string };
+  categories: string[];
+  attendees: { type: string; emailAddress: { name: string; address: string } }[];
+  location: { displayName: string };
+  isCancelled: boolean;
+}
+
+let eventCounter = 0;
+function anEvent(options: { attendees?: string[]; categories?: string[]; start?: string; cancelled?: boolean } = {}) {
+  const n = ++eventCounter;
+  const start = new Date(options.start ?? `2026-11-24T${String(8 + (n % 9)).padStart(2, '0')}:00:00Z`);
+  const utc = (d: Date) => ({
+    dateTime: d
+      .toISOString()
+      .replace('Z', '')
+      .replace(/\.\d+$/, '.0000000'),
+    timeZone: 'UTC',
+  });
+  const event: FakeEvent = {
+    id: `AAMkAD${n}`,
+    iCalUId: `040000008200E00074C5B7101A82E008000000000000000000000000${String(n).padStart(8, '0')}`,
+    subject: `Session ${n}`,
+    start: utc(start),
+    end: utc(new Date(start.getTime() + 50 * 60_000)),
+    categories: options.categories ?? [CATEGORY],
+    attendees: (options.attendees ?? ['alex@example.test']).map((address) => ({
+      type: 'required',
+      emailAddress: { name: address, address },
+    })),
+    location: { displayName: 'Practice room 1' },
+    isCancelled: options.cancelled ?? false,
+  };
+  return event;
+}
+
+/** A Graph calendarView answering from `events`, paging with $top/$skip like Outlook. */
+function fakeGraph(events: FakeEvent[]): { graph: Client; requests: string[] } {
+  const requests: string[] = [];
+  const graph = Client.initWithMiddleware({
+    middleware: {
+      execute: async (context: Context) => {
+        const url = new URL(typeof context.request === 'string' ? context.request : context.request.url);
+        requests.push(url.toString());
+        assert.match(url.pathname, /\/users\/[^/]+\/calendarView$/);
+        const top = Number(url.searchParams.get('$top') ?? 10);
+        const skip = Number(url.searchParams.get('$skip') ?? 0);
+        const start = Date.parse(url.searchParams.get('startDateTime') ?? '');
+        const end = Date.parse(url.searchParams.get('endDateTime') ?? '');
+        const inRange = events.filter(
+          (e) => Date.parse(`${e.start.dateTime}Z`) < end && Date.parse(`${e.end.dateTime}Z`) > start,
+        );
+        const body: Record<string, unknown> = { value: inRange.slice(skip, skip + top) };
+        if (skip + top < inRange.length) {
+          const next = new URL(url);
+          next.searchParams.set('$skip', String(skip + top));
+          body['@odata.nextLink'] = next.toString();
+        }
+        context.response = new Response(JSON.stringify(body), {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        });
+      },
+    },
+    baseUrl: 'https://graph.microsoft.com',
+  });
+  return { graph, requests };
+}
+
+function practice(): FakeDataverse {
+  const dv = new FakeDataverse();
+  dv.put(contacts.entitySet, {
+    contactid: '11111111-1111-4111-8111-111111111111',
+    fullname: 'Alex Morgan',
+    emailaddress1: 'Alex@Example.test',
+  });
+  dv.put(contacts.entitySet, {
+    contactid: '22222222-2222-4222-8222-222222222222',
+    fullname: 'Bo Chen',
+    emailaddress1: 'bo@example.test',
+  });
+  return dv;
+}
+
+async function run(dv: FakeDataverse, graph: Client): Promise<CalendarImportReport> {
+  return importFromCalendar(
+    { dataverse: dv, graph, tables: DEFAULT_TABLES, log: silentLogger },
+    { mailbox: MAILBOX, from: FROM, to: TO, category: CATEGORY },
+  );
+}
+
+describe('import from calendar', () => {
+  it('creates a session per event with the category, for the client among its attendees, holding its iCalUId', async () => {
+    const event = anEvent({ attendees: [MAILBOX, 'ALEX@example.test'] });
+    const dv = practice();
+    const report = await run(dv, fakeGraph([event]).graph);
+    assert.equal(report.created.length, 1);
+    const [row] = dv.rows(s.entitySet);
+    assert.equal(row[s.columns.icalUid], event.iCalUId);
+    assert.equal(row._regardingobjectid_value, '11111111-1111-4111-8111-111111111111');
+    assert.equal(row[s.columns.start], `${event.start.dateTime.slice(0, 19)}.000Z`);
+    assert.equal(row[s.columns.subject], event.subject);
+    assert.equal(report.created[0].clientName, 'Alex Morgan');
+  });
+
+  it('creates nothing on a second import of the same range', async () => {
+    const events = [anEvent(), anEvent({ attendees: ['bo@example.test'] })];
+    const dv = practice();
+    const { graph } = fakeGraph(events);
+    await run(dv, graph);
+    const second = await run(dv, graph);
+    assert.equal(second.created.length, 0);
+    assert.equal(second.alreadyImported.length, 2);
+    assert.equal(dv.rows(s.entitySet).length, 2);
+    assert.equal(dv.calls.filter((c) => c.op === 'create').length, 2, 'the second import wrote nothing');
+  });
+
+  it('recognises an event whose session was made another way, by the iCalUId it holds', async () => {
+    const event = anEvent();
+    const dv = practice();
+    dv.put(s.entitySet, { activityid: '33333333-3333-4333-8333-333333333333', [s.columns.icalUid]: event.iCalUId });
+    const report = await run(dv, fakeGraph([event]).graph);
+    assert.deepEqual(
+      report.alreadyImported.map((a) => a.sessionId),
+      ['33333333-3333-4333-8333-333333333333'],
+    );
+    assert.equal(dv.rows(s.entitySet).length, 1);
+  });
+
+  it('creates one session per event when two imports run at once', async () => {
+    const events = [anEvent(), anEvent({ attendees: ['bo@example.test'] }), anEvent()];
+    const dv = practice();
+    // Both imports have checked which events are new before either creates: each create of an event waits for
+    // the other import's create of it.
+    const arrived = new Map<string, { count: number; release: () => void; ready: Promise<void> }>();
+    dv.beforeCreate = async (_set, body) => {
+      const id = String(body[s.columns.icalUid]);
+      let gate = arrived.get(id);
+      if (!gate) {
+        let release = () => {};
+        const ready = new Promise<void>((resolve) => (release = resolve));
+        gate = { count: 0, release, ready };
+        arrived.set(id, gate);
+      }
+      if (++gate.count === 2) gate.release();
+      await gate.ready;
+    };
+    const [a, b] = await Promise.all([run(dv, fakeGraph(events).graph), run(dv, fakeGraph(events).graph)]);
+    assert.equal(dv.rows(s.entitySet).length, 3, 'one session per event');
+    assert.equal(a.created.length + b.created.length, 3);
+    assert.equal(a.alreadyImported.length + b.alreadyImported.length, 3);
+  });
+
+  it('leaves out events without the category and cancelled ones; the category is matched ignoring case', async () => {
+    const dentist = anEvent({ categories: ['Private'] });
+    const uncategorised = anEvent({ categories: [] });
+    const cancelled = anEvent({ cancelled: true });
+    const session = anEvent({ categories: ['client SESSION '] });
+    const dv = practice();
+    const report = await run(dv, fakeGraph([dentist, uncategorised, cancelled, session]).graph);
+    assert.equal(report.considered, 1);
+    assert.deepEqual(
+      dv.rows(s.entitySet).map((r) => r[s.columns.icalUid]),
+      [session.iCalUId],
+    );
+  });
+
+  it('reports an attendee who is not in Dataverse as unmatched and invents no client', async () => {
+    const stranger = anEvent({ attendees: [MAILBOX, 'someone.new@example.test'] });
+    const alone = anEvent({ attendees: [MAILBOX] });
+    const couple = anEvent({ attendees: ['alex@example.test', 'bo@example.test'] });
+    const dv = practice();
+    const report = await run(dv, fakeGraph([stranger, alone, couple]).graph);
+    assert.deepEqual(
+      report.unmatched.map((u) => [u.iCalUId, u.reason, u.attendees]),
+      [
+        [stranger.iCalUId, 'noClient', ['someone.new@example.test']],
+        [alone.iCalUId, 'noAttendee', []],
+        [couple.iCalUId, 'severalClients', ['alex@example.test', 'bo@example.test']],
+      ],
+    );
+    assert.equal(dv.rows(s.entitySet).length, 0);
+    assert.equal(dv.rows(contacts.entitySet).length, 2, 'no contact was created');
+  });
+
+  it('follows every page of a busy week and asks Dataverse per 25 events, not per event', async () => {
+    const events = Array.from({ length: 230 }, (_, i) =>
+      anEvent({ start: new Date(FROM.getTime() + 3_600_000 + i * 60_000).toISOString() }),
+    );
+    const dv = practice();
+    const { graph, requests } = fakeGraph(events);
+    const report = await run(dv, graph);
+    assert.equal(requests.length, 3);
+    assert.equal(report.created.length, 230);
+    const sessionQueries = dv.calls.filter((c) => c.op === 'query' && c.entitySet === s.entitySet);
+    assert.equal(sessionQueries.length, 10);
+  });
+
+  it('refuses an empty category and a range that ends before it starts, before asking Graph', async () => {
+    const { graph, requests } = fakeGraph([anEvent()]);
+    const deps = { dataverse: practice(), graph, tables: DEFAULT_TABLES, log: silentLogger };
+    await assert.rejects(importFromCalendar(deps, { mailbox: MAILBOX, from: FROM, to: TO, category: ' ' }));
+    await assert.rejects(importFromCalendar(deps, { mailbox: MAILBOX, from: TO, to: FROM, category: CATEGORY }));
+    assert.equal(requests.length, 0);
+  });
+
+  it('refuses an event in another time zone than the UTC it asked for, rather than misplacing it', async () => {
+    const event = anEvent();
+    event.start.timeZone = 'W. Europe Standard Time';
+    await assert.rejects(run(practice(), fakeGraph([event]).graph), (e: unknown) => e instanceof ExternalServiceError);
+  });
+});
+
+describe('import from calendar through the Graph client', () => {
+  it('sends no token along a paging link to another origin', async () => {
+    const certificate = await aTestCertificate();
+    const server = new TestServer(certificate);
+    const graphUrl = await server.start(); // https://127.0.0.1:<port>
+    const otherOrigin = graphUrl.replace('127.0.0.1', 'localhost');
+    const http = new HttpClient({
+      logger: silentLogger,
+      trust: { ca: certificate.cert, origins: [graphUrl, otherOrigin] },
+    });
+    try {
+      const first = anEvent();
+      const second = anEvent();
+      server.reset((request, response) => {
+        const onOther = request.headers.host?.startsWith('localhost');
+        const body = onOther
+          ? { value: [second] }
+          : { value: [first], '@odata.nextLink': `${otherOrigin}/v1.0/users/${MAILBOX}/calendarView?$skip=1` };
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(body));
+      });
+      const tokens = new TokenProvider({
+        acquire: async () => ({ accessToken: 'graph-token', expiresOn: new Date(4_102_444_800_000) }),
+      });
+      const graph = createGraphClient({
+        http,
+        tokens,
+        resource: { name: 'graph', scope: 'https://graph.microsoft.com/.default' },
+        graphUrl,
+      });
+      await run(practice(), graph);
+      assert.equal(server.requests.length, 2);
+      const [toGraph, toOther] = server.requests;
+      assert.equal(toGraph.headers.authorization, 'Bearer graph-token');
+      assert.match(String(toOther.headers.host), /^localhost:/);
+      assert.equal(toOther.headers.authorization, undefined, 'the other origin got no token');
+    } finally {
+      await http.close();
+      await server.stop();
+    }
+  });
+});
