@@ -69,7 +69,7 @@ export class SenderWorld {
     }
   }
 
-  deps(overrides: Partial<SenderDeps> & { settings?: Partial<SenderSettings> } = {}): SenderDeps {
+  deps(overrides: Omit<Partial<SenderDeps>, 'settings'> & { settings?: Partial<SenderSettings> } = {}): SenderDeps {
     const { settings, ...rest } = overrides;
     return {
       dataverse: this.dataverse,
