@@ -12,6 +12,8 @@ import { DOCUMENT_SCHEME, ReadOnlyDocuments } from './vscode/documents';
 import { createEditorAuth } from './vscode/editorAuth';
 import { EditorLog } from './vscode/editorLog';
 import { ProfileSession } from './vscode/profileSession';
+import { ReminderSender } from './vscode/reminderSending';
+import { watchDueReminders } from './vscode/reminderCommands';
 import { SandboxLauncher } from './vscode/sandboxLauncher';
 import { followStartupProfile } from './vscode/startedSandbox';
 import { registerViews } from './vscode/views';
@@ -38,15 +40,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<LifeCo
   const documents = new ReadOnlyDocuments();
   const clock = systemClock;
   const session = new ProfileSession({ auth, https, hub, config, clock });
-  const services = { context, hub, log, clock, config, auth, session, sandbox, documents, showLog: () => logs.show() };
+  const base = { context, hub, log, clock, config, auth, session, sandbox, documents, showLog: () => logs.show() };
+  const sender = new ReminderSender(base);
+  const services = { ...base, sender };
+  const views = registerViews(session, auth);
   context.subscriptions.push(
     { dispose: () => void https.close() },
     sandbox,
     documents,
     vscode.workspace.registerTextDocumentContentProvider(DOCUMENT_SCHEME, documents),
     session,
-    ...registerViews(session, auth),
+    ...views.disposables,
+    sender,
     ...registerCommands(services),
+    watchDueReminders(services, views.reminders),
   );
 
   void followStartupProfile(services);

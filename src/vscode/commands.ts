@@ -15,6 +15,7 @@ import { showError } from './showError';
 import { signIn } from './signIn';
 import { useSandbox } from './startedSandbox';
 import { previewTemplate } from './templateCommands';
+import { previewDueReminders, sendDueReminders, sendReminderNow } from './reminderCommands';
 
 type Handler = (...args: unknown[]) => unknown;
 type CommandFactory = (s: EditorServices) => Handler;
@@ -121,6 +122,9 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
   'lifeCockpit.openRecord': withDataverse((s, c) => (node: unknown) => openRecord(s, c, node)),
   'lifeCockpit.addNoteToRecord': withDataverse((s, c) => (node: unknown) => addNoteToRecord(s, c, node)),
   'lifeCockpit.previewTemplate': (s) => () => previewTemplate(s),
+  'lifeCockpit.previewDueReminders': withDataverse((s, c) => () => previewDueReminders(s, c)),
+  'lifeCockpit.sendDueReminders': withDataverse((s, c) => () => sendDueReminders(s, c)),
+  'lifeCockpit.sendReminderNow': withDataverse((s, c) => (node: unknown) => sendReminderNow(s, c, node)),
   'lifeCockpit.copySessionId': () => async (node: unknown) => {
     const session =
       (node as SessionNode | undefined)?.kind === 'session'

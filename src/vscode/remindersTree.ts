@@ -47,6 +47,12 @@ export class RemindersTree extends Disposable implements vscode.TreeDataProvider
     this.updateBadge();
   }
 
+  /** Redraws rows and badge: what is due moves with the clock, not only with the data. */
+  redraw(): void {
+    this.emitter.fire(undefined);
+    this.updateBadge();
+  }
+
   getChildren(node?: Node): Node[] {
     const { data, error, loading, offlineSince, fetchedAt } = this.store.current;
     if (!node) {

@@ -6,6 +6,7 @@ import type { LogHub, Logger } from '../core/log';
 import type { EditorConfigSource } from './configSource';
 import type { ReadOnlyDocuments } from './documents';
 import type { ProfileSession } from './profileSession';
+import type { ReminderSender } from './reminderSending';
 import type { SandboxLauncher } from './sandboxLauncher';
 
 export interface EditorServices {
@@ -19,5 +20,7 @@ export interface EditorServices {
   session: ProfileSession;
   sandbox: SandboxLauncher;
   documents: ReadOnlyDocuments;
+  /** Preview and Send Due Reminders, Send Now: one send at a time in this window. */
+  sender: ReminderSender;
   showLog(): void;
 }

@@ -7,7 +7,12 @@ import type { ProfileSession } from './profileSession';
 import { RemindersTree } from './remindersTree';
 import { SessionsTree } from './sessionsTree';
 
-export function registerViews(session: ProfileSession, auth: AuthService): vscode.Disposable[] {
+export interface RegisteredViews {
+  disposables: vscode.Disposable[];
+  reminders: RemindersTree;
+}
+
+export function registerViews(session: ProfileSession, auth: AuthService): RegisteredViews {
   const sessionsTree = new SessionsTree(session.sessions);
   const remindersTree = new RemindersTree(session.reminders);
   const dataverseTree = new DataverseTree(session);
@@ -21,7 +26,7 @@ export function registerViews(session: ProfileSession, auth: AuthService): vscod
     showCollapseAll: true,
   });
   dataverseTree.attach(dataverseView);
-  return [
+  const disposables = [
     sessionsTree,
     vscode.window.createTreeView('lifeCockpit.sessions', { treeDataProvider: sessionsTree, showCollapseAll: true }),
     remindersTree,
@@ -30,4 +35,5 @@ export function registerViews(session: ProfileSession, auth: AuthService): vscod
     dataverseView,
     new AuthStatusBar(auth),
   ];
+  return { disposables, reminders: remindersTree };
 }

@@ -26,7 +26,8 @@ export async function startEditorSession({ vsix = vsixPath, settings = {} } = {}
     rmSync(root, { recursive: true, force: true });
   };
   try {
-    const sandbox = await startSandbox({ logFile: sandboxLog });
+    // A few reminders due now, besides the seeded practice's own, so sending them always has work to do.
+    const sandbox = await startSandbox({ logFile: sandboxLog, extraArgs: ['--due-reminders', '3'] });
     owned.push(sandbox.stop);
     const workspace = writeSandboxWorkspace(join(root, 'workspace'), sandbox.info, settings);
     installExtension(dirs, vsix);

@@ -259,6 +259,29 @@ export class Workbench {
     return plain(await toast.innerText());
   }
 
+  /**
+   * Waits for a modal dialog (showWarningMessage with `modal: true`) whose message matches, clicks the
+   * button labelled `button`, and returns the dialog's text.
+   */
+  async answerDialog(text, button, { timeoutMs = 30_000 } = {}) {
+    const dialog = this.page.locator('.monaco-dialog-box', { hasText: text }).first();
+    await dialog.waitFor({ state: 'visible', timeout: timeoutMs });
+    const message = plain(await dialog.innerText());
+    await dialog.locator('.dialog-buttons .monaco-button', { hasText: exactly(button) }).first().click();
+    await dialog.waitFor({ state: 'hidden', timeout: timeoutMs });
+    return message;
+  }
+
+  /**
+   * The badge on a view container's activity-bar icon (a TreeView's badge shows there): its number as
+   * text, or '' when no badge is shown.
+   */
+  async activityBadge(title) {
+    const badge = this.activityBarItem(title).locator('.badge .badge-content').first();
+    if ((await badge.count()) === 0 || !(await badge.isVisible())) return '';
+    return plain(await badge.innerText()).trim();
+  }
+
   /** Text of the active editor's rendered lines (enough for a document's first screen). */
   async activeEditorText({ timeoutMs = 15_000 } = {}) {
     const lines = this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
@@ -354,6 +377,8 @@ function describeRows(rows) {
       label: text(row, '.label-name'),
       description: text(row, '.label-description'),
       level: Number(row.getAttribute('aria-level') ?? 1),
+      // The codicon of a row's ThemeIcon ("calendar", "pass"), or '' when it has none.
+      icon: (row.querySelector('.custom-view-tree-node-item-icon')?.className.match(/codicon-([\w-]+)/) ?? [])[1] ?? '',
       expanded: row.hasAttribute('aria-expanded') ? row.getAttribute('aria-expanded') === 'true' : undefined,
     }))
     .sort((a, b) => a.index - b.index)

@@ -34,3 +34,12 @@ export const STATUS_SANDBOX = /Life Cockpit: sandbox/;
 export const STATUS_SIGNED_OUT = /Life Cockpit: signed out/;
 export const SIGNED_OUT_NOTIFICATION = /Signed out of sandbox/;
 export const ACCOUNT_ACTIONS_SIGNED_IN = ['Test Connection', 'Switch Profile', 'Sign Out', 'Show Log'];
+export const PREVIEW_DUE_REMINDERS = 'Life Cockpit: Preview Due Reminders';
+export const SEND_DUE_REMINDERS = 'Life Cockpit: Send Due Reminders';
+/** The dry-run document's first line; group 1 is the number of messages. */
+export const DUE_PREVIEW_HEADING = /# Due reminders: (\d+) messages? would leave/;
+/** The one question before sending; it names the count and the profile. */
+export const SEND_QUESTION = /Send (\d+) due reminders? to clients from profile "sandbox"\?/;
+export const SEND_BUTTON = 'Send';
+export const SEND_SUMMARY = /Sent due reminders on profile "sandbox": /;
+export const MARK_ATTENDED = 'Mark Attended';

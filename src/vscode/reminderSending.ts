@@ -1,0 +1,176 @@
+// Preview Due Reminders and Send Due Reminders in the editor, over the core's sender: the dry run as a
+// read-only document, one question naming the count and the profile, a cancellable progress
+// notification whose token is the AbortSignal the sender honours, and a summary after. One send runs
+// at a time in this window (the sender's claims keep other windows, the CLI and a worker from sending
+// a reminder twice); the pacer lives as long as the signed-in profile, so the timer's sends and
+// Send Now share one mailbox rate.
+import * as vscode from 'vscode';
+import { CancelledError } from '../core/errors';
+import { actorOf } from '../core/log';
+import {
+  createMailboxPacer,
+  planDueReminders,
+  sendDueReminders,
+  type MailboxPacer,
+  type PlannedMessage,
+  type SendReport,
+  type SenderDeps,
+} from '../core/reminders';
+import type { Session } from '../core/sessions';
+import { confirmAlways } from './confirmEffect';
+import type { DataverseClients } from './profileSession';
+import { planDocument, sendQuestion, sendSummary, type PlanLine } from './sendDocuments';
+import type { EditorServices } from './services';
+import { sessionItemView } from './sessionItem';
+
+export const DUE_REMINDERS_DOCUMENT = 'Due Reminders.md';
+
+export class ReminderSender implements vscode.Disposable {
+  private pacer: { profile: string; pacer: MailboxPacer } | undefined;
+  private running: Promise<SendReport | undefined> | undefined;
+
+  constructor(private readonly s: Omit<EditorServices, 'sender'>) {}
+
+  get isSending(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** The dry run, shown read-only: every message that would leave now, with totals. */
+  async preview(c: DataverseClients): Promise<PlannedMessage[]> {
+    const now = new Date(this.s.clock.now());
+    const plan = await planDueReminders(this.deps(c), { now });
+    const lines = plan.map((m) => planLine(m, this.s.session.sessions.current.data));
+    await this.s.documents.show(
+      DUE_REMINDERS_DOCUMENT,
+      planDocument(lines, { profile: c.profile.name, sendToSelf: c.profile.sendToSelf === true, at: now }),
+      'markdown',
+    );
+    return plan;
+  }
+
+  /**
+   * Sends what is due (or only `reminderIds`, due or not): asks once unless `ask` is false (a profile
+   * that opted into automatic sending), then sends with progress and cancellation, then summarises.
+   */
+  async send(c: DataverseClients, options: { reminderIds?: string[]; ask: boolean }): Promise<SendReport | undefined> {
+    if (this.running) {
+      void vscode.window.showInformationMessage('Life Cockpit is already sending reminders in this window.');
+      return undefined;
+    }
+    const run = this.run(c, options).finally(() => {
+      this.running = undefined;
+    });
+    this.running = run;
+    return run;
+  }
+
+  dispose(): void {
+    this.pacer = undefined;
+  }
+
+  private async run(
+    c: DataverseClients,
+    options: { reminderIds?: string[]; ask: boolean },
+  ): Promise<SendReport | undefined> {
+    const deps = this.deps(c);
+    const profile = c.profile.name;
+    let count = options.reminderIds?.length;
+    if (count === undefined) {
+      const plan = await planDueReminders(deps, { now: new Date(this.s.clock.now()) });
+      // Rows left in sending are looked up and finished too, but the question counts what is due.
+      count = plan.filter((m) => m.state === 'due').length;
+      if (plan.length === 0) {
+        void vscode.window.showInformationMessage(`No reminder is due on profile "${profile}".`);
+        return undefined;
+      }
+    }
+    if (options.ask) {
+      await confirmAlways(sendQuestion(count, profile, c.profile.sendToSelf === true), 'Send');
+    }
+    let cancelled = false;
+    const report = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Life Cockpit: sending reminders (${profile})`,
+        cancellable: true,
+      },
+      async (progress, token) => {
+        const abort = new AbortController();
+        const onCancel = token.onCancellationRequested(() => {
+          cancelled = true;
+          abort.abort(new CancelledError('Sending stopped; what was not sent stays due.'));
+        });
+        try {
+          return await sendDueReminders(deps, {
+            now: new Date(this.s.clock.now()),
+            signal: abort.signal,
+            ...(options.reminderIds ? { reminderIds: options.reminderIds } : {}),
+            onProgress: (p) =>
+              progress.report({ increment: 100 / Math.max(p.total, 1), message: `${p.done} of ${p.total}` }),
+          });
+        } finally {
+          onCancel.dispose();
+        }
+      },
+    );
+    this.s.log.info('reminders sent', {
+      profile,
+      total: report.total,
+      sent: report.sent,
+      submitted: report.submitted,
+      failed: report.failed,
+      retryLater: report.retryLater,
+      cancelled,
+    });
+    // The views show the rows' new states (and the badge its new count) before the summary is read.
+    await this.s.session.refresh();
+    const summary = sendSummary(report, profile, cancelled);
+    if (report.failed > 0) {
+      const choice = await vscode.window.showWarningMessage(summary, 'Show Log');
+      if (choice) this.s.showLog();
+    } else void vscode.window.showInformationMessage(summary);
+    return report;
+  }
+
+  private deps(c: DataverseClients): SenderDeps {
+    const settings = this.s.config.loaded.config.reminders;
+    const identity = c.identity;
+    return {
+      dataverse: c.dataverse,
+      graph: c.graph,
+      tables: c.tables,
+      clock: this.s.clock,
+      log: this.s.hub.logger('business'),
+      profile: c.profile,
+      settings: {
+        perMinute: settings.perMinute,
+        concurrency: settings.concurrency,
+        maxAttempts: settings.maxAttempts,
+      },
+      pacer: this.pacerFor(c.profile.name, settings),
+      audit: this.s.hub.audit(),
+      actor: actorOf(identity),
+    };
+  }
+
+  private pacerFor(profile: string, settings: { perMinute: number; concurrency: number }): MailboxPacer {
+    if (this.pacer?.profile !== profile)
+      this.pacer = { profile, pacer: createMailboxPacer({ clock: this.s.clock, ...settings }) };
+    return this.pacer.pacer;
+  }
+}
+
+/** A planned message as the dry-run document lists it, the session named as the Sessions view does. */
+export function planLine(m: PlannedMessage, sessions: readonly Session[] | undefined): PlanLine {
+  const session = m.sessionId ? sessions?.find((s) => s.id === m.sessionId) : undefined;
+  const view = session ? sessionItemView(session) : undefined;
+  return {
+    reminderId: m.reminderId,
+    recipient: m.recipient,
+    subject: m.subject,
+    body: m.body,
+    mailbox: m.mailbox,
+    session: view ? `${view.label} · ${view.description}` : m.sessionId,
+    recovering: m.state === 'recovering',
+  };
+}

@@ -1,0 +1,109 @@
+// The words around sending: the dry-run document of every message that would leave (with totals), the
+// one question before sending, and the summary after. Plain values, no vscode import, so each is
+// unit-tested.
+
+/** One message the dry run says would leave (the editor's view of the sender's plan). */
+export interface PlanLine {
+  reminderId: string;
+  recipient: string;
+  subject: string;
+  body: string;
+  mailbox: string;
+  /** Who and when, e.g. "Ada Lovelace · Thu 3 Dec, 10:00". */
+  session: string | undefined;
+  /** Left in sending by an earlier run: looked up in the mailbox first, sent only if no copy is found. */
+  recovering: boolean;
+}
+
+export interface PlanContext {
+  profile: string;
+  sendToSelf: boolean;
+  at: Date;
+}
+
+export function planDocument(lines: readonly PlanLine[], context: PlanContext): string {
+  const mailboxes = countBy(lines, (l) => l.mailbox);
+  const due = lines.filter((l) => !l.recovering).length;
+  const recovering = lines.length - due;
+  const out = [
+    `# Due reminders: ${due} message${due === 1 ? '' : 's'} would leave`,
+    '',
+    `Profile: ${context.profile}${context.sendToSelf ? ' (send-to-me test mode: every message goes to your own mailbox)' : ''}  `,
+    `As of: ${context.at.toISOString()}  `,
+    `Nothing has been sent. Run "Life Cockpit: Send Due Reminders" to send them.`,
+    '',
+    '## Totals',
+    '',
+    `- Messages due: ${due}`,
+    ...(recovering
+      ? [`- Left in sending by an earlier run (looked up first, sent only if no copy exists): ${recovering}`]
+      : []),
+    `- Recipients: ${new Set(lines.map((l) => l.recipient.toLowerCase())).size}`,
+    ...[...mailboxes].map(([mailbox, n]) => `- From ${mailbox}: ${n}`),
+    '',
+  ];
+  lines.forEach((line, i) => {
+    out.push(
+      `## ${i + 1}. ${oneLine(line.subject)}`,
+      '',
+      `- To: ${oneLine(line.recipient)}`,
+      `- From: ${line.mailbox}`,
+      `- Session: ${line.session ? oneLine(line.session) : 'none'}`,
+      `- Reminder: ${line.reminderId}${line.recovering ? ' (left in sending: looked up first)' : ''}`,
+      '',
+      ...fenced(line.body, 'html'),
+      '',
+    );
+  });
+  if (lines.length === 0) out.push('No reminder is due.', '');
+  return out.join('\n');
+}
+
+/** The one question before sending: the count and the profile, by name. */
+export function sendQuestion(count: number, profile: string, sendToSelf: boolean): string {
+  const what = `${count} due reminder${count === 1 ? '' : 's'}`;
+  return sendToSelf
+    ? `Send ${what} from profile "${profile}" to your own mailbox (send-to-me test mode)?`
+    : `Send ${what} to clients from profile "${profile}"?`;
+}
+
+/** The sender's report, as the editor reads it. */
+export interface SendSummaryInput {
+  total: number;
+  sent: number;
+  submitted: number;
+  failed: number;
+  retryLater: number;
+  skipped: number;
+  items: readonly { recipient: string; subject: string; outcome: string; error?: string | undefined }[];
+}
+
+export function sendSummary(report: SendSummaryInput, profile: string, cancelled: boolean): string {
+  const parts = [
+    report.sent ? `${report.sent} sent` : '',
+    report.submitted ? `${report.submitted} submitted (Exchange is still delivering)` : '',
+    report.retryLater ? `${report.retryLater} to retry later` : '',
+    report.failed ? `${report.failed} failed` : '',
+    report.skipped ? `${report.skipped} skipped` : '',
+  ].filter(Boolean);
+  const head = cancelled ? `Sending stopped on profile "${profile}"` : `Sent due reminders on profile "${profile}"`;
+  const firstError = report.items.find((i) => i.outcome === 'failed' && i.error);
+  return `${head}: ${parts.length ? parts.join(', ') : 'nothing to send'}.${firstError ? ` First failure (${oneLine(firstError.recipient)}): ${oneLine(firstError.error ?? '')}` : ''}`;
+}
+
+function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return counts;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** A fence longer than any run of backticks in the text, so a body cannot close it early. */
+function fenced(text: string, language: string): string[] {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return [`${fence}${language}`, text, fence];
+}

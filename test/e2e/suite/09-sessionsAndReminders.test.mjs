@@ -1,0 +1,70 @@
+// Issue 15 in the real editor, as a practitioner's morning: today's sessions are the first screen, the due
+// reminders are previewed (nothing sent), then sent after one question naming
+// the count and the profile, and the Due Now badge on Life Cockpit's icon reaches zero.
+import assert from 'node:assert/strict';
+import { waitFor } from '../harness/processes.mjs';
+import { editor } from './hooks.mjs';
+import {
+  CONTAINER,
+  DUE_PREVIEW_HEADING,
+  PREVIEW_DUE_REMINDERS,
+  SEND_BUTTON,
+  SEND_DUE_REMINDERS,
+  SEND_QUESTION,
+  SEND_SUMMARY,
+  VIEWS,
+} from './expectations.mjs';
+import { waitForEditorText } from './steps.mjs';
+
+let dueBefore;
+
+describe('Life Cockpit: the practitioner’s day, and every due reminder sent', () => {
+  it('shows today’s sessions first: the Today group on top, expanded to its sessions', async () => {
+    const { workbench } = editor();
+    await workbench.openViewContainer(CONTAINER);
+    await workbench.viewTitleAction(VIEWS.sessions, 'Refresh Sessions');
+    const rows = await waitFor('Today expanded at the top of Sessions', async () => {
+      const all = await workbench.treeRows(VIEWS.sessions);
+      const top = all.filter((r) => r.level === 1);
+      return top[0]?.label === 'Today' && top[0].expanded && all[1]?.level === 2 ? all : false;
+    });
+    const next = rows.findIndex((r, i) => i > 0 && r.level === 1);
+    const today = rows.slice(1, next < 0 ? undefined : next);
+    assert.ok(today.length > 0, 'the seeded practice has sessions today');
+    for (const row of today) assert.match(row.description, /\d{1,2}[:.]\d{2}/, `"${row.label}" shows its time`);
+  });
+
+  it('shows the Due Now count as the badge on Life Cockpit’s icon', async () => {
+    const { workbench } = editor();
+    await workbench.viewTitleAction(VIEWS.reminders, 'Refresh Reminders');
+    dueBefore = await waitFor('a Due Now badge', async () => {
+      const badge = Number(await workbench.activityBadge(CONTAINER));
+      return badge > 0 ? badge : false;
+    });
+    const dueRow = (await workbench.treeRows(VIEWS.reminders)).find((r) => r.level === 1 && r.label === 'Due Now');
+    assert.equal(Number(dueRow?.description), dueBefore, 'the badge counts the Due Now group');
+  });
+
+  it('previews the due reminders as a read-only document that counts them; nothing is sent', async () => {
+    const { workbench } = editor();
+    await workbench.runCommand(PREVIEW_DUE_REMINDERS);
+    const text = await waitForEditorText(workbench, '# Due reminders:');
+    assert.equal(Number(DUE_PREVIEW_HEADING.exec(text)?.[1]), dueBefore);
+    assert.match(text, /- To: \S+@\S+/);
+    assert.equal(Number(await workbench.activityBadge(CONTAINER)), dueBefore, 'previewing sent nothing');
+  });
+
+  it('sends them after one question naming the count and the profile, and the badge reaches zero', async () => {
+    const { workbench } = editor();
+    await workbench.runCommand(SEND_DUE_REMINDERS);
+    const question = await workbench.answerDialog(SEND_QUESTION, SEND_BUTTON);
+    assert.equal(Number(SEND_QUESTION.exec(question)?.[1]), dueBefore);
+    const summary = await workbench.waitForNotification(SEND_SUMMARY, { timeoutMs: 120_000 });
+    assert.doesNotMatch(summary, /failed/, summary);
+    await waitFor('the Due Now badge to reach zero', async () => (await workbench.activityBadge(CONTAINER)) === '', {
+      timeoutMs: 60_000,
+    });
+    const dueRow = (await workbench.treeRows(VIEWS.reminders)).find((r) => r.level === 1 && r.label === 'Due Now');
+    assert.equal(dueRow?.description, '0');
+  });
+});

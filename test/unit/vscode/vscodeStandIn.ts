@@ -1,0 +1,36 @@
+// Loads a src/vscode module outside the editor: while it loads, `vscode` resolves to the given stand-in
+// (only the parts of the API the module touches), so its logic is tested without an editor.
+import Module from 'node:module';
+import * as path from 'node:path';
+
+export function loadWithVscode<T>(modulePath: string, standIn: object): T {
+  const internals = Module as unknown as { _resolveFilename(request: string, ...rest: unknown[]): string };
+  const resolve = internals._resolveFilename;
+  const file = path.join(__dirname, `vscode-stand-in-${path.basename(modulePath)}.js`);
+  require.cache[file] = { id: file, filename: file, loaded: true, exports: standIn } as unknown as NodeJS.Module;
+  internals._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]) {
+    return request === 'vscode' ? file : resolve.call(this, request, ...rest);
+  };
+  try {
+    const resolved = require.resolve(modulePath);
+    delete require.cache[resolved];
+    return Module.createRequire(__filename)(modulePath) as T;
+  } finally {
+    internals._resolveFilename = resolve;
+  }
+}
+
+/** A minimal vscode.window that records messages and answers them from a queue. */
+export function recordingWindow(answers: Array<string | undefined> = []) {
+  const shown: string[] = [];
+  return {
+    shown,
+    answers,
+    window: {
+      showInformationMessage: async (message: string) => {
+        shown.push(message);
+        return answers.shift();
+      },
+    },
+  };
+}
