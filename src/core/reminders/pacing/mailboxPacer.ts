@@ -2,6 +2,8 @@
 // concurrent requests per mailbox) and at most `perMinute` submissions in any sliding minute (a mailbox submits
 // about 30 messages a minute; beyond that Exchange queues mail on the server with no error, so only the client
 // can keep to the pace). Mailboxes never wait for each other; within one mailbox tasks start in arrival order.
+// A task that is a JSON $batch of n requests to the mailbox takes n slots: Outlook runs a batch's items side by
+// side and counts each against the mailbox's concurrency, so a batch of 3 beside 3 single requests gets 429s.
 //
 // Written by hand: p-queue is ESM-only and reads the system timers, bottleneck and p-throttle read the system
 // time and timers too, and none paces a sliding window per key under an injected Clock, which the reminders'
@@ -16,12 +18,20 @@ import { CancelledError, ValidationError } from '../../errors';
 /** Exchange's sending window. */
 export const PACING_WINDOW_MS = 60_000;
 
+export interface MailboxRunOptions {
+  /** Takes one of the mailbox's `perMinute` submissions in a sliding minute. */
+  submission?: boolean;
+  /** Concurrency slots the task holds (a $batch: its requests to the mailbox); 1 by default, at most the cap. */
+  slots?: number;
+  signal?: AbortSignal;
+}
+
 export interface MailboxPacer {
   /**
    * Runs `task` when `mailbox` has a free concurrency slot; `submission: true` also takes one of the
    * mailbox's `perMinute` submissions in a sliding minute. Rejects with CancelledError on abort.
    */
-  run<T>(mailbox: string, task: () => Promise<T>, options?: { submission?: boolean; signal?: AbortSignal }): Promise<T>;
+  run<T>(mailbox: string, task: () => Promise<T>, options?: MailboxRunOptions): Promise<T>;
 }
 
 export interface MailboxPacerOptions {
@@ -32,6 +42,7 @@ export interface MailboxPacerOptions {
 
 interface Waiter {
   submission: boolean;
+  slots: number;
   start: () => void;
 }
 
@@ -41,6 +52,7 @@ interface SubmissionHold {
 }
 
 interface MailboxLane {
+  /** Concurrency slots held by running tasks. */
   running: number;
   readonly queue: Waiter[];
   readonly holds: SubmissionHold[];
@@ -94,7 +106,7 @@ export function createMailboxPacer(options: MailboxPacerOptions): MailboxPacer {
   const pump = (key: string, lane: MailboxLane): void => {
     for (;;) {
       const head = lane.queue[0];
-      if (!head || lane.running >= concurrency) break;
+      if (!head || lane.running + head.slots > concurrency) break;
       if (head.submission && !windowHasRoom(lane, clock.now())) {
         scheduleWake(key, lane);
         break;
@@ -129,13 +141,11 @@ export function createMailboxPacer(options: MailboxPacerOptions): MailboxPacer {
   };
 
   return {
-    run<T>(
-      mailbox: string,
-      task: () => Promise<T>,
-      runOptions: { submission?: boolean; signal?: AbortSignal } = {},
-    ): Promise<T> {
+    run<T>(mailbox: string, task: () => Promise<T>, runOptions: MailboxRunOptions = {}): Promise<T> {
       const { signal } = runOptions;
       const submission = runOptions.submission === true;
+      // More slots than the cap could never start: such a task waits for the whole mailbox instead.
+      const slots = Math.min(concurrency, Math.max(1, Math.floor(runOptions.slots ?? 1)));
       if (signal?.aborted) return Promise.reject(new CancelledError());
       // Exchange addresses are case-insensitive: Alice@… and alice@… are one mailbox with one limit.
       const key = mailbox.trim().toLowerCase();
@@ -151,13 +161,14 @@ export function createMailboxPacer(options: MailboxPacerOptions): MailboxPacer {
         };
         const waiter: Waiter = {
           submission,
+          slots,
           start: () => {
             signal?.removeEventListener('abort', onAbort);
-            lane.running++;
+            lane.running += slots;
             const hold: SubmissionHold | undefined = submission ? { settledAt: undefined } : undefined;
             if (hold) lane.holds.push(hold);
             const settle = (): void => {
-              lane.running--;
+              lane.running -= slots;
               if (hold) hold.settledAt = clock.now();
               pump(key, lane);
             };

@@ -161,13 +161,17 @@ export class Mailbox {
     what: string,
     role: string,
   ): Promise<Record<string, unknown>> {
-    const body = await this.call({
-      method: 'POST',
-      path: '/$batch',
-      what,
-      role,
-      body: { requests: requests.map((r) => ({ ...r, method: 'GET', headers: IMMUTABLE_IDS })) },
-    });
+    const body = await this.call(
+      {
+        method: 'POST',
+        path: '/$batch',
+        what,
+        role,
+        body: { requests: requests.map((r) => ({ ...r, method: 'GET', headers: IMMUTABLE_IDS })) },
+      },
+      // Outlook runs the items side by side, each counting against the mailbox's 4 concurrent requests.
+      { slots: requests.length },
+    );
     const answers: Record<string, unknown> = {};
     for (const item of batchAnswer.parse(body).responses) {
       const error = refusal(
@@ -188,7 +192,10 @@ export class Mailbox {
     return answers;
   }
 
-  private call(call: Omit<GraphCall, 'signal'>, pacing: { submission?: boolean } = {}): Promise<unknown> {
+  private call(
+    call: Omit<GraphCall, 'signal'>,
+    pacing: { submission?: boolean; slots?: number } = {},
+  ): Promise<unknown> {
     const { graph, pacer, clock, signal } = this.options;
     return pacer.run(this.address, () => graphCall(graph, { ...call, signal }, clock), { ...pacing, signal });
   }

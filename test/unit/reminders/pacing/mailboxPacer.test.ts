@@ -28,11 +28,18 @@ class Timeline {
   constructor(readonly clock: FakeClock) {}
 
   /** A task that takes `durationMs` of fake time and records when it started and settled. */
-  task(mailbox: string, label: string, durationMs: number, submission = false, fails = false): () => Promise<string> {
+  task(
+    mailbox: string,
+    label: string,
+    durationMs: number,
+    submission = false,
+    fails = false,
+    requests = 1,
+  ): () => Promise<string> {
     return async () => {
       const run: Run = { mailbox, label, submission, startedAt: this.clock.now(), settledAt: undefined };
       this.runs.push(run);
-      const now = (this.running.get(mailbox) ?? 0) + 1;
+      const now = (this.running.get(mailbox) ?? 0) + requests;
       this.running.set(mailbox, now);
       this.maxRunning.set(mailbox, Math.max(now, this.maxRunning.get(mailbox) ?? 0));
       try {
@@ -41,7 +48,7 @@ class Timeline {
         return label;
       } finally {
         run.settledAt = this.clock.now();
-        this.running.set(mailbox, (this.running.get(mailbox) ?? 1) - 1);
+        this.running.set(mailbox, (this.running.get(mailbox) ?? requests) - requests);
       }
     };
   }
@@ -156,6 +163,33 @@ describe('the mailbox pacer', () => {
     await timeline.advanceUntil(() => timeline.runs.filter((run) => run.settledAt !== undefined).length === 25);
     await all;
     assert.equal(timeline.maxRunning.get('alice@contoso.test'), 4);
+  });
+
+  it('counts a $batch of three as three requests in flight, so a batch beside single requests stays within the cap', async () => {
+    const all = Promise.all(
+      Array.from({ length: 24 }, (_, i) => {
+        const requests = i % 3 === 0 ? 3 : 1;
+        const task = timeline.task('alice@contoso.test', `call ${i}`, 100 + ((i * 71) % 500), false, false, requests);
+        return pacer.run('alice@contoso.test', task, { slots: requests });
+      }),
+    );
+    await timeline.advanceUntil(() => timeline.runs.filter((run) => run.settledAt !== undefined).length === 24);
+    await all;
+    assert.equal(timeline.maxRunning.get('alice@contoso.test'), 4);
+  });
+
+  it('runs a task asking for more slots than the cap alone, rather than never', async () => {
+    pacer = createMailboxPacer({ clock, perMinute: 30, concurrency: 2 });
+    const all = Promise.all([
+      pacer.run('alice@contoso.test', timeline.task('alice@contoso.test', 'single', 100)),
+      pacer.run('alice@contoso.test', timeline.task('alice@contoso.test', 'batch of 5', 100, false, false, 2), {
+        slots: 5,
+      }),
+      pacer.run('alice@contoso.test', timeline.task('alice@contoso.test', 'after', 100)),
+    ]);
+    await timeline.advanceUntil(() => timeline.runs.filter((run) => run.settledAt !== undefined).length === 3);
+    assert.deepEqual(await all, ['single', 'batch of 5', 'after']);
+    assert.equal(timeline.maxRunning.get('alice@contoso.test'), 2);
   });
 
   it('treats one address in any casing as one mailbox', async () => {
