@@ -21,16 +21,20 @@ export const GRAPH_ROLE_NEEDS: readonly RoleNeed[] = [
     feature: 'importing sessions from the calendar',
   },
   {
-    role: 'Mail.ReadBasic.All',
-    satisfiedBy: ['Mail.ReadBasic.All', 'Mail.ReadBasic', 'Mail.Read', 'Mail.ReadWrite'],
-    feature: 'checking Sent Items so no reminder is sent twice',
+    role: 'Mail.ReadWrite',
+    satisfiedBy: ['Mail.ReadWrite'],
+    feature: 'creating each reminder as a draft tagged with its id before it is sent',
+  },
+  {
+    // Mail.ReadBasic leaves out extended properties, where the reminder's id travels with its message.
+    role: 'Mail.Read',
+    satisfiedBy: ['Mail.Read', 'Mail.ReadWrite'],
+    feature: 'finding a reminder’s message in Drafts, Outbox and Sent Items so none is sent twice',
   },
 ];
 
 /** Roles that grant far more than Life Cockpit uses, with the narrower role to ask for instead. */
 const BROADER_THAN_NEEDED: Readonly<Record<string, string>> = {
-  'Mail.ReadWrite': 'Mail.ReadBasic.All and Mail.Send',
-  'Mail.Read': 'Mail.ReadBasic.All',
   'User.ReadWrite.All': 'User.Read.All',
   'Directory.ReadWrite.All': 'User.Read.All',
   'Directory.Read.All': 'User.Read.All',

@@ -1,5 +1,6 @@
 // "Test Connection": who the app is, which Graph roles it holds (and what a missing one disables),
-// whether the sender mailbox is reachable, and who it is in Dataverse (WhoAmI). Each part reports
+// whether the sender mailbox is reachable and its messages' reminder tags readable (the sender's check
+// before every send), and who it is in Dataverse (WhoAmI). Each part reports
 // its own outcome, so one failing service does not hide what works. It lives beside the clients it
 // tests (not in auth, which Graph itself depends on).
 import type { Client } from '@microsoft/microsoft-graph-client';
@@ -8,6 +9,7 @@ import type { Profile } from '../config';
 import type { WhoAmI } from '../dataverse';
 import { toLifeCockpitError } from '../errors';
 import { translateGraphError } from '../graph';
+import { REMINDER_ID_PROPERTY } from '../reminders';
 
 export interface ConnectionReport {
   profile: string;
@@ -18,6 +20,8 @@ export interface ConnectionReport {
   roles: RoleReport;
   adminConsentUrl: string;
   graph: { ok: true; mailbox: { displayName?: string; mail?: string } } | { ok: false; error: string };
+  /** Whether Sent Items can be searched by the reminder's extended property (needs Mail.Read). */
+  reminderCheck: { ok: true } | { ok: false; error: string } | { ok: false; skipped: true; error: string };
   dataverse: { ok: true; whoAmI: WhoAmI } | { ok: false; error: string } | { ok: false; skipped: true; error: string };
 }
 
@@ -29,7 +33,11 @@ export async function testConnection(input: {
   whoAmI?: (options: { cache: 'no-store' }) => Promise<WhoAmI>;
 }): Promise<ConnectionReport> {
   const { profile, identity } = input;
-  const [graph, dataverse] = await Promise.all([checkMailbox(input.graph, profile), checkDataverse(input.whoAmI)]);
+  const [graph, reminderCheck, dataverse] = await Promise.all([
+    checkMailbox(input.graph, profile),
+    checkReminderTags(input.graph, profile),
+    checkDataverse(input.whoAmI),
+  ]);
   return {
     profile: profile.name,
     profileKind: profile.kind,
@@ -42,6 +50,7 @@ export async function testConnection(input: {
       profile.authorityHost,
     ),
     graph,
+    reminderCheck,
     dataverse,
   };
 }
@@ -56,6 +65,34 @@ async function checkMailbox(graph: Client, profile: Profile): Promise<Connection
     return { ok: true, mailbox: { displayName: user.displayName, mail: user.mail } };
   } catch (error) {
     return { ok: false, error: translateGraphError(error, `reading mailbox ${profile.mailbox}`).message };
+  }
+}
+
+/**
+ * The sender looks for a reminder's message by its extended property before sending; Mail.ReadBasic
+ * leaves extended properties out (Graph answers 403), so without Mail.Read no reminder can be checked.
+ */
+async function checkReminderTags(graph: Client, profile: Profile): Promise<ConnectionReport['reminderCheck']> {
+  if (!profile.mailbox) return { ok: false, skipped: true, error: 'No sender mailbox is configured for this profile.' };
+  try {
+    await graph
+      .api(`/users/${encodeURIComponent(profile.mailbox)}/mailFolders/sentitems/messages`)
+      .filter(
+        `singleValueExtendedProperties/Any(ep: ep/id eq '${REMINDER_ID_PROPERTY}' and ep/value eq 'connection-test')`,
+      )
+      .select('id')
+      .top(1)
+      .get();
+    return { ok: true };
+  } catch (error) {
+    const typed = translateGraphError(error, `searching Sent Items of ${profile.mailbox} by reminder id`);
+    const forbidden = typed.code === 'graph.forbidden';
+    return {
+      ok: false,
+      error: forbidden
+        ? `Reading the reminder id on messages needs the Graph application role Mail.Read (Mail.ReadBasic leaves extended properties out); without it no reminder can be checked before sending, so none is sent. ${typed.message}`
+        : typed.message,
+    };
   }
 }
 
@@ -78,6 +115,7 @@ export function renderConnectionReport(r: ConnectionReport): string {
     `- Tenant: ${r.tenantId}`,
     `- App: ${r.appName ?? '(no display name)'} (${r.clientId})`,
     `- Graph mailbox: ${r.graph.ok ? `${r.graph.mailbox.displayName ?? ''} <${r.graph.mailbox.mail ?? ''}> reachable` : `FAILED: ${r.graph.error}`}`,
+    `- Reminder check (Sent Items by reminder id): ${r.reminderCheck.ok ? 'readable' : `${'skipped' in r.reminderCheck ? 'skipped' : 'FAILED'}: ${r.reminderCheck.error}`}`,
     `- Dataverse: ${r.dataverse.ok ? `WhoAmI UserId ${r.dataverse.whoAmI.UserId}, business unit ${r.dataverse.whoAmI.BusinessUnitId}` : `${'skipped' in r.dataverse ? 'skipped' : 'FAILED'}: ${r.dataverse.error}`}`,
     '',
     '## Application roles (Graph)',

@@ -199,7 +199,7 @@ describe('connection strings and roles', () => {
     );
     assert.deepEqual(
       report.broader.map((b) => b.role),
-      ['Mail.ReadWrite', 'Directory.Read.All'],
+      ['Directory.Read.All'],
     );
   });
 });
