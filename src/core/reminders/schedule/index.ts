@@ -3,3 +3,4 @@
 export * from './messageIds';
 export * from './messageRows';
 export * from './messageDrafts';
+export * from './pendingMessages';

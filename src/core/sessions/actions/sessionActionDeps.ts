@@ -3,7 +3,8 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Clock } from '../../clock';
 import type { Profile } from '../../config';
-import { NotFoundError } from '../../errors';
+import type { Row } from '../../dataverse';
+import { ConflictError, NotFoundError } from '../../errors';
 import type { Logger } from '../../log';
 import type { TableMapping } from '../../practice';
 import type { MessagePractitioner, PracticeRecords, Templates } from '../../reminders';
@@ -49,4 +50,46 @@ export async function readSession(
       cause: error,
     });
   }
+}
+
+/**
+ * Writes a change to the session under the ETag it was read with. When the row changed meanwhile it is read
+ * again: if it already is what the action wanted (another window or a retry did the same), that is success;
+ * otherwise a ConflictError says the session changed, and nothing of this action was written.
+ */
+export async function writeSession(
+  deps: Pick<SessionActionDeps, 'dataverse' | 'tables'>,
+  stored: StoredSession,
+  change: Row,
+  reached: (session: Session) => boolean,
+  action: string,
+  signal?: AbortSignal,
+): Promise<Session> {
+  const { session } = stored;
+  try {
+    await deps.dataverse.update(deps.tables.session.entitySet, session.id, change, {
+      ...(stored.etag === undefined ? {} : { ifMatch: stored.etag }),
+      signal,
+    });
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    const now = await readSession(deps, session.id, signal);
+    if (reached(now.session)) return now.session;
+    throw new ConflictError(
+      `The session "${session.subject}" changed while it was being ${action}, so nothing was changed. Refresh it and try again.`,
+      { code: 'sessions.changed', detail: { sessionId: session.id, action }, cause: error },
+    );
+  }
+  return (await readSession(deps, session.id, signal)).session;
+}
+
+/** A canceled session cannot be attended, moved or marked; a finished one cannot be moved or canceled. */
+export function refusedFor(session: Session, action: string, hint: string): ConflictError {
+  const state = { scheduled: 'scheduled', attended: 'attended', noShow: 'a no-show', canceled: 'canceled' }[
+    session.status
+  ];
+  return new ConflictError(`The session "${session.subject}" is ${state}, so it cannot be ${action}. ${hint}`, {
+    code: 'sessions.notAllowed',
+    detail: { sessionId: session.id, status: session.status, action },
+  });
 }
