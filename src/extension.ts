@@ -9,6 +9,7 @@ import { createProfileHttpClient } from './core/http';
 import { registerCommands } from './vscode/commands';
 import { EditorConfigSource, reportConfigurationProblems } from './vscode/configSource';
 import { DOCUMENT_SCHEME, ReadOnlyDocuments } from './vscode/documents';
+import { EDITABLE_SCHEME, EditableDocuments } from './vscode/editableDocuments';
 import { createEditorAuth } from './vscode/editorAuth';
 import { EditorLog } from './vscode/editorLog';
 import { ProfileSession } from './vscode/profileSession';
@@ -40,7 +41,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<LifeCo
   const documents = new ReadOnlyDocuments();
   const clock = systemClock;
   const session = new ProfileSession({ auth, https, hub, config, clock });
-  const base = { context, hub, log, clock, config, auth, session, sandbox, documents, showLog: () => logs.show() };
+  const editable = new EditableDocuments(() => clock.now());
+  const base = {
+    context,
+    hub,
+    log,
+    clock,
+    config,
+    auth,
+    session,
+    sandbox,
+    documents,
+    editable,
+    showLog: () => logs.show(),
+  };
   const sender = new ReminderSender(base);
   const services = { ...base, sender };
   const views = registerViews(session, auth);
@@ -49,6 +63,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<LifeCo
     sandbox,
     documents,
     vscode.workspace.registerTextDocumentContentProvider(DOCUMENT_SCHEME, documents),
+    editable,
+    vscode.workspace.registerFileSystemProvider(EDITABLE_SCHEME, editable, { isCaseSensitive: true }),
     session,
     ...views.disposables,
     sender,

@@ -16,6 +16,13 @@ import { signIn } from './signIn';
 import { useSandbox } from './startedSandbox';
 import { previewTemplate } from './templateCommands';
 import { previewDueReminders, sendDueReminders, sendReminderNow } from './reminderCommands';
+import {
+  approveReminderCommand,
+  editReminderCommand,
+  previewReminder,
+  retryReminderCommand,
+  skipReminderCommand,
+} from './reminderRowCommands';
 
 type Handler = (...args: unknown[]) => unknown;
 type CommandFactory = (s: EditorServices) => Handler;
@@ -125,6 +132,11 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
   'lifeCockpit.previewDueReminders': withDataverse((s, c) => () => previewDueReminders(s, c)),
   'lifeCockpit.sendDueReminders': withDataverse((s, c) => () => sendDueReminders(s, c)),
   'lifeCockpit.sendReminderNow': withDataverse((s, c) => (node: unknown) => sendReminderNow(s, c, node)),
+  'lifeCockpit.previewReminder': withDataverse((s, c) => (node: unknown) => previewReminder(s, c, node)),
+  'lifeCockpit.editReminder': withDataverse((s, c) => (node: unknown) => editReminderCommand(s, c, node)),
+  'lifeCockpit.approveReminder': withDataverse((s, c) => (node: unknown) => approveReminderCommand(s, c, node)),
+  'lifeCockpit.skipReminder': withDataverse((s, c) => (node: unknown) => skipReminderCommand(s, c, node)),
+  'lifeCockpit.retryReminder': withDataverse((s, c) => (node: unknown) => retryReminderCommand(s, c, node)),
   'lifeCockpit.copySessionId': () => async (node: unknown) => {
     const session =
       (node as SessionNode | undefined)?.kind === 'session'

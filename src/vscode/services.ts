@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock';
 import type { LogHub, Logger } from '../core/log';
 import type { EditorConfigSource } from './configSource';
 import type { ReadOnlyDocuments } from './documents';
+import type { EditableDocuments } from './editableDocuments';
 import type { ProfileSession } from './profileSession';
 import type { ReminderSender } from './reminderSending';
 import type { SandboxLauncher } from './sandboxLauncher';
@@ -20,6 +21,8 @@ export interface EditorServices {
   session: ProfileSession;
   sandbox: SandboxLauncher;
   documents: ReadOnlyDocuments;
+  /** Documents whose save writes a record back (a reminder's text, a session note). */
+  editable: EditableDocuments;
   /** Preview and Send Due Reminders, Send Now: one send at a time in this window. */
   sender: ReminderSender;
   showLog(): void;

@@ -68,3 +68,22 @@ describe('context menus of the trees', () => {
     ]);
   });
 });
+
+describe('reminder row actions in the Reminders view', () => {
+  const rows = (command: string) => rowsFor('lifeCockpit.reminders', command, reminderContexts()).sort();
+
+  it('approves drafts only, retries failed ones only', () => {
+    assert.deepEqual(rows('lifeCockpit.approveReminder'), ['reminder.draft']);
+    assert.deepEqual(rows('lifeCockpit.retryReminder'), ['reminder.failed']);
+  });
+
+  it('edits and skips what has not left, never what is sending or sent', () => {
+    const pending = ['reminder.approved', 'reminder.approved.due', 'reminder.draft', 'reminder.failed'];
+    assert.deepEqual(rows('lifeCockpit.editReminder'), pending);
+    assert.deepEqual(rows('lifeCockpit.skipReminder'), pending);
+  });
+
+  it('previews any reminder', () => {
+    assert.deepEqual(rows('lifeCockpit.previewReminder'), reminderContexts().sort());
+  });
+});
