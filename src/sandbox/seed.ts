@@ -3,6 +3,7 @@
 // reminders in every state) and nothing else. Same seed and same week ⇒ the same practice. Linear in the
 // number of clients so `--clients 10000` (200,000 sessions) stays a matter of a second or two.
 
+import { outlookOnlyEvents } from './seedCalendar';
 import { createPrng, type SeededPrng } from './prng';
 import { generateDueReminders, generateReminders } from './seedReminders';
 import {
@@ -76,7 +77,15 @@ export function generatePractice(options: GeneratePracticeOptions): PracticeSeed
     );
   }
   // A single-practitioner practice keeps the shape it always had.
-  return { ...directory, ...(practitioners.length > 1 ? { practitioners } : {}), clients, sessions, reminders };
+  const outlookOnly = outlookOnlyEvents(clients, sessions, options.now);
+  return {
+    ...directory,
+    ...(practitioners.length > 1 ? { practitioners } : {}),
+    clients,
+    sessions,
+    reminders,
+    ...(outlookOnly.length > 0 ? { outlookOnlyEvents: outlookOnly } : {}),
+  };
 }
 
 /** The first practitioner, then colleagues who each have a mailbox of their own. */

@@ -139,6 +139,19 @@ export interface PracticeSeed {
   clients: SeedClient[];
   sessions: SeedSession[];
   reminders: SeedReminder[];
+  /** Events booked in Outlook with no session yet (Import From Calendar's work); absent in older practices. */
+  outlookOnlyEvents?: SeedOutlookEvent[];
+}
+
+export interface SeedOutlookEvent {
+  /** Stable name the event's ids derive from. */
+  key: string;
+  subject: string;
+  start: string; // ISO UTC
+  end: string; // ISO UTC
+  location: string;
+  categories: string[];
+  attendees: { name: string; address: string }[];
 }
 
 export interface SeedPractitioner {

@@ -12,6 +12,7 @@ import {
   PAYMENT_STATUS,
   SESSION_OUTCOME,
 } from '../../core/practice';
+import { sessionICalUId } from '../seedCalendar';
 import type { PracticeSeed, SeedSession, SeedSessionState } from '../types';
 import type { CellValue, LookupValue, Row, TableDef } from './schema';
 import type { Store } from './store';
@@ -126,6 +127,8 @@ function appointmentRow(factory: RowFactory, table: TableDef, session: SeedSessi
     [c.fee]: session.feeCents / 100,
     [c.paymentStatus]: PAYMENT_STATUS[session.paymentStatus],
     [c.stripeInvoiceId]: session.stripeInvoiceId ?? null,
+    // A calendar session came from its Outlook event, as an import leaves it.
+    [c.icalUid]: session.inCalendar ? sessionICalUId(session.id) : null,
     activitytypecode: DEFAULT_TABLES.session.logicalName,
   });
 }

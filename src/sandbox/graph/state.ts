@@ -3,7 +3,8 @@
 // the practice by hashing, so loading the same practice twice gives the same ids.
 
 import { createHash } from 'node:crypto';
-import type { PracticeSeed, SeedClient, SeedSession } from '../types';
+import { sessionICalUId } from '../seedCalendar';
+import type { PracticeSeed, SeedClient, SeedOutlookEvent, SeedSession } from '../types';
 
 export interface GraphUserRecord {
   id: string;
@@ -215,9 +216,12 @@ export function stateFromPractice(practice: PracticeSeed): GraphState {
     state.sentItems[user.id] = [];
   }
   const clients = new Map(practice.clients.map((client) => [client.id, client]));
-  state.calendars[practitioner.id] = practice.sessions
-    .filter((session) => session.inCalendar)
-    .map((session) => sessionEvent(session, clients.get(session.clientId)));
+  state.calendars[practitioner.id] = [
+    ...practice.sessions
+      .filter((session) => session.inCalendar)
+      .map((session) => sessionEvent(session, clients.get(session.clientId))),
+    ...(practice.outlookOnlyEvents ?? []).map(outlookOnlyEvent),
+  ].sort((a, b) => a.startMs - b.startMs);
   return state;
 }
 
@@ -273,7 +277,32 @@ function sessionEvent(session: SeedSession, client: SeedClient | undefined): Sto
     isCancelled: session.state === 'canceled',
     isAllDay: false,
     showAs: session.state === 'canceled' ? 'free' : 'busy',
-    iCalUId: `040000008200E00074C5B7101A82E008${createHash('sha256').update(session.id).digest('hex').slice(0, 56).toUpperCase()}`,
+    iCalUId: sessionICalUId(session.id),
+    transactionId: null,
+  };
+}
+
+/** An event booked in Outlook only: no session holds its iCalUId until an import makes one. */
+function outlookOnlyEvent(event: SeedOutlookEvent): StoredEvent {
+  const startMs = Date.parse(event.start);
+  return {
+    id: outlookId(`event:${event.key}`),
+    changeKey: changeKeyFor(`event:${event.key}:0`),
+    createdMs: startMs - 7 * 86_400_000,
+    modifiedMs: startMs - 7 * 86_400_000,
+    subject: event.subject,
+    body: { contentType: 'html', content: '' },
+    startMs,
+    endMs: Date.parse(event.end),
+    originalStartTimeZone: 'UTC',
+    originalEndTimeZone: 'UTC',
+    location: event.location,
+    categories: [...event.categories],
+    attendees: event.attendees.map((emailAddress) => ({ type: 'required' as const, emailAddress })),
+    isCancelled: false,
+    isAllDay: false,
+    showAs: 'busy',
+    iCalUId: sessionICalUId(event.key),
     transactionId: null,
   };
 }
