@@ -1,6 +1,8 @@
-// `lc reminders status`: the practitioner's reminders from the terminal, read by the same loader and
-// grouped by the same rule as the editor's Reminders tree (Due Now, Needs Approval, Scheduled, Failed
-// with the error that put them there, Sent), with a count for each group.
+// `lc reminders status|plan|send`: the practitioner's reminders from the terminal. Status groups them by
+// the editor's rule (Due Now, Needs Approval, Scheduled, Failed with the error that put them there, Sent)
+// with a count for each; plan is the dry run (every message that would leave, with totals); send asks
+// once naming the count and the profile, then sends through the core's exactly-once sender with progress
+// on stderr, and stops cleanly on Ctrl+C (what was claimed is recovered by the next run).
 import { Command } from 'commander';
 import { systemClock, type Clock } from '../../core/clock';
 import { resolveTables } from '../../core/practice';
@@ -14,6 +16,7 @@ import {
 } from '../../core/reminders';
 import { verb } from '../action';
 import { withClient } from './dv';
+import { planReminders, renderPlan, sendReminders } from './reminderSending';
 
 /** One reminder as `--json` prints it. */
 export interface ListedReminder {
@@ -120,5 +123,22 @@ export function remindersCommand(clock: Clock = systemClock): Command {
         ctx.out.result(status, () => renderStatus(status));
       }),
     );
+  reminders
+    .command('plan')
+    .description(
+      'The dry run: every message a send would let leave now (recipient, subject, body, session, mailbox), with totals',
+    )
+    .action(
+      verb(async (ctx) => {
+        const plan = await planReminders(ctx, clock);
+        ctx.out.result(plan, () => renderPlan(plan));
+      }),
+    );
+  reminders
+    .command('send')
+    .description(
+      "Send every due reminder through Graph, exactly once, at each mailbox's pace (asks first; --yes confirms)",
+    )
+    .action(verb((ctx) => sendReminders(ctx, clock)));
   return reminders;
 }

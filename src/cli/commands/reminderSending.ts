@@ -1,0 +1,211 @@
+// `lc reminders plan` and `lc reminders send` on the core's sender: the dry run lists every message that
+// would leave, with totals; send asks once (count, mailboxes, profile), then runs sendDueReminders with
+// progress on stderr and the report on stdout. A signal stops the run between steps: the sender lets go
+// of what it had not started, and whatever it had claimed is recovered by the next run from the mailbox.
+import * as fs from 'node:fs';
+import { z } from 'zod';
+import type { Clock } from '../../core/clock';
+import { CancelledError, ValidationError } from '../../core/errors';
+import { actorOf } from '../../core/log';
+import { resolveTables } from '../../core/practice';
+import {
+  CRASH_POINTS,
+  planDueReminders,
+  sendDueReminders,
+  type CrashPoint,
+  type PlannedMessage,
+  type SendOutcome,
+  type SendReport,
+  type SenderDeps,
+} from '../../core/reminders';
+import { confirmEffect, type VerbContext } from '../action';
+import type { Connection } from '../connect';
+import { withClient } from './dv';
+
+/** One message of the dry run as `--json` prints it. */
+export interface PlannedMessageJson extends Omit<PlannedMessage, 'scheduledTime'> {
+  scheduledTime: string;
+}
+
+/** `lc reminders plan --json`: one document (../shared/INTERFACES.md §3). */
+export interface ReminderPlan {
+  profile: string;
+  now: string;
+  /** Messages that would leave. */
+  total: number;
+  /** Of them, left in sending by an earlier run: looked up in the mailbox first, sent only if it lacks them. */
+  recovering: number;
+  /** How many leave from each mailbox, in the order first seen. */
+  mailboxes: Array<{ mailbox: string; count: number }>;
+  messages: PlannedMessageJson[];
+}
+
+/** `lc reminders send --json`: the sender's report, with the profile it ran on. */
+export type SendDocument = SendReport & { profile: string };
+
+/** The exit code a test's crash hook ends the process with: no verb exits 86 on its own. */
+export const CRASH_EXIT_CODE = 86;
+
+/**
+ * Tests only: `LC_TEST_CRASH_AT=afterSend` ends the process at once (exit 86) when the sender reaches
+ * that point, as a power cut would; read here and nowhere else. An unknown point is a configuration error.
+ */
+export function crashHookFromEnvironment(env: NodeJS.ProcessEnv): Pick<SenderDeps, 'crashAt'> {
+  const text = env.LC_TEST_CRASH_AT;
+  if (text === undefined || text === '') return {};
+  const parsed = z.enum(CRASH_POINTS).safeParse(text.trim());
+  if (!parsed.success) {
+    throw new ValidationError(`LC_TEST_CRASH_AT: expected one of ${CRASH_POINTS.join(', ')}, not "${text}".`, {
+      code: 'cli.invalidCrashPoint',
+    });
+  }
+  const at: CrashPoint = parsed.data;
+  return {
+    crashAt: (point) => {
+      if (point !== at) return;
+      // Synchronous, so the line is out before the process ends; nothing else runs after it.
+      fs.writeSync(2, `lc: stopped at the crash point ${point} (LC_TEST_CRASH_AT)\n`);
+      process.exit(CRASH_EXIT_CODE);
+    },
+  };
+}
+
+function senderDeps(ctx: VerbContext, connection: Connection, clock: Clock): SenderDeps {
+  const { config } = ctx.runtime.loaded;
+  const { perMinute, concurrency, maxAttempts } = config.reminders;
+  const state = connection.auth.state;
+  const identity = 'identity' in state ? state.identity : { clientId: connection.profile.clientId };
+  if (!connection.dataverse) throw new Error('withClient hands over a Dataverse client');
+  return {
+    dataverse: connection.dataverse,
+    graph: connection.graph,
+    tables: resolveTables(config.tables),
+    clock,
+    log: ctx.runtime.hub.logger('business'),
+    profile: connection.profile,
+    settings: { perMinute, concurrency, maxAttempts },
+    audit: ctx.runtime.hub.audit(),
+    actor: actorOf(identity),
+    ...crashHookFromEnvironment(process.env),
+  };
+}
+
+function planDocument(profile: string, now: Date, planned: readonly PlannedMessage[]): ReminderPlan {
+  const perMailbox = new Map<string, number>();
+  for (const m of planned) perMailbox.set(m.mailbox, (perMailbox.get(m.mailbox) ?? 0) + 1);
+  return {
+    profile,
+    now: now.toISOString(),
+    total: planned.length,
+    recovering: planned.filter((m) => m.state === 'recovering').length,
+    mailboxes: [...perMailbox].map(([mailbox, count]) => ({ mailbox, count })),
+    messages: planned.map((m) => ({ ...m, scheduledTime: m.scheduledTime.toISOString() })),
+  };
+}
+
+export function planReminders(ctx: VerbContext, clock: Clock): Promise<ReminderPlan> {
+  return withClient(ctx, async (_dv, connection) => {
+    const now = new Date(clock.now());
+    const planned = await planDueReminders(senderDeps(ctx, connection, clock), { now });
+    return planDocument(connection.profile.name, now, planned);
+  });
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function mailboxTotals(plan: ReminderPlan): string {
+  return plan.mailboxes.map((m) => `${m.mailbox || '(no mailbox)'} ${m.count}`).join(', ');
+}
+
+export function renderPlan(plan: ReminderPlan): string {
+  if (plan.total === 0) return `Nothing is due in profile ${plan.profile}: no message would leave.`;
+  const blocks = plan.messages.map((m, index) => {
+    const head = [
+      `${index + 1}/${plan.total}  ${m.kind === 'followUp' ? 'follow-up' : 'reminder'} ${m.reminderId}`,
+      `  From:    ${m.mailbox || '(no mailbox: set the profile’s mailbox, LC_MAILBOX)'}`,
+      `  To:      ${m.recipient || '(no e-mail address: it cannot leave)'}`,
+      `  Subject: ${m.subject}`,
+      `  Session: ${m.sessionId ?? '(none)'}`,
+    ];
+    if (m.state === 'recovering') head.push('  Left in sending by an earlier run: sent only if the mailbox lacks it.');
+    const body = m.body.split(/\r?\n/).map((line) => `    ${line}`.trimEnd());
+    return [...head, '', ...body].join('\n');
+  });
+  const totals = [
+    `${plural(plan.total, 'message')} would leave from ${plural(plan.mailboxes.length, 'mailbox', 'mailboxes')} (${mailboxTotals(plan)})`,
+    plan.recovering > 0 ? `; ${plan.recovering} of them left in sending, looked up first` : '',
+    '. Nothing was sent.',
+  ].join('');
+  return [...blocks, totals].join('\n\n');
+}
+
+const OUTCOME_WORDS: Record<SendOutcome, string> = {
+  sent: 'sent',
+  submitted: 'submitted',
+  failed: 'failed',
+  retryLater: 'later',
+  skipped: 'skipped',
+};
+
+function summary(report: SendReport): string {
+  return [
+    `${report.sent} sent`,
+    `${report.submitted} submitted (in the Outbox; recorded by the next run)`,
+    `${report.failed} failed`,
+    `${report.retryLater} left for a later run`,
+    `${report.skipped} skipped`,
+  ].join(', ');
+}
+
+export function renderSendReport(document: SendDocument): string {
+  if (document.total === 0) return `Nothing is due in profile ${document.profile}: nothing was sent.`;
+  const lines = [`Profile ${document.profile}: ${plural(document.total, 'reminder')}: ${summary(document)}.`];
+  const troubled = document.items.filter((i) => i.outcome === 'failed' || i.outcome === 'retryLater');
+  for (const item of troubled) {
+    lines.push(`  ${OUTCOME_WORDS[item.outcome].padEnd(7)} ${item.recipient}  ${item.subject}`);
+    if (item.error) lines.push(`          ${item.error}`);
+  }
+  return lines.join('\n');
+}
+
+/** `lc reminders send`: plan, one confirmation, then the exactly-once sender with progress. */
+export async function sendReminders(ctx: VerbContext, clock: Clock): Promise<void> {
+  const document = await withClient(ctx, async (_dv, connection) => {
+    const deps = senderDeps(ctx, connection, clock);
+    const profile = connection.profile.name;
+    // The confirmation names what leaves by `now`; the run takes the same `now`, so nothing due later slips in.
+    const now = new Date(clock.now());
+    const plan = planDocument(profile, now, await planDueReminders(deps, { now }));
+    if (plan.total === 0) return { profile, ...emptyReport() };
+    const recovering =
+      plan.recovering > 0 ? `; ${plan.recovering} left in sending by an earlier run, looked up first` : '';
+    await confirmEffect(
+      ctx,
+      `Send ${plural(plan.total, 'due reminder')} from ${plural(plan.mailboxes.length, 'mailbox', 'mailboxes')} (${mailboxTotals(plan)}${recovering})`,
+      'Each leaves at most once.',
+    );
+    const byId = new Map(plan.messages.map((m) => [m.reminderId, m]));
+    const report = await sendDueReminders(deps, {
+      now,
+      signal: ctx.signal,
+      onProgress: (p) => {
+        const m = byId.get(p.reminderId);
+        const what = m ? `${m.recipient}  ${m.subject}` : p.reminderId;
+        ctx.out.note(`[${p.done}/${p.total}] ${OUTCOME_WORDS[p.outcome].padEnd(9)} ${what}`);
+      },
+    });
+    return { profile, ...report };
+  });
+  if (ctx.signal.aborted) {
+    // The report would say "sent" for what finished; the exit code says the run did not.
+    ctx.out.warning(`stopped before finishing: ${summary(document)}. What was not sent stays due for the next run.`);
+    throw ctx.signal.reason instanceof CancelledError ? ctx.signal.reason : new CancelledError();
+  }
+  ctx.out.result(document, () => renderSendReport(document));
+}
+
+function emptyReport(): SendReport {
+  return { total: 0, sent: 0, submitted: 0, failed: 0, retryLater: 0, skipped: 0, items: [] };
+}
