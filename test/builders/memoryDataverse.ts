@@ -83,6 +83,7 @@ export class MemoryDataverse implements PracticeRecords {
       [m.session.columns.regardingClientNav]: m.session.columns.regarding,
       [m.scheduledMessage.columns.sessionNav]: m.scheduledMessage.columns.session,
       [m.scheduledMessage.columns.contactNav]: m.scheduledMessage.columns.contact,
+      [m.messageLog.columns.scheduledMessageNav]: m.messageLog.columns.scheduledMessage,
     };
     const column = navs[nav];
     if (!column) throw new Error(`unknown navigation property ${nav}`);
@@ -119,6 +120,11 @@ export class MemoryDataverse implements PracticeRecords {
     return [...this.table(entitySet).values()]
       .filter((s) => !match || String(s.row[match[1] as string]).toLowerCase() === match[2]?.toLowerCase())
       .map((s) => this.withAnnotations(entitySet, s, options.formatted === true));
+  }
+
+  /** Every row of the table, whatever the filter (the reminder sender's due-row query). */
+  async *query(entitySet: string): AsyncGenerator<Row> {
+    for (const stored of [...this.table(entitySet).values()]) yield this.withAnnotations(entitySet, stored, false);
   }
 
   private async otherActorFirst(): Promise<void> {
