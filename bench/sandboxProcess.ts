@@ -9,6 +9,8 @@ import type { SandboxReadyInfo } from '../src/sandbox';
 export interface SandboxProcess {
   info: SandboxReadyInfo;
   tokenRequestCount(): Promise<number>;
+  /** What GET /_sandbox/inspect answers: every service's state (Graph's mailboxes and submission timeline). */
+  inspect(): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
 }
 
@@ -28,11 +30,11 @@ export async function startSandboxProcess(args: string[]): Promise<SandboxProces
   });
   const ca = readFileSync(info.caFile);
   const inspect = () =>
-    new Promise<{ tokenRequests: number }>((resolve, reject) => {
+    new Promise<Record<string, unknown> & { tokenRequests: number }>((resolve, reject) => {
       const req = request(`${info.env.LC_SANDBOX_URL}/_sandbox/inspect`, { ca }, (res) => {
         let body = '';
         res.on('data', (d: Buffer) => (body += d.toString()));
-        res.on('end', () => resolve(JSON.parse(body) as { tokenRequests: number }));
+        res.on('end', () => resolve(JSON.parse(body) as Record<string, unknown> & { tokenRequests: number }));
       });
       req.on('error', reject);
       req.end();
@@ -40,6 +42,7 @@ export async function startSandboxProcess(args: string[]): Promise<SandboxProces
   return {
     info,
     tokenRequestCount: async () => (await inspect()).tokenRequests,
+    inspect,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
