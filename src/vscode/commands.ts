@@ -15,6 +15,14 @@ import { showError } from './showError';
 import { signIn } from './signIn';
 import { useSandbox } from './startedSandbox';
 import { previewTemplate } from './templateCommands';
+import {
+  cancelSessionCommand,
+  markAttendedCommand,
+  markNoShowCommand,
+  newSession,
+  rescheduleSessionCommand,
+} from './sessionCommands';
+import { addSessionNoteCommand, importFromCalendarCommand, openSessionInDataverse } from './sessionNoteCommands';
 import { previewDueReminders, sendDueReminders, sendReminderNow } from './reminderCommands';
 import {
   approveReminderCommand,
@@ -146,18 +154,14 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
     await vscode.env.clipboard.writeText(session.id);
     vscode.window.setStatusBarMessage(`Copied session id ${session.id}`, 3000);
   },
-  'lifeCockpit.openSessionInDataverse': signedIn((_s, c) => async (node: unknown) => {
-    const session =
-      (node as SessionNode | undefined)?.kind === 'session'
-        ? (node as Extract<SessionNode, { kind: 'session' }>).session
-        : undefined;
-    const url = c.profile.dataverseUrl;
-    if (!session || !url) return;
-    const table = c.tables.session.logicalName;
-    await vscode.env.openExternal(
-      vscode.Uri.parse(`${url}/main.aspx?pagetype=entityrecord&etn=${table}&id=${session.id}`),
-    );
-  }),
+  'lifeCockpit.openSessionInDataverse': signedIn((_s, c) => (node: unknown) => openSessionInDataverse(c, node)),
+  'lifeCockpit.newSession': withDataverse((s, c) => () => newSession(s, c)),
+  'lifeCockpit.rescheduleSession': withDataverse((s, c) => (node: unknown) => rescheduleSessionCommand(s, c, node)),
+  'lifeCockpit.cancelSession': withDataverse((s, c) => (node: unknown) => cancelSessionCommand(s, c, node)),
+  'lifeCockpit.markAttended': withDataverse((s, c) => (node: unknown) => markAttendedCommand(s, c, node)),
+  'lifeCockpit.markNoShow': withDataverse((s, c) => (node: unknown) => markNoShowCommand(s, c, node)),
+  'lifeCockpit.addSessionNote': withDataverse((s, c) => (node: unknown) => addSessionNoteCommand(s, c, node)),
+  'lifeCockpit.importFromCalendar': withDataverse((s, c) => () => importFromCalendarCommand(s, c)),
 };
 
 function refreshWithProgress(viewId: string, work: () => Promise<void>): Thenable<void> {

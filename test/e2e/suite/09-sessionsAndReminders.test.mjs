@@ -1,5 +1,5 @@
-// Issue 15 in the real editor, as a practitioner's morning: today's sessions are the first screen, the due
-// reminders are previewed (nothing sent), then sent after one question naming
+// Issue 15 in the real editor, as a practitioner's morning: today's sessions are the first screen, one is
+// marked attended, the due reminders are previewed (nothing sent), then sent after one question naming
 // the count and the profile, and the Due Now badge on Life Cockpit's icon reaches zero.
 import assert from 'node:assert/strict';
 import { waitFor } from '../harness/processes.mjs';
@@ -7,6 +7,8 @@ import { editor } from './hooks.mjs';
 import {
   CONTAINER,
   DUE_PREVIEW_HEADING,
+  MARK_ATTENDED,
+  MARKED_ATTENDED,
   PREVIEW_DUE_REMINDERS,
   SEND_BUTTON,
   SEND_DUE_REMINDERS,
@@ -32,6 +34,22 @@ describe('Life Cockpit: the practitioner’s day, and every due reminder sent', 
     const today = rows.slice(1, next < 0 ? undefined : next);
     assert.ok(today.length > 0, 'the seeded practice has sessions today');
     for (const row of today) assert.match(row.description, /\d{1,2}[:.]\d{2}/, `"${row.label}" shows its time`);
+  });
+
+  it('marks one of today’s scheduled sessions attended: its icon says so and its follow-up is drafted', async () => {
+    const { workbench } = editor();
+    const scheduled = await waitFor('a scheduled session today', async () => {
+      const rows = await workbench.treeRows(VIEWS.sessions);
+      const next = rows.findIndex((r, i) => i > 0 && r.level === 1);
+      return rows.slice(1, next < 0 ? undefined : next).find((r) => r.icon === 'calendar') ?? false;
+    });
+    await workbench.contextMenuAction(VIEWS.sessions, scheduled.label, MARK_ATTENDED);
+    const said = await workbench.waitForNotification(MARKED_ATTENDED);
+    assert.ok(said.includes(scheduled.label), `the notification names the client: ${said}`);
+    await waitFor(`"${scheduled.label}" shown attended`, async () => {
+      const rows = await workbench.treeRows(VIEWS.sessions);
+      return rows.some((r) => r.label === scheduled.label && sameTime(r, scheduled) && r.icon === 'pass');
+    });
   });
 
   it('shows the Due Now count as the badge on Life Cockpit’s icon', async () => {
@@ -68,3 +86,8 @@ describe('Life Cockpit: the practitioner’s day, and every due reminder sent', 
     assert.equal(dueRow?.description, '0');
   });
 });
+
+/** The same session row: the description starts with its time (payment words may follow once attended). */
+function sameTime(a, b) {
+  return a.description.split(' · ')[0] === b.description.split(' · ')[0];
+}

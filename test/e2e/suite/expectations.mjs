@@ -43,3 +43,5 @@ export const SEND_QUESTION = /Send (\d+) due reminders? to clients from profile 
 export const SEND_BUTTON = 'Send';
 export const SEND_SUMMARY = /Sent due reminders on profile "sandbox": /;
 export const MARK_ATTENDED = 'Mark Attended';
+/** After Mark Attended: names the profile and says the follow-up is drafted. */
+export const MARKED_ATTENDED = /attended on profile "sandbox"; its follow-up is drafted in Reminders/;

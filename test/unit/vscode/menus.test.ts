@@ -87,3 +87,27 @@ describe('reminder row actions in the Reminders view', () => {
     assert.deepEqual(rows('lifeCockpit.previewReminder'), reminderContexts().sort());
   });
 });
+
+describe('session row actions in the Sessions view', () => {
+  const rows = (command: string) =>
+    rowsFor('lifeCockpit.sessions', command, sessionContexts()).map((v) => v.split('.')[1]);
+  const statuses = (command: string) => [...new Set(rows(command))].sort();
+
+  it('marks, moves and cancels only scheduled sessions', () => {
+    for (const command of [
+      'lifeCockpit.markAttended',
+      'lifeCockpit.markNoShow',
+      'lifeCockpit.rescheduleSession',
+      'lifeCockpit.cancelSession',
+    ])
+      assert.deepEqual(statuses(command), ['scheduled'], command);
+  });
+
+  it('takes notes on sessions that took place or are to come, not on cancelled ones', () => {
+    assert.deepEqual(statuses('lifeCockpit.addSessionNote'), ['attended', 'noShow', 'scheduled']);
+  });
+
+  it('copies the id and opens Dataverse for every session, whatever its payment', () => {
+    assert.equal(rows('lifeCockpit.copySessionId').length, sessionContexts().length);
+  });
+});
