@@ -107,13 +107,20 @@ class ClaimedReminder {
     this.touchedGraph = true;
     const draftId = await this.mailbox.createDraft({
       reminderId: this.row.id,
-      to: { address: this.message.recipient, ...(this.message.clientName ? { name: this.message.clientName } : {}) },
+      to: this.recipient(),
       subject: this.message.subject,
       body: this.message.body,
     });
     this.run.crashPoint('afterDraft');
     const id = await this.adopt(draftId);
     return this.sendAndRecord(id);
+  }
+
+  /** The client by name; in send-to-me mode the practitioner's own address, not under the client's name. */
+  private recipient(): { address: string; name?: string } {
+    const { recipient, clientEmail, clientName } = this.message;
+    const toClient = clientName !== undefined && recipient.toLowerCase() === clientEmail?.toLowerCase();
+    return toClient ? { address: recipient, name: clientName } : { address: recipient };
   }
 
   /** Records the message's immutable id on the row before anything sends it. */
