@@ -76,7 +76,7 @@ export class Mailbox {
       headers: IMMUTABLE_IDS,
       body: {
         subject: message.subject,
-        body: { contentType: 'text', content: message.body },
+        body: { contentType: bodyType(message.body), content: message.body },
         toRecipients: [
           { emailAddress: { address: message.to.address, ...(message.to.name ? { name: message.to.name } : {}) } },
         ],
@@ -203,4 +203,9 @@ export class Mailbox {
 
 function lowerCased(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+}
+
+/** Rows written from the templates hold HTML (renderMessage's body); the seed's and older rows plain text. */
+export function bodyType(body: string): 'html' | 'text' {
+  return /^\s*<(p|div|html|table|br|h[1-6]|!doctype)\b/i.test(body) ? 'html' : 'text';
 }
