@@ -1,6 +1,6 @@
 // `lc sessions list`: the practitioner's sessions from the terminal, read by the same loader and grouped
 // by the same rule as the editor's Sessions tree (Today, This Week, Later, Needs Attention), by the
-// local day of the injected clock's now.
+// local day of the injected clock's now. `lc sessions new` books one (see sessionCreate.ts).
 import { Command } from 'commander';
 import { z } from 'zod';
 import { systemClock, type Clock } from '../../core/clock';
@@ -15,6 +15,7 @@ import {
 } from '../../core/sessions';
 import { verb } from '../action';
 import { parseFlags } from '../flags';
+import { createSessionVerb, DEFAULT_DURATION_MINUTES, newSessionFlags } from './sessionCreate';
 import { withClient } from './dv';
 
 /** The groups listed, in the order printed; past sessions that need nothing are left out, as the tree collapses them. */
@@ -122,6 +123,35 @@ export function sessionsCommand(clock: Clock = systemClock): Command {
         const loaded = await withClient(ctx, (dv) => loadSessions(dv, tables, now, ctx.signal));
         const listed = listSessions(loaded, now, range);
         ctx.out.result(listed, () => renderSessions(listed));
+      }),
+    );
+  sessions
+    .command('new')
+    .description(
+      'Book a session: the appointment, its reminders for the configured lead times, optionally the Outlook event',
+    )
+    .requiredOption('--client <id-or-email>', "the client's id, or their e-mail address")
+    .requiredOption('--start <date-time>', 'when it starts: 2026-12-03T10:00 (local time) or with a zone')
+    .option('--duration <minutes>', `how long, in minutes (default ${DEFAULT_DURATION_MINUTES})`)
+    .option('--fee <amount>', 'the fee, such as 90 or 90.50')
+    .option('--location <text>', 'where it takes place')
+    .option('--subject <text>', 'the appointment subject (default "Session – <client>")')
+    .option('--outlook-event', "also put it in the profile mailbox's Outlook calendar")
+    .option('--id <guid>', 'the id a previous run printed: completes an interrupted create, never a second session')
+    .action(
+      verb(async (ctx) => {
+        const { client, start, duration, fee, location, subject, outlookEvent, id } = ctx.options;
+        const flags = parseFlags(newSessionFlags, {
+          client,
+          start,
+          duration,
+          fee,
+          location,
+          subject,
+          outlookEvent,
+          id,
+        });
+        await createSessionVerb(ctx, clock, flags);
       }),
     );
   return sessions;
