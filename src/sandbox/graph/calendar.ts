@@ -1,8 +1,10 @@
-// The calendar routes: /users/{id}/calendarView (startDateTime and endDateTime required),
-// /users/{id}/events (list, create) and /users/{id}/events/{id} (get, patch, delete), also under
-// /calendar/. Times come back in the zone of `Prefer: outlook.timezone`, and every write tells the
-// subscriptions about it.
+// The calendar routes: /users/{id}/calendarView (startDateTime and endDateTime required; read as UTC when
+// they carry no offset, whatever `Prefer: outlook.timezone` says), /users/{id}/events (list, create) and
+// /users/{id}/events/{id} (get, patch, delete), also under /calendar/. Lists page with $top/$skip nextLinks
+// (10 by default) that repeat the query, and take the $filter of eventFilter.ts. Times come back in the zone
+// of `Prefer: outlook.timezone`, and every write tells the subscriptions about it.
 
+import { parseEventFilter } from './eventFilter';
 import { applyEventInput, eventEntity, newEvent, touch } from './events';
 import { applySelect, nextLink, parseSelect, parseSkip, parseTop } from './odata';
 import { mailboxUser, type Route, type RouteEnv } from './routeTypes';
@@ -79,8 +81,9 @@ function windowBound(call: GraphCall, name: 'startDateTime' | 'endDateTime'): nu
 function calendarView(call: GraphCall, env: RouteEnv, user: GraphUserRecord, userKey: string): GraphResult {
   const start = windowBound(call, 'startDateTime');
   const end = windowBound(call, 'endDateTime');
+  const matches = parseEventFilter(call.query) ?? (() => true);
   const inWindow = calendarOf(env.state(), user.id)
-    .filter((event) => event.startMs < end && event.endMs > start)
+    .filter((event) => event.startMs < end && event.endMs > start && matches(event))
     .sort((a, b) => a.startMs - b.startMs || a.id.localeCompare(b.id));
   return page(call, env, user, inWindow, `users('${userKey}')/calendarView`);
 }
@@ -160,9 +163,11 @@ function route(method: Route['method'], tail: string[], roles: readonly string[]
 
 export const calendarRoutes: readonly Route[] = [
   ...route('GET', ['calendarView'], READ_ROLES, (call, env, user, p) => calendarView(call, env, user, p.user ?? '')),
-  ...route('GET', ['events'], READ_ROLES, (call, env, user, p) =>
-    page(call, env, user, calendarOf(env.state(), user.id), `users('${p.user ?? ''}')/events`),
-  ),
+  ...route('GET', ['events'], READ_ROLES, (call, env, user, p) => {
+    const matches = parseEventFilter(call.query) ?? (() => true);
+    const events = calendarOf(env.state(), user.id).filter(matches);
+    return page(call, env, user, events, `users('${p.user ?? ''}')/events`);
+  }),
   ...route('POST', ['events'], WRITE_ROLES, (call, env, user, p) => createEvent(call, env, user, p.user ?? '')),
   ...route('GET', ['events', ':event'], READ_ROLES, (call, env, user, p) =>
     entityResult(call, env, user, findEvent(env, user, p.event ?? ''), p.user ?? ''),

@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { Client, type Context } from '@microsoft/microsoft-graph-client';
 import { TokenProvider } from '../../../src/core/auth';
-import { ExternalServiceError } from '../../../src/core/errors';
+import { CancelledError, ExternalServiceError } from '../../../src/core/errors';
 import { createGraphClient } from '../../../src/core/graph';
 import { HttpClient } from '../../../src/core/http';
 import { silentLogger } from '../../../src/core/log/types';
@@ -228,6 +228,20 @@ describe('import from calendar', () => {
     await assert.rejects(importFromCalendar(deps, { mailbox: MAILBOX, from: FROM, to: TO, category: ' ' }));
     await assert.rejects(importFromCalendar(deps, { mailbox: MAILBOX, from: TO, to: FROM, category: CATEGORY }));
     assert.equal(requests.length, 0);
+  });
+
+  it('stops when cancelled, creating nothing', async () => {
+    const dv = practice();
+    const controller = new AbortController();
+    controller.abort();
+    await assert.rejects(
+      importFromCalendar(
+        { dataverse: dv, graph: fakeGraph([anEvent()]).graph, tables: DEFAULT_TABLES, log: silentLogger },
+        { mailbox: MAILBOX, from: FROM, to: TO, category: CATEGORY, signal: controller.signal },
+      ),
+      (e: unknown) => e instanceof CancelledError,
+    );
+    assert.equal(dv.rows(s.entitySet).length, 0);
   });
 
   it('refuses an event in another time zone than the UTC it asked for, rather than misplacing it', async () => {

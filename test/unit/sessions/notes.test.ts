@@ -13,6 +13,7 @@ import {
   withNoteFlags,
   type Session,
 } from '../../../src/core/sessions';
+import { derivedId } from '../../../src/core/sessions/derivedId';
 import { FakeDataverse } from '../../builders/fakeDataverse';
 import { aSession } from '../../builders/sessionBuilder';
 
@@ -159,6 +160,16 @@ describe('attended sessions without a note', () => {
     const dv = new FakeDataverse();
     await withNoteFlags(dv, DEFAULT_TABLES, [aSession().build()]);
     assert.equal(dv.calls.length, 0);
+  });
+});
+
+describe('derived row ids', () => {
+  it('are RFC 9562 version-5 UUIDs', () => {
+    // The RFC's own example: "www.example.com" in the DNS namespace.
+    assert.equal(
+      derivedId('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'www.example.com'),
+      '2ed6657d-e927-568b-95e1-2665a8aea6a2',
+    );
   });
 });
 
