@@ -6,6 +6,7 @@ import { DueReminderTimer } from './dueReminderTimer';
 import type { DataverseClients } from './profileSession';
 import type { ReminderNode } from './remindersTree';
 import type { RemindersTree } from './remindersTree';
+import { sendNowQuestion } from './sendDocuments';
 import type { EditorServices } from './services';
 import { showError } from './showError';
 
@@ -29,7 +30,16 @@ export async function sendReminderNow(s: EditorServices, c: DataverseClients, no
     void vscode.window.showInformationMessage('Pick a reminder in the Reminders view to send it now.');
     return;
   }
-  await s.sender.send(c, { reminderIds: [reminder.id], ask: true });
+  await s.sender.send(c, {
+    reminderIds: [reminder.id],
+    ask: true,
+    question: sendNowQuestion(
+      reminder.clientName ?? reminder.email ?? 'the client',
+      reminder.kind,
+      c.profile.name,
+      c.profile.sendToSelf === true,
+    ),
+  });
 }
 
 /** The timer: newly due reminders offered once (or sent, for a profile with autoSend). */

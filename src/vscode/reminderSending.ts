@@ -25,6 +25,15 @@ import { sessionItemView } from './sessionItem';
 
 export const DUE_REMINDERS_DOCUMENT = 'Due Reminders.md';
 
+export interface SendRequest {
+  /** Only these reminders (Send Now), due or not. */
+  reminderIds?: string[];
+  /** False only for a profile that opted into automatic sending. */
+  ask: boolean;
+  /** The question to ask instead of the due count's (Send Now names the client). */
+  question?: string;
+}
+
 export class ReminderSender implements vscode.Disposable {
   private pacer: { profile: string; pacer: MailboxPacer } | undefined;
   private running: Promise<SendReport | undefined> | undefined;
@@ -52,7 +61,7 @@ export class ReminderSender implements vscode.Disposable {
    * Sends what is due (or only `reminderIds`, due or not): asks once unless `ask` is false (a profile
    * that opted into automatic sending), then sends with progress and cancellation, then summarises.
    */
-  async send(c: DataverseClients, options: { reminderIds?: string[]; ask: boolean }): Promise<SendReport | undefined> {
+  async send(c: DataverseClients, options: SendRequest): Promise<SendReport | undefined> {
     if (this.running) {
       void vscode.window.showInformationMessage('Life Cockpit is already sending reminders in this window.');
       return undefined;
@@ -68,10 +77,7 @@ export class ReminderSender implements vscode.Disposable {
     this.pacer = undefined;
   }
 
-  private async run(
-    c: DataverseClients,
-    options: { reminderIds?: string[]; ask: boolean },
-  ): Promise<SendReport | undefined> {
+  private async run(c: DataverseClients, options: SendRequest): Promise<SendReport | undefined> {
     const deps = this.deps(c);
     const profile = c.profile.name;
     let count = options.reminderIds?.length;
@@ -85,7 +91,7 @@ export class ReminderSender implements vscode.Disposable {
       }
     }
     if (options.ask) {
-      await confirmAlways(sendQuestion(count, profile, c.profile.sendToSelf === true), 'Send');
+      await confirmAlways(options.question ?? sendQuestion(count, profile, c.profile.sendToSelf === true), 'Send');
     }
     let cancelled = false;
     const report = await vscode.window.withProgress(

@@ -6,16 +6,14 @@ import { groupedPerMinute } from './groupedPerMinute';
 import { Disposable } from './lifecycle';
 import { offlineMessage } from './offlineMessage';
 import { reminderItemView } from './reminderItem';
-import { groupReminders, REMINDER_GROUP_ORDER, type Reminder, type ReminderGroupName } from '../core/reminders';
+import {
+  groupReminders,
+  REMINDER_GROUP_ORDER,
+  REMINDER_GROUP_TITLES,
+  type Reminder,
+  type ReminderGroupName,
+} from '../core/reminders';
 import type { DataStore } from '../core/store';
-
-const GROUP_LABELS: Record<ReminderGroupName, string> = {
-  dueNow: 'Due Now',
-  needsApproval: 'Needs Approval',
-  scheduled: 'Scheduled',
-  failed: 'Failed',
-  sent: 'Sent (recent)',
-};
 
 type Node =
   | { kind: 'group'; name: ReminderGroupName; count: number }
@@ -83,7 +81,7 @@ export class RemindersTree extends Disposable implements vscode.TreeDataProvider
     }
     if (node.kind === 'group') {
       const item = new vscode.TreeItem(
-        GROUP_LABELS[node.name],
+        REMINDER_GROUP_TITLES[node.name],
         node.count === 0
           ? vscode.TreeItemCollapsibleState.None
           : node.name === 'dueNow'

@@ -67,6 +67,19 @@ export function sendQuestion(count: number, profile: string, sendToSelf: boolean
     : `Send ${what} to clients from profile "${profile}"?`;
 }
 
+/** Send Now on one row: who receives it, from which profile, even before it is due. */
+export function sendNowQuestion(
+  client: string,
+  kind: 'reminder' | 'followUp',
+  profile: string,
+  sendToSelf: boolean,
+): string {
+  const what = kind === 'followUp' ? 'follow-up' : 'reminder';
+  return sendToSelf
+    ? `Send the ${what} for ${client} now from profile "${profile}" to your own mailbox (send-to-me test mode)?`
+    : `Send the ${what} to ${client} now from profile "${profile}"?`;
+}
+
 /** The sender's report, as the editor reads it. */
 export interface SendSummaryInput {
   total: number;

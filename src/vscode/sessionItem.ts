@@ -37,8 +37,8 @@ const PAYMENT_WORDS: Record<Session['payment'], string> = {
 };
 
 export interface SessionItemOptions {
-  /** Why the session is in Needs Attention, when it is shown there. */
-  reason?: NeedsAttention['reason'];
+  /** Why the session is in Needs Attention, when it is shown there (every reason that holds). */
+  reasons?: readonly NeedsAttention['reason'][];
   /** The editor's locale and time zone (undefined: the host's); tests fix them. */
   locale?: string;
   timeZone?: string;
@@ -46,8 +46,10 @@ export interface SessionItemOptions {
 
 export function sessionItemView(s: Session, options: SessionItemOptions = {}): SessionItemView {
   const when = formatWhen(s.start, options);
+  const reasons = options.reasons ?? [];
   const notes = [
-    options.reason === 'stillScheduled' ? 'still scheduled' : undefined,
+    reasons.includes('stillScheduled') ? 'still scheduled' : undefined,
+    reasons.includes('noNote') ? 'no note' : undefined,
     s.status === 'noShow' || s.status === 'canceled' ? STATUS_WORDS[s.status] : undefined,
     paymentWords(s),
   ].filter((part): part is string => Boolean(part));
@@ -102,8 +104,10 @@ function sessionTooltip(s: Session, options: SessionItemOptions): string {
     `- Payment: ${PAYMENT_WORDS[s.payment] || 'none'}${s.feeCents !== undefined ? ` (fee ${formatFee(s.feeCents)})` : ''}`,
   ];
   if (s.location) lines.push(`- Where: ${escapeMarkdown(s.location)}`);
-  if (options.reason === 'stillScheduled') lines.push('', '_Past, still scheduled: mark it attended or a no-show._');
-  if (options.reason === 'unpaid') lines.push('', '_Attended and not paid._');
+  const reasons = options.reasons ?? [];
+  if (reasons.includes('stillScheduled')) lines.push('', '_Past, still scheduled: mark it attended or a no-show._');
+  if (reasons.includes('unpaid')) lines.push('', '_Attended and not paid._');
+  if (reasons.includes('noNote')) lines.push('', '_Attended without a note: add one (Add Session Note)._');
   return lines.join('\n');
 }
 

@@ -18,7 +18,7 @@ import type { DataStore } from '../core/store';
 
 type Node =
   | { kind: 'group'; name: SessionGroupName; count: number }
-  | { kind: 'session'; session: Session; reason?: NeedsAttention['reason'] }
+  | { kind: 'session'; session: Session; reason?: NeedsAttention['reason']; reasons?: NeedsAttention['reasons'] }
   | { kind: 'message'; text: string; icon: string; tooltip?: string };
 
 export class SessionsTree extends Disposable implements vscode.TreeDataProvider<Node> {
@@ -55,7 +55,12 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
     if (node.kind !== 'group' || !data) return [];
     const groups = this.groups(data);
     if (node.name === 'needsAttention')
-      return groups.needsAttention.map(({ session, reason }) => ({ kind: 'session', session, reason }));
+      return groups.needsAttention.map(({ session, reason, reasons }) => ({
+        kind: 'session',
+        session,
+        reason,
+        reasons,
+      }));
     return groups[node.name].map((session) => ({ kind: 'session', session }));
   }
 
@@ -82,7 +87,7 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
       item.contextValue = `group.${node.name}`;
       return item;
     }
-    const view = sessionItemView(node.session, { reason: node.reason });
+    const view = sessionItemView(node.session, node.reasons ? { reasons: node.reasons } : {});
     const item = new vscode.TreeItem(view.label, vscode.TreeItemCollapsibleState.None);
     item.id = `${node.reason ?? 'session'}.${node.session.id}`;
     item.description = view.description;

@@ -1,7 +1,13 @@
 // The dry run lists every message that would leave with its totals, the question names the count and
 // the profile, and the summary says what happened, including what was cut short.
 import { strict as assert } from 'node:assert';
-import { planDocument, sendQuestion, sendSummary, type PlanLine } from '../../../src/vscode/sendDocuments';
+import {
+  planDocument,
+  sendNowQuestion,
+  sendQuestion,
+  sendSummary,
+  type PlanLine,
+} from '../../../src/vscode/sendDocuments';
 
 const line = (n: number, over: Partial<PlanLine> = {}): PlanLine => ({
   reminderId: `r-${n}`,
@@ -55,6 +61,17 @@ describe('sendDocuments', () => {
       'Send 3 due reminders to clients from profile "live-practice"?',
     );
     assert.match(sendQuestion(1, 'sandbox', true), /1 due reminder from profile "sandbox" to your own mailbox/);
+  });
+
+  it('asks Send Now naming the client, the kind and the profile', () => {
+    assert.equal(
+      sendNowQuestion('Ada Lovelace', 'followUp', 'practice', false),
+      'Send the follow-up to Ada Lovelace now from profile "practice"?',
+    );
+    assert.match(
+      sendNowQuestion('Ada Lovelace', 'reminder', 'practice', true),
+      /for Ada Lovelace .* to your own mailbox/,
+    );
   });
 
   it('summarises the outcome, names the first failure, and says when it was stopped', () => {

@@ -23,9 +23,13 @@ describe('sessionItemView', () => {
   });
 
   it('says why a session needs attention', () => {
-    const view = sessionItemView(aSession().build(), { ...berlin, reason: 'stillScheduled' });
+    const view = sessionItemView(aSession().build(), { ...berlin, reasons: ['stillScheduled'] });
     assert.match(view.description, /still scheduled/);
     assert.match(view.tooltip, /mark it attended or a no-show/);
+    const both = sessionItemView(aSession().attended().unpaid().build(), { ...berlin, reasons: ['unpaid', 'noNote'] });
+    assert.match(both.description, /no note · unpaid 90\.00$/);
+    assert.match(both.tooltip, /Attended and not paid/);
+    assert.match(both.tooltip, /without a note/);
   });
 
   it('keeps a hostile client name from turning into a link or markup in the tooltip', () => {
