@@ -42,6 +42,15 @@ describe('session groups', () => {
     );
   });
 
+  it('lists Past newest first, keeping sessions that start together in their loaded order', () => {
+    const monday = aSession().attended().paid().at('2026-11-23T09:00:00Z').build();
+    const lastWeek = aSession().attended().paid().at('2026-11-18T09:00:00Z').build();
+    const alsoLastWeek = aSession().attended().paid().at('2026-11-18T09:00:00Z').build();
+    const yesterday = aSession().attended().paid().at('2026-11-24T09:00:00Z').build();
+    const groups = groupSessions([lastWeek, monday, alsoLastWeek, yesterday], NOW, OFFSET);
+    assert.deepEqual(groups.past, [yesterday, monday, lastWeek, alsoLastWeek]);
+  });
+
   it('groups 10,000 sessions in one pass', () => {
     const many: Session[] = Array.from({ length: 10_000 }, (_, i) =>
       aSession()
