@@ -106,6 +106,13 @@ export class ReminderSender implements vscode.Disposable {
           cancelled = true;
           abort.abort(new CancelledError('Sending stopped; what was not sent stays due.'));
         });
+        // A profile switch or sign-out ends the session whose clients this send uses: stop at the next
+        // step (a claimed row is recovered by the next send) rather than go on in the background.
+        const onSessionEnd = this.s.session.reminders.onDidChange(() => {
+          if (this.s.session.clients?.dataverse === c.dataverse) return;
+          cancelled = true;
+          abort.abort(new CancelledError('Sending stopped: the profile was switched or signed out.'));
+        });
         try {
           return await sendDueReminders(deps, {
             now: new Date(this.s.clock.now()),
@@ -116,6 +123,7 @@ export class ReminderSender implements vscode.Disposable {
           });
         } finally {
           onCancel.dispose();
+          onSessionEnd.dispose();
         }
       },
     );
