@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import { systemClock, type Clock } from '../../../src/core/clock';
 import { DEFAULT_TABLES } from '../../../src/core/practice';
 import { sendDueReminders } from '../../../src/core/reminders';
+import { createGraphService } from '../../../src/sandbox/graph';
 import { SenderWorld } from './senderWorld';
 
 const c = DEFAULT_TABLES.scheduledMessage.columns;
@@ -91,5 +92,49 @@ describe('Sending reminders while Graph refuses', function () {
     assert.equal(report.items[0]?.outcome, 'failed', JSON.stringify(report.items));
     assert.equal(await world.statusOf(id), 'failed');
     assert.match(String((await world.row(id))[c.lastError]), /ErrorInvalidRecipients/);
+  });
+});
+
+describe('Sending at the mailbox’s pace', function () {
+  this.timeout(60_000);
+  const SCALE = 100;
+  /** A mailbox allowed 5 submissions a minute, so the sender meets the limit within a few seconds. */
+  const PER_MINUTE = 5;
+  let world: SenderWorld;
+
+  before(async () => {
+    world = await SenderWorld.start({
+      dueReminders: 12,
+      services: {
+        graph: (ctx) => createGraphService(ctx, { timeScale: SCALE, submissionsPerMinute: PER_MINUTE }),
+      },
+    });
+  });
+  after(async () => world?.stop());
+
+  it('never submits more than perMinute a minute from one mailbox, as Exchange counts them', async () => {
+    // The sender's minute runs as fast as the sandbox's Exchange minute.
+    const start = Date.now();
+    const scaled: Clock = {
+      now: () => start + (Date.now() - start) * SCALE,
+      sleep: (ms, signal) => systemClock.sleep(ms / SCALE, signal),
+    };
+    const due = world.dueReminderIds();
+    assert.ok(due.length > 2 * PER_MINUTE, 'more due than two minutes’ submissions');
+    const report = await sendDueReminders(world.deps({ clock: scaled, settings: { perMinute: PER_MINUTE } }));
+    assert.equal(report.sent, due.length, JSON.stringify(report.items.filter((i) => i.outcome !== 'sent')));
+    const services = world.sandbox.inspect().services as {
+      graph: { mailboxes: Array<{ submissions: { total: number; overRate: number } }> };
+    };
+    const submissions = services.graph.mailboxes.map((m) => m.submissions);
+    assert.equal(
+      submissions.reduce((n, s) => n + s.total, 0),
+      due.length,
+    );
+    assert.equal(
+      submissions.reduce((n, s) => n + s.overRate, 0),
+      0,
+      'no submission over the rate',
+    );
   });
 });
