@@ -209,6 +209,19 @@ describe('import from calendar', () => {
     assert.equal(dv.rows(contacts.entitySet).length, 2, 'no contact was created');
   });
 
+  it('finds the client who sent the invitation, as its organizer, when the practitioner is the attendee', async () => {
+    const invited = {
+      ...anEvent({ attendees: [MAILBOX] }),
+      organizer: { emailAddress: { name: 'Bo', address: 'BO@example.test' } },
+    };
+    const dv = practice();
+    const report = await run(dv, fakeGraph([invited]).graph);
+    assert.deepEqual(
+      report.created.map((c) => c.clientName),
+      ['Bo Chen'],
+    );
+  });
+
   it('follows every page of a busy week and asks Dataverse per 25 events, not per event', async () => {
     const events = Array.from({ length: 230 }, (_, i) =>
       anEvent({ start: new Date(FROM.getTime() + 3_600_000 + i * 60_000).toISOString() }),

@@ -13,7 +13,10 @@ export interface CalendarEvent {
   start: Date;
   end: Date;
   categories: string[];
-  /** Attendees' addresses, lower-cased, resources left out. */
+  /**
+   * The people's addresses, lower-cased: the attendees (resources left out) and the organizer, who is not
+   * among the attendees when a client sent the invitation.
+   */
   attendees: string[];
   location: string | undefined;
   isCancelled: boolean;
@@ -24,7 +27,18 @@ const PAGE_SIZE = 100;
 /** A bound on pages, so a server whose links go round in a circle cannot keep us here. */
 const MAX_PAGES = 200;
 
-const SELECT = ['id', 'iCalUId', 'subject', 'start', 'end', 'categories', 'attendees', 'location', 'isCancelled'];
+const SELECT = [
+  'id',
+  'iCalUId',
+  'subject',
+  'start',
+  'end',
+  'categories',
+  'attendees',
+  'organizer',
+  'location',
+  'isCancelled',
+];
 
 const dateTimeTimeZone = z.object({ dateTime: z.string(), timeZone: z.string().nullish() });
 const eventSchema = z.looseObject({
@@ -42,6 +56,7 @@ const eventSchema = z.looseObject({
       }),
     )
     .nullish(),
+  organizer: z.looseObject({ emailAddress: z.looseObject({ address: z.string().nullish() }).nullish() }).nullish(),
   location: z.looseObject({ displayName: z.string().nullish() }).nullish(),
   isCancelled: z.boolean().nullish(),
 });
@@ -100,10 +115,13 @@ function eventFrom(item: unknown, mailbox: string): CalendarEvent {
     start: utcInstant(e.start, mailbox),
     end: utcInstant(e.end, mailbox),
     categories: e.categories ?? [],
-    attendees: (e.attendees ?? [])
-      .filter((a) => a.type !== 'resource')
-      .map((a) => a.emailAddress?.address?.trim().toLowerCase() ?? '')
-      .filter((address) => address !== ''),
+    attendees: [
+      ...new Set(
+        [...(e.attendees ?? []).filter((a) => a.type !== 'resource'), e.organizer ?? {}]
+          .map((a) => a.emailAddress?.address?.trim().toLowerCase() ?? '')
+          .filter((address) => address !== ''),
+      ),
+    ],
     location: e.location?.displayName || undefined,
     isCancelled: e.isCancelled ?? false,
   };
