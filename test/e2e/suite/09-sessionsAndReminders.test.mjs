@@ -9,6 +9,9 @@ import {
   DUE_PREVIEW_HEADING,
   MARK_ATTENDED,
   MARKED_ATTENDED,
+  NEEDS_APPROVAL,
+  EDIT_REMINDER,
+  REMINDER_SAVED,
   PREVIEW_DUE_REMINDERS,
   SEND_BUTTON,
   SEND_DUE_REMINDERS,
@@ -84,6 +87,28 @@ describe('Life Cockpit: the practitioner’s day, and every due reminder sent', 
     });
     const dueRow = (await workbench.treeRows(VIEWS.reminders)).find((r) => r.level === 1 && r.label === 'Due Now');
     assert.equal(dueRow?.description, '0');
+  });
+});
+
+describe('Life Cockpit: editing a reminder before it leaves', () => {
+  it('opens a draft’s subject and body in an editor, and saving writes them back to Dataverse', async () => {
+    const { workbench, page } = editor();
+    await workbench.expandTreeItem(VIEWS.reminders, NEEDS_APPROVAL);
+    const draft = await waitFor('a reminder needing approval', async () => {
+      const rows = await workbench.treeRows(VIEWS.reminders);
+      const at = rows.findIndex((r) => r.level === 1 && r.label === NEEDS_APPROVAL);
+      return at >= 0 && rows[at + 1]?.level === 2 ? rows[at + 1] : false;
+    });
+    await workbench.contextMenuAction(VIEWS.reminders, draft.label, EDIT_REMINDER);
+    await waitForEditorText(workbench, 'Subject:');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('<p>Added in the editor.</p>');
+    await page.keyboard.press('Control+S');
+    const saved = await workbench.waitForNotification(REMINDER_SAVED);
+    assert.ok(saved.includes(draft.label), `the notification names the client: ${saved}`);
+    // A click previews the reminder as Dataverse now holds it.
+    await (await workbench.treeItem(VIEWS.reminders, draft.label)).click();
+    await waitForEditorText(workbench, 'Added in the editor.');
   });
 });
 

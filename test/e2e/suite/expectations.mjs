@@ -45,3 +45,7 @@ export const SEND_SUMMARY = /Sent due reminders on profile "sandbox": /;
 export const MARK_ATTENDED = 'Mark Attended';
 /** After Mark Attended: names the profile and says the follow-up is drafted. */
 export const MARKED_ATTENDED = /attended on profile "sandbox"; its follow-up is drafted in Reminders/;
+export const NEEDS_APPROVAL = 'Needs Approval';
+export const EDIT_REMINDER = 'Edit Reminder';
+/** After saving an edited reminder: names the profile. */
+export const REMINDER_SAVED = /Saved the (reminder|follow-up) to .* on profile "sandbox"/;
