@@ -119,6 +119,25 @@ function mailboxTotals(plan: ReminderPlan): string {
   return plan.mailboxes.map((m) => `${m.mailbox || '(no mailbox)'} ${m.count}`).join(', ');
 }
 
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' };
+
+/**
+ * A body as a person reads it in a terminal: templates render HTML (paragraphs, line breaks, escaped
+ * client values), shown here as its text; a plain-text body is shown as it is. `--json` keeps the body as sent.
+ */
+export function readableBody(body: string): string {
+  if (!/^\s*<(p|div|html|table|br|h[1-6]|!doctype)\b/i.test(body)) return body;
+  return body
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|h[1-6]|li|tr|table)>/gi, '\n\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_, name: string) => ENTITIES[name] ?? '')
+    .replace(/[ \t]*\n[ \t]*/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
 export function renderPlan(plan: ReminderPlan): string {
   if (plan.total === 0) return `Nothing is due in profile ${plan.profile}: no message would leave.`;
   const blocks = plan.messages.map((m, index) => {
@@ -130,7 +149,9 @@ export function renderPlan(plan: ReminderPlan): string {
       `  Session: ${m.sessionId ?? '(none)'}`,
     ];
     if (m.state === 'recovering') head.push('  Left in sending by an earlier run: sent only if the mailbox lacks it.');
-    const body = m.body.split(/\r?\n/).map((line) => `    ${line}`.trimEnd());
+    const body = readableBody(m.body)
+      .split(/\r?\n/)
+      .map((line) => `    ${line}`.trimEnd());
     return [...head, '', ...body].join('\n');
   });
   const totals = [
