@@ -80,7 +80,7 @@ export function verb<Args extends unknown[]>(
  */
 export async function confirmEffect(ctx: VerbContext, action: string, consequence = ''): Promise<void> {
   const target = describeTarget(requireProfile(ctx.runtime));
-  await ctx.out.confirm(`${action} in ${target}?${consequence ? ` ${consequence}` : ''}`);
+  await ctx.out.confirm(`${action} in ${target}?${consequence ? ` ${consequence}` : ''}`, ctx.signal);
 }
 
 /** A value the user gave was rejected: nothing runs on a configuration that is not what they wrote. */

@@ -120,7 +120,7 @@ export class CliOutput {
    * Effects ask on a terminal; `--yes` confirms; with no terminal and no `--yes` the verb stops
    * with a policy error (exit 11) and does nothing.
    */
-  async confirm(question: string): Promise<void> {
+  async confirm(question: string, signal?: AbortSignal): Promise<void> {
     if (this.options.yes) return;
     if (!this.io.stdin.isTTY || !this.io.stderr.isTTY) {
       throw new PolicyError(`${question} Not confirmed: run it on a terminal, or pass --yes.`, {
@@ -128,8 +128,11 @@ export class CliOutput {
       });
     }
     const rl = readline.createInterface({ input: this.io.stdin, output: this.io.stderr });
+    // At the question the terminal is in raw mode, so Ctrl+C arrives as a key, not as SIGINT: raise the
+    // signal, so it cancels the verb as Ctrl+C does anywhere else (exit 130), and the question with it.
+    rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
     try {
-      const answer = await rl.question(`${question} [y/N] `);
+      const answer = await rl.question(`${question} [y/N] `, signal ? { signal } : {});
       if (!/^y(es)?$/i.test(answer.trim()))
         throw new PolicyError('Not confirmed; nothing was done.', { code: 'policy.declined' });
     } finally {
