@@ -100,7 +100,6 @@ export class RemindersTree extends Disposable implements vscode.TreeDataProvider
     item.iconPath = new vscode.ThemeIcon(view.icon);
     item.contextValue = view.contextValue;
     item.tooltip = new vscode.MarkdownString(view.tooltip);
-    item.command = { command: 'lifeCockpit.previewReminder', title: 'Preview Reminder', arguments: [node] };
     return item;
   }
 

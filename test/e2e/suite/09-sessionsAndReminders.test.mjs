@@ -13,6 +13,7 @@ import {
   EDIT_REMINDER,
   REMINDER_SAVED,
   PREVIEW_DUE_REMINDERS,
+  PREVIEW_REMINDER,
   SEND_BUTTON,
   SEND_DUE_REMINDERS,
   SEND_QUESTION,
@@ -106,9 +107,20 @@ describe('Life Cockpit: editing a reminder before it leaves', () => {
     await page.keyboard.press('Control+S');
     const saved = await workbench.waitForNotification(REMINDER_SAVED);
     assert.ok(saved.includes(draft.label), `the notification names the client: ${saved}`);
-    // A click previews the reminder as Dataverse now holds it.
-    await (await workbench.treeItem(VIEWS.reminders, draft.label)).click();
-    await waitForEditorText(workbench, 'Added in the editor.');
+    // Its preview reads the reminder as Dataverse now holds it.
+    // (The save refreshes the view; a menu opened on a row the refresh replaced runs without it, so retry.)
+    await waitFor(
+      'the preview of the edited reminder',
+      async () => {
+        await workbench.contextMenuAction(VIEWS.reminders, draft.label, PREVIEW_REMINDER);
+        const text = await waitForEditorText(workbench, '- Profile: sandbox');
+        return text.includes('Added in the editor.');
+      },
+      { timeoutMs: 45_000, intervalMs: 1_000 },
+    );
+    // Leave the workbench as the next file expects it: no hover over the tree, focus in the editor.
+    await page.mouse.move(700, 450);
+    await page.keyboard.press('Escape');
   });
 });
 

@@ -49,3 +49,4 @@ export const NEEDS_APPROVAL = 'Needs Approval';
 export const EDIT_REMINDER = 'Edit Reminder';
 /** After saving an edited reminder: names the profile. */
 export const REMINDER_SAVED = /Saved the (reminder|follow-up) to .* on profile "sandbox"/;
+export const PREVIEW_REMINDER = 'Preview Reminder';
