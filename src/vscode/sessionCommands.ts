@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CancelledError, toLifeCockpitError, ValidationError } from '../core/errors';
 import { defaultTemplates, loadTemplates, WORKSPACE_TEMPLATES_FOLDER, type Templates } from '../core/reminders';
+import { type Session } from '../core/sessions';
 import {
   cancelSession,
   createSession,
@@ -16,9 +17,8 @@ import {
   markNoShow,
   rescheduleSession,
   type NewSession,
-  type Session,
   type SessionActionDeps,
-} from '../core/sessions';
+} from '../core/booking';
 import type { SessionNode } from './sessionsTree';
 import { confirmEffect } from './confirmEffect';
 import type { DataverseClients } from './profileSession';

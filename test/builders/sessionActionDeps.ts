@@ -3,7 +3,7 @@
 import { silentLogger } from '../../src/core/log/types';
 import { DEFAULT_TABLES } from '../../src/core/practice';
 import { defaultTemplates } from '../../src/core/reminders';
-import type { SessionActionDeps } from '../../src/core/sessions';
+import type { SessionActionDeps } from '../../src/core/booking';
 import { clockReading } from './fakeClock';
 import { MemoryDataverse } from './memoryDataverse';
 

@@ -12,7 +12,7 @@ import { ValidationError } from '../../core/errors';
 import { actorOf, auditEffect } from '../../core/log';
 import { resolveTables, type TableMapping } from '../../core/practice';
 import { loadTemplates, readClient, WORKSPACE_TEMPLATES_FOLDER, type ClientRecord } from '../../core/reminders';
-import { createSession, type CreatedSession } from '../../core/sessions';
+import { createSession, type CreatedSession } from '../../core/booking';
 import { confirmEffect, type VerbContext } from '../action';
 import type { Connection } from '../connect';
 import { integerIn } from '../flags';

@@ -3,5 +3,4 @@ export * from './session';
 export * from './loadSessions';
 export * from './rowSource';
 export * from './notes';
-export * from './actions';
 export * from './calendar';

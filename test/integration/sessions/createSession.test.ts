@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { filters } from '../../../src/core/dataverse';
 import { DEFAULT_TABLES } from '../../../src/core/practice';
-import { createSession } from '../../../src/core/sessions';
+import { createSession } from '../../../src/core/booking';
 import { startSessionsHarness, type SessionsHarness } from './harness';
 
 const S = DEFAULT_TABLES.session;

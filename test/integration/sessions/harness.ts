@@ -8,7 +8,7 @@ import { msalNetworkClient } from '../../../src/core/http';
 import { silentLogger } from '../../../src/core/log';
 import { DEFAULT_TABLES } from '../../../src/core/practice';
 import { defaultTemplates } from '../../../src/core/reminders';
-import type { SessionActionDeps } from '../../../src/core/sessions';
+import type { SessionActionDeps } from '../../../src/core/booking';
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../../src/sandbox';
 import { MemorySecrets } from '../../builders/memorySecrets';
 

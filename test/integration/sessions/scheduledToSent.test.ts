@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { DEFAULT_TABLES } from '../../../src/core/practice';
 import { approveReminder, defaultTemplates, reminderRowId, sendDueReminders } from '../../../src/core/reminders';
-import { createSession, type SessionActionDeps } from '../../../src/core/sessions';
+import { createSession, type SessionActionDeps } from '../../../src/core/booking';
 import { silentLogger } from '../../../src/core/log';
 import { quickClock, SenderWorld } from '../reminders/senderWorld';
 

@@ -6,7 +6,7 @@ import type { DataverseClient } from '../../../src/core/dataverse';
 import { ConflictError } from '../../../src/core/errors';
 import { DEFAULT_TABLES, MESSAGE_KIND, MESSAGE_STATUS } from '../../../src/core/practice';
 import { approveReminder, followUpRowId, reminderRowId, skipReminder } from '../../../src/core/reminders';
-import { createSession, markAttended, rescheduleSession } from '../../../src/core/sessions';
+import { createSession, markAttended, rescheduleSession } from '../../../src/core/booking';
 import { startSessionsHarness, type SessionsHarness } from './harness';
 
 const S = DEFAULT_TABLES.session;

@@ -4,8 +4,8 @@
 // it was. Cancelling cancels what is pending and can leave a notice for the client, due now. Everything is
 // rendered before the first write, and each write is conditional on the row's ETag.
 import { z } from 'zod';
-import { ValidationError } from '../../errors';
-import { APPOINTMENT_STATE, APPOINTMENT_STATUS } from '../../practice';
+import { ValidationError } from '../errors';
+import { APPOINTMENT_STATE, APPOINTMENT_STATUS } from '../practice';
 import {
   cancellationNoticeRowId,
   cancelPending,
@@ -25,8 +25,8 @@ import {
   type MessageDraft,
   type Reminder,
   type StoredMessage,
-} from '../../reminders';
-import type { Session } from '../session';
+} from '../reminders';
+import type { Session } from '../sessions';
 import { readSession, refusedFor, writeSession, type SessionActionDeps } from './sessionActionDeps';
 
 const rescheduleSchema = z.object({

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { ConflictError, LifeCockpitError } from '../../../src/core/errors';
 import { DEFAULT_TABLES, MESSAGE_KIND, MESSAGE_STATUS } from '../../../src/core/practice';
 import { reminderRowId, templatesWith } from '../../../src/core/reminders';
-import { createSession } from '../../../src/core/sessions';
+import { createSession } from '../../../src/core/booking';
 import { MemoryDataverse } from '../../builders/memoryDataverse';
 import { aContact, actionDeps, NOW, seedContact } from '../../builders/sessionActionDeps';
 

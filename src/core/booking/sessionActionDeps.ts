@@ -1,14 +1,14 @@
 // What the session actions are given (explicit dependencies, the same for the CLI, the editor and a worker)
 // and the one read they all start from: the session row with its ETag.
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { Clock } from '../../clock';
-import type { Profile } from '../../config';
-import type { Row } from '../../dataverse';
-import { ConflictError, NotFoundError } from '../../errors';
-import type { Logger } from '../../log';
-import type { TableMapping } from '../../practice';
-import type { MessagePractitioner, PracticeRecords, Templates } from '../../reminders';
-import { sessionFromRow, sessionRowColumns, type Session } from '../session';
+import type { Clock } from '../clock';
+import type { Profile } from '../config';
+import type { Row } from '../dataverse';
+import { ConflictError, NotFoundError } from '../errors';
+import type { Logger } from '../log';
+import type { TableMapping } from '../practice';
+import type { MessagePractitioner, PracticeRecords, Templates } from '../reminders';
+import { sessionFromRow, sessionRowColumns, type Session } from '../sessions';
 
 export interface SessionActionDeps {
   dataverse: PracticeRecords;

@@ -2,7 +2,7 @@
 // Either way the reminders nobody has sent yet are cancelled: a reminder for a session that is over would
 // only confuse. The follow-up's id derives from the session, so marking twice (or from two windows at once)
 // leaves one follow-up.
-import { APPOINTMENT_STATE, APPOINTMENT_STATUS, PAYMENT_STATUS, SESSION_OUTCOME } from '../../practice';
+import { APPOINTMENT_STATE, APPOINTMENT_STATUS, PAYMENT_STATUS, SESSION_OUTCOME } from '../practice';
 import {
   cancelPending,
   createOnce,
@@ -13,8 +13,8 @@ import {
   sessionMessages,
   type MessageDraft,
   type Reminder,
-} from '../../reminders';
-import type { Session } from '../session';
+} from '../reminders';
+import type { Session } from '../sessions';
 import { readSession, refusedFor, writeSession, type SessionActionDeps } from './sessionActionDeps';
 
 export interface MarkedSession {

@@ -5,9 +5,9 @@
 // completes what is missing and never makes a second session or reminder.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { bind, isGuid, normalizeGuid, type Row } from '../../dataverse';
-import { ConflictError, ValidationError, type LifeCockpitError } from '../../errors';
-import { translateGraphError } from '../../graph';
+import { bind, isGuid, normalizeGuid, type Row } from '../dataverse';
+import { ConflictError, ValidationError, type LifeCockpitError } from '../errors';
+import { translateGraphError } from '../graph';
 import {
   createOnce,
   draftReminders,
@@ -15,8 +15,8 @@ import {
   readClient,
   type ClientRecord,
   type MessageDraft,
-} from '../../reminders';
-import type { Session } from '../session';
+} from '../reminders';
+import type { Session } from '../sessions';
 import { readSession, type SessionActionDeps } from './sessionActionDeps';
 
 const newSessionSchema = z.object({

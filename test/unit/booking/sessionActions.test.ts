@@ -19,7 +19,7 @@ import {
   markNoShow,
   rescheduleSession,
   type SessionActionDeps,
-} from '../../../src/core/sessions';
+} from '../../../src/core/booking';
 import { MemoryDataverse } from '../../builders/memoryDataverse';
 import { aContact, actionDeps, NOW, seedContact } from '../../builders/sessionActionDeps';
 
