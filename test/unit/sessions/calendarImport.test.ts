@@ -30,6 +30,7 @@ interface FakeEvent {
   attendees: { type: string; emailAddress: { name: string; address: string } }[];
   location: { displayName: string };
   isCancelled: boolean;
+  transactionId?: string | null;
 }
 
 let eventCounter = 0;
@@ -149,6 +150,21 @@ describe('import from calendar', () => {
     assert.deepEqual(
       report.alreadyImported.map((a) => a.sessionId),
       ['33333333-3333-4333-8333-333333333333'],
+    );
+    assert.equal(dv.rows(s.entitySet).length, 1);
+  });
+
+  it('recognises the event New Session made, before its iCalUId is recorded on the session, by its transactionId', async () => {
+    // New Session creates the session, then the Outlook event (transactionId = the session's id), then records the
+    // event's iCalUId: an import in between must not make a second session of that event.
+    const event = { ...anEvent(), transactionId: '44444444-4444-4444-8444-444444444444' };
+    const dv = practice();
+    dv.put(s.entitySet, { activityid: '44444444-4444-4444-8444-444444444444', [s.columns.subject]: 'Booked here' });
+    const report = await run(dv, fakeGraph([event]).graph);
+    assert.equal(report.created.length, 0);
+    assert.deepEqual(
+      report.alreadyImported.map((a) => a.sessionId),
+      ['44444444-4444-4444-8444-444444444444'],
     );
     assert.equal(dv.rows(s.entitySet).length, 1);
   });

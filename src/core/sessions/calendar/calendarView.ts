@@ -20,6 +20,8 @@ export interface CalendarEvent {
   attendees: string[];
   location: string | undefined;
   isCancelled: boolean;
+  /** The id its creator gave it so a retried POST makes no second event: New Session uses the session's id. */
+  transactionId: string | undefined;
 }
 
 /** Graph answers at most this many events a page; a larger `$top` is clamped. */
@@ -38,6 +40,7 @@ const SELECT = [
   'organizer',
   'location',
   'isCancelled',
+  'transactionId',
 ];
 
 const dateTimeTimeZone = z.object({ dateTime: z.string(), timeZone: z.string().nullish() });
@@ -59,6 +62,7 @@ const eventSchema = z.looseObject({
   organizer: z.looseObject({ emailAddress: z.looseObject({ address: z.string().nullish() }).nullish() }).nullish(),
   location: z.looseObject({ displayName: z.string().nullish() }).nullish(),
   isCancelled: z.boolean().nullish(),
+  transactionId: z.string().nullish(),
 });
 const pageSchema = z.looseObject({
   value: z.array(z.unknown()),
@@ -124,6 +128,7 @@ function eventFrom(item: unknown, mailbox: string): CalendarEvent {
     ],
     location: e.location?.displayName || undefined,
     isCancelled: e.isCancelled ?? false,
+    transactionId: e.transactionId || undefined,
   };
 }
 

@@ -5,7 +5,7 @@
 // and counts the event as already imported. The client is the one contact whose e-mail address is among
 // the event's attendees; an event without exactly one such client is reported, never given a guessed one.
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { bind, filters, type DataverseClient, type Row } from '../../dataverse';
+import { bind, filters, guid, isGuid, normalizeGuid, type DataverseClient, type Row } from '../../dataverse';
 import { CancelledError, ConflictError, ValidationError } from '../../errors';
 import type { Logger } from '../../log';
 import type { TableMapping } from '../../practice';
@@ -87,6 +87,7 @@ export async function importFromCalendar(
   const report: CalendarImportReport = { considered: unique.length, created: [], alreadyImported: [], unmatched: [] };
 
   const known = await sessionsByICalUId(deps, unique, signal);
+  for (const [uid, sessionId] of await sessionsBookedHere(deps, unique, known, signal)) known.set(uid, sessionId);
   const fresh = unique.filter((e) => {
     const sessionId = known.get(e.iCalUId);
     if (sessionId) report.alreadyImported.push({ ...summary(e), sessionId });
@@ -145,6 +146,37 @@ async function sessionsByICalUId(
       // Dataverse compares text ignoring case; iCalUIds are hex, but keep the exact one.
       const exact = uids.find((u) => typeof uid === 'string' && u.toLowerCase() === uid.toLowerCase());
       if (exact) found.set(exact, String(row[t.primaryId]));
+    }
+  }
+  return found;
+}
+
+/**
+ * Events New Session made, by iCalUId: their transactionId is the session's id. New Session records the
+ * iCalUId on the session only after the event exists, so an import in between finds the session this way.
+ */
+async function sessionsBookedHere(
+  deps: CalendarImportDeps,
+  events: readonly CalendarEvent[],
+  known: ReadonlyMap<string, string>,
+  signal?: AbortSignal,
+): Promise<Map<string, string>> {
+  const t = deps.tables.session;
+  const byId = new Map<string, string>();
+  for (const e of events) {
+    if (!known.has(e.iCalUId) && e.transactionId && isGuid(e.transactionId))
+      byId.set(normalizeGuid(e.transactionId), e.iCalUId);
+  }
+  const found = new Map<string, string>();
+  for (const ids of chunks([...byId.keys()])) {
+    for await (const row of deps.dataverse.query(t.entitySet, {
+      select: [t.primaryId],
+      filter: filters.oneOf(t.primaryId, ids.map(guid)),
+      signal,
+    })) {
+      const id = normalizeGuid(String(row[t.primaryId]));
+      const uid = byId.get(id);
+      if (uid) found.set(uid, id);
     }
   }
   return found;
