@@ -1,0 +1,247 @@
+// The webhook inbox: an append-only JSON-lines file where every request is recorded, and made durable
+// (fdatasync) before the receiver answers, and where a handling outcome is appended after the handler
+// ran. Writes are group-committed: requests arriving together share one write and one sync, so a burst
+// costs a few syncs rather than one each. Payloads are sealed (payloadCipher); the signature headers
+// and secrets are never written. A line torn by a crash mid-write is skipped on reading.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { open as openFile, readFile, type FileHandle } from 'node:fs/promises';
+import * as path from 'node:path';
+import { z } from 'zod';
+import type { Clock } from '../clock';
+import { WebhookStoreError } from './errors';
+import { open, seal, type SealedPayload } from './payloadCipher';
+
+export const INBOX_FILE = 'inbox.jsonl';
+
+/** What the receiver concluded about a request before storing it. */
+export type Verification =
+  | 'verified'
+  | 'validationHandshake'
+  | 'missingSignature'
+  | 'badSignature'
+  | 'staleTimestamp'
+  | 'malformed'
+  | 'oversized'
+  | 'badClientState'
+  | 'unknownRoute'
+  | 'methodNotAllowed';
+
+export type Outcome = 'applied' | 'ignored' | 'duplicate' | 'failed';
+
+const sealedSchema = z.object({ iv: z.string(), data: z.string(), tag: z.string() });
+
+const requestRecordSchema = z.object({
+  kind: z.literal('request'),
+  id: z.string(),
+  at: z.number(),
+  route: z.string(),
+  verification: z.string(),
+  status: z.number(),
+  bytes: z.number(),
+  eventId: z.string().optional(),
+  eventType: z.string().optional(),
+  payload: sealedSchema.optional(),
+});
+
+const outcomeRecordSchema = z.object({
+  kind: z.literal('outcome'),
+  id: z.string(),
+  at: z.number(),
+  outcome: z.enum(['applied', 'ignored', 'duplicate', 'failed']),
+  detail: z.string().optional(),
+  replay: z.boolean().optional(),
+});
+
+const recordSchema = z.discriminatedUnion('kind', [requestRecordSchema, outcomeRecordSchema]);
+type RequestRecord = z.infer<typeof requestRecordSchema>;
+type OutcomeRecord = z.infer<typeof outcomeRecordSchema>;
+
+export interface NewRequest {
+  route: string;
+  verification: Verification;
+  status: number;
+  bytes: number;
+  eventId?: string;
+  eventType?: string;
+  /** Kept (sealed) only for accepted requests: a rejected body is of no use and could fill the disk. */
+  body?: Buffer;
+}
+
+export interface InboxEntry {
+  id: string;
+  /** Milliseconds since the epoch, from the injected clock. */
+  at: number;
+  route: string;
+  verification: Verification;
+  status: number;
+  bytes: number;
+  eventId: string | undefined;
+  eventType: string | undefined;
+  hasPayload: boolean;
+  /** The latest handling outcome, if the handler ran. */
+  outcome: Outcome | undefined;
+  outcomeDetail: string | undefined;
+  outcomeAt: number | undefined;
+}
+
+interface PendingWrite {
+  line: string;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export interface InboxOptions {
+  directory: string;
+  key: Buffer;
+  clock: Clock;
+}
+
+export class WebhookInbox {
+  private readonly requests = new Map<string, RequestRecord>();
+  private readonly outcomes = new Map<string, OutcomeRecord>();
+  private queue: PendingWrite[] = [];
+  private flushing: Promise<void> | undefined;
+  private sequence = 0;
+
+  private constructor(
+    private readonly file: FileHandle,
+    private readonly options: InboxOptions,
+  ) {}
+
+  static async open(options: InboxOptions): Promise<WebhookInbox> {
+    const file = path.join(options.directory, INBOX_FILE);
+    try {
+      mkdirSync(options.directory, { recursive: true, mode: 0o700 });
+      const handle = await openFile(file, 'a', 0o600);
+      const inbox = new WebhookInbox(handle, options);
+      await inbox.load(file);
+      return inbox;
+    } catch (error) {
+      throw new WebhookStoreError(`Cannot open the webhook inbox at ${file}: ${String(error)}`, error);
+    }
+  }
+
+  /** Records a request durably; resolves once it is on disk, with its inbox id. */
+  async storeRequest(request: NewRequest): Promise<InboxEntry> {
+    const at = this.options.clock.now();
+    const id = this.newId(at);
+    const record: RequestRecord = {
+      kind: 'request',
+      id,
+      at,
+      route: request.route,
+      verification: request.verification,
+      status: request.status,
+      bytes: request.bytes,
+      ...(request.eventId === undefined ? {} : { eventId: request.eventId }),
+      ...(request.eventType === undefined ? {} : { eventType: request.eventType }),
+      ...(request.body === undefined ? {} : { payload: seal(this.options.key, id, request.body) }),
+    };
+    await this.append(record);
+    this.requests.set(id, record);
+    return this.entryOf(record);
+  }
+
+  /** The processed marker: appended after the handler ran (or decided there was nothing to do). */
+  async storeOutcome(id: string, outcome: Outcome, detail?: string, replay = false): Promise<void> {
+    const record: OutcomeRecord = {
+      kind: 'outcome',
+      id,
+      at: this.options.clock.now(),
+      outcome,
+      ...(detail === undefined ? {} : { detail }),
+      ...(replay ? { replay } : {}),
+    };
+    await this.append(record);
+    this.outcomes.set(id, record);
+  }
+
+  /** Every stored request, newest first. */
+  entries(): InboxEntry[] {
+    return [...this.requests.values()].reverse().map((r) => this.entryOf(r));
+  }
+
+  entry(id: string): InboxEntry | undefined {
+    const record = this.requests.get(id);
+    return record && this.entryOf(record);
+  }
+
+  /** The decrypted body of an accepted request. */
+  payload(id: string): Buffer | undefined {
+    const sealed: SealedPayload | undefined = this.requests.get(id)?.payload;
+    return sealed && open(this.options.key, id, sealed);
+  }
+
+  async close(): Promise<void> {
+    await this.flushing;
+    await this.file.close();
+  }
+
+  private entryOf(record: RequestRecord): InboxEntry {
+    const outcome = this.outcomes.get(record.id);
+    return {
+      id: record.id,
+      at: record.at,
+      route: record.route,
+      verification: record.verification as Verification,
+      status: record.status,
+      bytes: record.bytes,
+      eventId: record.eventId,
+      eventType: record.eventType,
+      hasPayload: record.payload !== undefined,
+      outcome: outcome?.outcome,
+      outcomeDetail: outcome?.detail,
+      outcomeAt: outcome?.at,
+    };
+  }
+
+  /** Ids sort by time: `wh_<ms base36>_<sequence>_<random>`, unique across processes sharing the file. */
+  private newId(at: number): string {
+    this.sequence += 1;
+    return `wh_${at.toString(36)}_${this.sequence.toString(36)}${randomBytes(4).toString('hex')}`;
+  }
+
+  private async load(file: string): Promise<void> {
+    const text = await readFile(file, 'utf8');
+    // A crash mid-write can leave a torn last line: end it, so the next record starts on a line of its own.
+    if (text.length > 0 && !text.endsWith('\n')) await this.file.appendFile('\n', 'utf8');
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        continue; // a line torn by a crash mid-write: its request was never acknowledged
+      }
+      const result = recordSchema.safeParse(parsed);
+      if (!result.success) continue;
+      if (result.data.kind === 'request') this.requests.set(result.data.id, result.data);
+      else this.outcomes.set(result.data.id, result.data);
+    }
+  }
+
+  private append(record: RequestRecord | OutcomeRecord): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ line: `${JSON.stringify(record)}\n`, resolve, reject });
+      this.flushing ??= this.flush();
+    });
+  }
+
+  /** Group commit: everything queued goes out in one write and one fdatasync, then the next batch. */
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      try {
+        await this.file.appendFile(batch.map((w) => w.line).join(''), 'utf8');
+        await this.file.datasync();
+        for (const w of batch) w.resolve();
+      } catch (error) {
+        const failure = new WebhookStoreError(`Cannot write the webhook inbox: ${String(error)}`, error);
+        for (const w of batch) w.reject(failure);
+      }
+    }
+    this.flushing = undefined;
+  }
+}

@@ -1,0 +1,30 @@
+// Public surface of the webhooks module: the local receiver (/stripe, /graph, /flows/<name>), the
+// encrypted append-only inbox it stores every request in before answering, and the processor that
+// handles stored events once each.
+export * from './errors';
+export {
+  INBOX_FILE,
+  WebhookInbox,
+  type InboxEntry,
+  type InboxOptions,
+  type NewRequest,
+  type Outcome,
+  type Verification,
+} from './inbox';
+export { newPayloadKey, payloadKeyFrom } from './payloadCipher';
+export {
+  DEFAULT_MAX_BODY_BYTES,
+  startWebhookReceiver,
+  type ReceiverOptions,
+  type ReceiverRoutes,
+  type ReceiverSecrets,
+  type RunningReceiver,
+} from './receiver';
+export { flowSignatureHeader, STRIPE_TOLERANCE_SECONDS } from './verification';
+export {
+  WebhookProcessor,
+  type HandlerResult,
+  type PassSummary,
+  type ProcessorOptions,
+  type WebhookHandler,
+} from './processor';
