@@ -28,3 +28,12 @@ export {
   type ProcessorOptions,
   type WebhookHandler,
 } from './processor';
+export {
+  HANDLED_STRIPE_EVENTS,
+  SESSION_ID_METADATA,
+  stripeObjectReader,
+  stripePaymentHandler,
+  type PaymentUpdate,
+  type StripeObjectReader,
+  type StripePaymentDeps,
+} from './stripePayments';
