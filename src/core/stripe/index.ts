@@ -1,3 +1,10 @@
 // Public surface of the stripe module: charging a session through Stripe (an invoice), following its
-// payment, refunding it, and recording a session's payment status and Stripe ids in Dataverse.
+// payment, refunding it, and recording a session's payment status and Stripe ids in Dataverse. The stripe
+// SDK sends through the HTTP layer (createStripeApi); its failures become typed errors (errors.ts).
 export * from './recordPayment';
+export * from './errors';
+export * from './stripeApi';
+export * from './paymentDeps';
+export * from './chargeSession';
+export * from './paymentStatus';
+export * from './refundSession';
