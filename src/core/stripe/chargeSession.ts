@@ -89,7 +89,7 @@ export async function chargeSession(
             currency,
             description: session.subject,
             auto_advance: false,
-            metadata: { sessionId: session.id },
+            metadata: sessionMetadata(session.id),
           },
           { idempotencyKey: idempotencyKey(session.id, 'invoice') },
         ),
@@ -125,7 +125,7 @@ export async function chargeSession(
             amount: amountCents,
             currency,
             description: session.subject,
-            metadata: { sessionId: session.id },
+            metadata: sessionMetadata(session.id),
           },
           { idempotencyKey: idempotencyKey(session.id, 'invoice-item') },
         ),
@@ -177,6 +177,14 @@ async function customerFor(deps: PaymentDeps, client: PayingClient, signal?: Abo
 function customerKey(client: PayingClient): string {
   const address = createHash('sha256').update(client.email.toLowerCase()).digest('hex').slice(0, 16);
   return `lc-contact-${client.id}-customer-${address}`;
+}
+
+/**
+ * The metadata naming the session on what charging creates: `sessionId` as the sandbox's seeded invoices
+ * carry it, and `session_id`, which the webhook receiver reads.
+ */
+export function sessionMetadata(sessionId: string): Record<string, string> {
+  return { sessionId, session_id: sessionId };
 }
 
 function charged(
