@@ -9,6 +9,7 @@ import { dvCommand } from './commands/dv';
 import { remindersCommand } from './commands/reminders';
 import { sandboxCommand } from './commands/sandbox';
 import { sessionsCommand } from './commands/sessions';
+import { webhooksCommand } from './commands/webhooks';
 
 export function buildProgram(): Command {
   const program = new Command('lc')
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   program.addCommand(dvCommand());
   program.addCommand(sessionsCommand());
   program.addCommand(remindersCommand());
+  program.addCommand(webhooksCommand());
   program.addCommand(sandboxCommand());
   applyRecursively(program, (c) => c.exitOverride());
   return program;

@@ -9,7 +9,7 @@ import { open as openFile, readFile, type FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { z } from 'zod';
 import type { Clock } from '../clock';
-import { WebhookStoreError } from './errors';
+import { WebhookKeyError, WebhookStoreError } from './errors';
 import { open, seal, type SealedPayload } from './payloadCipher';
 
 export const INBOX_FILE = 'inbox.jsonl';
@@ -93,7 +93,8 @@ interface PendingWrite {
 
 export interface InboxOptions {
   directory: string;
-  key: Buffer;
+  /** Needed to store or read payloads; listing the inbox works without it. */
+  key?: Buffer;
   clock: Clock;
 }
 
@@ -136,7 +137,7 @@ export class WebhookInbox {
       bytes: request.bytes,
       ...(request.eventId === undefined ? {} : { eventId: request.eventId }),
       ...(request.eventType === undefined ? {} : { eventType: request.eventType }),
-      ...(request.body === undefined ? {} : { payload: seal(this.options.key, id, request.body) }),
+      ...(request.body === undefined ? {} : { payload: seal(this.key(), id, request.body) }),
     };
     await this.append(record);
     this.requests.set(id, record);
@@ -170,7 +171,12 @@ export class WebhookInbox {
   /** The decrypted body of an accepted request. */
   payload(id: string): Buffer | undefined {
     const sealed: SealedPayload | undefined = this.requests.get(id)?.payload;
-    return sealed && open(this.options.key, id, sealed);
+    return sealed && open(this.key(), id, sealed);
+  }
+
+  private key(): Buffer {
+    if (this.options.key === undefined) throw new WebhookKeyError('No webhook payload key was given to the inbox.');
+    return this.options.key;
   }
 
   async close(): Promise<void> {

@@ -102,6 +102,7 @@ export class WebhookProcessor {
       this.options.log.warn('webhook handling failed; it stays pending', { id: entry.id, code: e.code, error: e });
       // A failure is recorded for the inbox, but does not count as handled: the next pass tries again.
       await this.options.inbox.storeOutcome(entry.id, 'failed', e.message, replay);
+      if (replay) throw e; // the one asking to replay hears why it failed
       return 'failed';
     }
     await this.options.inbox.storeOutcome(entry.id, result.outcome, result.detail, replay);

@@ -1,0 +1,264 @@
+// `lc webhooks serve|inbox|replay`: the local webhook receiver from the terminal. `serve` runs it until
+// SIGINT/SIGTERM (the ready line of ../shared/INTERFACES.md §2 with --json) and handles stored Stripe
+// events against the active profile's Stripe and Dataverse; `inbox` lists what was received; `replay`
+// re-runs the handler on one stored event (safe: handling re-reads the object and is idempotent).
+//
+// Flags and environment (copy for README):
+//   lc webhooks serve [--port N] [--dir DIR] [--json]
+//     --port N   port on the bind address (config webhooks.port, default 8787; 0 picks a free one)
+//     --dir DIR  the inbox directory (default: $LC_DATA_DIR or $XDG_DATA_HOME/life-cockpit, then webhooks/<profile>)
+//   lc webhooks inbox [--dir DIR] [--json]
+//   lc webhooks replay <id> [--dir DIR] [--json]
+//   LC_STRIPE_WEBHOOK_SECRET  the endpoint's signing secret (whsec_…); LC_WEBHOOK_KEY the payload key
+//   (else one kept in the OS keychain); LC_GRAPH_CLIENT_STATE; LC_FLOW_SECRET_<NAME> for /flows/<name>.
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Command } from 'commander';
+import Stripe from 'stripe';
+import { systemClock } from '../../core/clock';
+import { ConfigurationError } from '../../core/config';
+import { stripeSdkOptions } from '../../core/http';
+import { resolveTables } from '../../core/practice';
+import { recordPayment } from '../../core/stripe';
+import {
+  newPayloadKey,
+  payloadKeyFrom,
+  startWebhookReceiver,
+  stripeObjectReader,
+  stripePaymentHandler,
+  WebhookInbox,
+  WebhookProcessor,
+  type InboxEntry,
+} from '../../core/webhooks';
+import { verb, type VerbContext } from '../action';
+import { connect, requireProfile, stderrKeychain, type Connection } from '../connect';
+import { integerIn, parsedBy } from '../flags';
+
+interface WebhookFlags {
+  port?: number;
+  dir?: string;
+}
+
+export function webhooksCommand(): Command {
+  const webhooks = new Command('webhooks').description('The local webhook receiver: Stripe, Graph and flow callbacks');
+  webhooks
+    .command('serve')
+    .description('Receive webhooks on 127.0.0.1 (config webhooks.bindAddress) until Ctrl+C')
+    .option('--json', 'print one JSON ready line on stdout and nothing else')
+    .option(
+      '--port <n>',
+      'port to listen on (0 picks a free one; default config webhooks.port)',
+      parsedBy(integerIn(0, 65535)),
+    )
+    .option('--dir <dir>', 'inbox directory')
+    .action(verb(async (ctx) => serve(ctx, ctx.options as WebhookFlags), { ownsSignals: true }));
+  webhooks
+    .command('inbox')
+    .description('List the received requests, newest first: time, route, type, verification, outcome')
+    .option('--json', 'print one JSON document on stdout')
+    .option('--dir <dir>', 'inbox directory')
+    .action(verb(async (ctx) => listInbox(ctx, ctx.options as WebhookFlags)));
+  webhooks
+    .command('replay')
+    .description('Run the handler again on a stored request (safe: handling is idempotent)')
+    .argument('<id>', 'the request id, as `lc webhooks inbox` shows it')
+    .option('--json', 'print one JSON document on stdout')
+    .option('--dir <dir>', 'inbox directory')
+    .action(verb(async (ctx, id: string) => replay(ctx, ctx.options as WebhookFlags, id)));
+  return webhooks;
+}
+
+function inboxDirectory(ctx: VerbContext, flags: WebhookFlags, env: NodeJS.ProcessEnv = process.env): string {
+  if (flags.dir) return path.resolve(flags.dir);
+  const data =
+    env.LC_DATA_DIR || path.join(env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share'), 'life-cockpit');
+  return path.join(data, 'webhooks', ctx.runtime.loaded.config.activeProfile);
+}
+
+/** The payload key: LC_WEBHOOK_KEY, else the one kept in the OS keychain for the profile (made on first use). */
+async function payloadKey(ctx: VerbContext): Promise<Buffer> {
+  const fromEnv = process.env.LC_WEBHOOK_KEY;
+  if (fromEnv) {
+    ctx.runtime.hub.addSecret(fromEnv);
+    return payloadKeyFrom(fromEnv);
+  }
+  const keychain = stderrKeychain();
+  const account = `${ctx.runtime.loaded.config.activeProfile}/webhookKey`;
+  let key = await keychain.read(account);
+  if (key === undefined) {
+    if (!keychain.available) {
+      throw new ConfigurationError(
+        'No key to encrypt stored webhook payloads: set LC_WEBHOOK_KEY (32 random bytes in base64, e.g. `openssl rand -base64 32`), or use a machine with an OS keychain.',
+      );
+    }
+    key = newPayloadKey();
+    await keychain.write(account, key);
+  }
+  ctx.runtime.hub.addSecret(key);
+  return payloadKeyFrom(key);
+}
+
+function flowSecrets(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const secrets: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const flow = /^LC_FLOW_SECRET_([A-Z0-9_]+)$/.exec(name)?.[1];
+    if (flow && value) secrets[flow.toLowerCase().replace(/_/g, '-')] = value;
+  }
+  return secrets;
+}
+
+/** The processor over the profile's Stripe (re-reading objects) and Dataverse (recording the payment). */
+function processorFor(ctx: VerbContext, inbox: WebhookInbox, connection: Connection): WebhookProcessor {
+  const { profile, dataverse } = connection;
+  const stripeKey = ctx.runtime.secret('stripeSecretKey');
+  if (!stripeKey) throw new ConfigurationError(`No Stripe key for profile ${profile.name}: set LC_STRIPE_SECRET_KEY.`);
+  if (!dataverse)
+    throw new ConfigurationError(`Profile ${profile.name} has no Dataverse environment: set LC_DATAVERSE_URL.`);
+  const url = new URL(profile.stripeUrl);
+  const stripe = new Stripe(stripeKey, {
+    ...stripeSdkOptions(connection.http),
+    host: url.hostname,
+    port: url.port || (url.protocol === 'http:' ? '80' : '443'),
+    protocol: url.protocol === 'http:' ? 'http' : 'https',
+  });
+  const log = ctx.runtime.hub.logger('business');
+  const paymentDeps = { dataverse, tables: resolveTables(ctx.runtime.loaded.config.tables), log };
+  return new WebhookProcessor({
+    inbox,
+    log,
+    handlers: {
+      stripe: stripePaymentHandler({
+        objects: stripeObjectReader(stripe),
+        recordPayment: (sessionId, update) => recordPayment(paymentDeps, sessionId, update),
+      }),
+    },
+  });
+}
+
+async function serve(ctx: VerbContext, flags: WebhookFlags): Promise<void> {
+  requireProfile(ctx.runtime);
+  const { webhooks } = ctx.runtime.loaded.config;
+  const stripeSecret = ctx.runtime.secret('stripeWebhookSecret');
+  if (!stripeSecret) ctx.out.warning('LC_STRIPE_WEBHOOK_SECRET is not set: /stripe will refuse every request.');
+  const inbox = await WebhookInbox.open({
+    directory: inboxDirectory(ctx, flags),
+    key: await payloadKey(ctx),
+    clock: systemClock,
+  });
+  const connection = await connect(ctx.runtime);
+  const processor = processorFor(ctx, inbox, connection);
+  const log = ctx.runtime.hub.logger('api');
+  const handleStored = (): void => {
+    processor.processPending().catch((error: unknown) => log.error('webhook handling pass failed', { error }));
+  };
+  const graphClientState = process.env.LC_GRAPH_CLIENT_STATE;
+  const flows = flowSecrets();
+  for (const secret of [graphClientState, ...Object.values(flows)]) ctx.runtime.hub.addSecret(secret);
+  const receiver = await startWebhookReceiver({
+    inbox,
+    clock: systemClock,
+    log,
+    port: flags.port ?? webhooks.port,
+    bindAddress: webhooks.bindAddress,
+    secrets: { stripe: stripeSecret ? [stripeSecret] : [], graphClientState, flows },
+    onStored: handleStored,
+  });
+  // Events stored by an earlier run that stopped before handling them are handled now, once.
+  handleStored();
+  // Listening for the signals before the ready line: a script may send SIGTERM the moment it reads it.
+  const signalled = untilSignalled();
+  const ready = { ready: true, url: receiver.url, routes: receiver.routes };
+  if (ctx.out.json) ctx.out.io.stdout.write(`${JSON.stringify(ready)}\n`);
+  else {
+    ctx.out.io.stdout.write(
+      [
+        `Life Cockpit webhook receiver is listening on ${receiver.url} (Ctrl+C to stop).`,
+        `  Stripe  ${receiver.routes.stripe}`,
+        `  Graph   ${receiver.routes.graph}`,
+        `  Flows   ${receiver.routes.flows}`,
+        '',
+      ].join('\n'),
+    );
+  }
+  await signalled;
+  await receiver.close();
+  await processor.processPending().catch(() => undefined);
+  await inbox.close();
+  await connection.close();
+  ctx.out.note('Webhook receiver stopped.');
+}
+
+function untilSignalled(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}
+
+function rowOf(entry: InboxEntry) {
+  return {
+    id: entry.id,
+    time: new Date(entry.at).toISOString(),
+    route: entry.route,
+    type: entry.eventType ?? null,
+    eventId: entry.eventId ?? null,
+    verification: entry.verification,
+    status: entry.status,
+    outcome: entry.outcome ?? (entry.verification === 'verified' ? 'pending' : null),
+    detail: entry.outcomeDetail ?? null,
+  };
+}
+
+async function listInbox(ctx: VerbContext, flags: WebhookFlags): Promise<void> {
+  const inbox = await WebhookInbox.open({ directory: inboxDirectory(ctx, flags), clock: systemClock });
+  try {
+    const rows = inbox.entries().map(rowOf);
+    ctx.out.result(rows, () =>
+      rows.length === 0
+        ? 'No webhook requests received yet.'
+        : rows
+            .map((r) =>
+              [
+                r.time,
+                r.id,
+                r.route.padEnd(8),
+                (r.type ?? '-').padEnd(28),
+                r.verification.padEnd(16),
+                r.outcome ?? '-',
+              ].join('  '),
+            )
+            .join('\n'),
+    );
+  } finally {
+    await inbox.close();
+  }
+}
+
+async function replay(ctx: VerbContext, flags: WebhookFlags, id: string): Promise<void> {
+  const inbox = await WebhookInbox.open({
+    directory: inboxDirectory(ctx, flags),
+    key: await payloadKey(ctx),
+    clock: systemClock,
+  });
+  try {
+    const connection = await connect(ctx.runtime);
+    try {
+      const entry = await processorFor(ctx, inbox, connection).replay(id);
+      const row = rowOf(entry);
+      ctx.out.result(
+        row,
+        () =>
+          `Replayed ${id} (${row.type ?? row.route}): ${row.outcome ?? '-'}${row.detail ? ` — ${row.detail}` : ''}.`,
+      );
+    } finally {
+      await connection.close();
+    }
+  } finally {
+    await inbox.close();
+  }
+}
