@@ -1,7 +1,9 @@
 // Paces work per mailbox at Exchange Online's real limits: at most `concurrency` tasks at once (Graph allows 4
 // concurrent requests per mailbox) and at most `perMinute` submissions in any sliding minute (a mailbox submits
 // about 30 messages a minute; beyond that Exchange queues mail on the server with no error, so only the client
-// can keep to the pace). Mailboxes never wait for each other; within one mailbox tasks start in arrival order.
+// can keep to the pace). Mailboxes never wait for each other; within one mailbox tasks start in arrival order,
+// except that a submission waiting for its window may let tasks behind it that are not submissions start
+// (`letOthersPass`): the sender prepares its next drafts while a /send waits, and sends them when the window opens.
 // A task that is a JSON $batch of n requests to the mailbox takes n slots: Outlook runs a batch's items side by
 // side and counts each against the mailbox's concurrency, so a batch of 3 beside 3 single requests gets 429s.
 //
@@ -23,6 +25,12 @@ export interface MailboxRunOptions {
   submission?: boolean;
   /** Concurrency slots the task holds (a $batch: its requests to the mailbox); 1 by default, at most the cap. */
   slots?: number;
+  /**
+   * A submission that lets tasks behind it which are not submissions start while it waits for the window
+   * (it still starts before them once the window opens): the sender drafts its next reminders meanwhile.
+   * Without it the lane is strictly first come, first started.
+   */
+  letOthersPass?: boolean;
   signal?: AbortSignal;
 }
 
@@ -32,6 +40,8 @@ export interface MailboxPacer {
    * mailbox's `perMinute` submissions in a sliding minute. Rejects with CancelledError on abort.
    */
   run<T>(mailbox: string, task: () => Promise<T>, options?: MailboxRunOptions): Promise<T>;
+  /** Whether a submission of `mailbox` is waiting because its window is full. */
+  waitingForWindow?(mailbox: string): boolean;
 }
 
 export interface MailboxPacerOptions {
@@ -42,6 +52,7 @@ export interface MailboxPacerOptions {
 
 interface Waiter {
   submission: boolean;
+  letOthersPass: boolean;
   slots: number;
   start: () => void;
 }
@@ -102,17 +113,26 @@ export function createMailboxPacer(options: MailboxPacerOptions): MailboxPacer {
     }
   };
 
-  /** Starts queued tasks in order while the head may start; otherwise waits for the window (or a slot) to open. */
+  /**
+   * Starts queued tasks in order while the next may start; otherwise waits for the window (or a slot) to open.
+   * Behind a submission waiting for the window that lets others pass, tasks that are not submissions may start
+   * (in order); later submissions keep their place behind it.
+   */
   const pump = (key: string, lane: MailboxLane): void => {
+    let index = 0;
+    let passing = false;
     for (;;) {
-      const head = lane.queue[0];
-      if (!head || lane.running + head.slots > concurrency) break;
-      if (head.submission && !windowHasRoom(lane, clock.now())) {
+      const next = lane.queue[index];
+      if (!next || lane.running + next.slots > concurrency) break;
+      if (next.submission && (passing || !windowHasRoom(lane, clock.now()))) {
         scheduleWake(key, lane);
-        break;
+        if (!next.letOthersPass) break;
+        passing = true;
+        index++;
+        continue;
       }
-      lane.queue.shift();
-      head.start();
+      lane.queue.splice(index, 1);
+      next.start();
     }
     if (lane.queue.length === 0 && lane.wake) {
       lane.wake.abort();
@@ -141,9 +161,15 @@ export function createMailboxPacer(options: MailboxPacerOptions): MailboxPacer {
   };
 
   return {
+    waitingForWindow(mailbox: string): boolean {
+      const lane = lanes.get(mailbox.trim().toLowerCase());
+      if (!lane?.queue.some((waiter) => waiter.submission)) return false;
+      return !windowHasRoom(lane, clock.now());
+    },
     run<T>(mailbox: string, task: () => Promise<T>, runOptions: MailboxRunOptions = {}): Promise<T> {
       const { signal } = runOptions;
       const submission = runOptions.submission === true;
+      const letOthersPass = submission && runOptions.letOthersPass === true;
       // More slots than the cap could never start: such a task waits for the whole mailbox instead.
       const slots = Math.min(concurrency, Math.max(1, Math.floor(runOptions.slots ?? 1)));
       if (signal?.aborted) return Promise.reject(new CancelledError());
@@ -161,6 +187,7 @@ export function createMailboxPacer(options: MailboxPacerOptions): MailboxPacer {
         };
         const waiter: Waiter = {
           submission,
+          letOthersPass,
           slots,
           start: () => {
             signal?.removeEventListener('abort', onAbort);

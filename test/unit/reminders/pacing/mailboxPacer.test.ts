@@ -314,6 +314,42 @@ describe('the mailbox pacer', () => {
     assert.match(String((throwing.error as Error).message), /thrown before any promise/);
   });
 
+  it('lets reads pass a submission waiting for its window when it says so; it still starts first once the window opens', async () => {
+    pacer = createMailboxPacer({ clock, perMinute: 1, concurrency: 2 });
+    const mailbox = 'alice@contoso.test';
+    const first = pacer.run(mailbox, timeline.task(mailbox, 'first', 100, true), { submission: true });
+    const waiting = pacer.run(mailbox, timeline.task(mailbox, 'waiting', 100, true), {
+      submission: true,
+      letOthersPass: true,
+    });
+    const later = pacer.run(mailbox, timeline.task(mailbox, 'later submission', 100, true), {
+      submission: true,
+      letOthersPass: true,
+    });
+    const reads = Array.from({ length: 3 }, (_, i) => pacer.run(mailbox, timeline.task(mailbox, `read ${i}`, 100)));
+    await timeline.advanceUntil(() => timeline.started('read 2')?.settledAt !== undefined);
+    await Promise.all([first, ...reads]);
+    const opening = (timeline.started('first')?.settledAt ?? 0) + PACING_WINDOW_MS;
+    assert.ok((timeline.started('read 2')?.settledAt ?? Infinity) < opening, 'the reads ran before the window opened');
+    assert.equal(timeline.started('waiting'), undefined, 'the submission still waits for its window');
+    assert.equal(timeline.started('later submission'), undefined, 'a later submission keeps its place behind it');
+    assert.equal(pacer.waitingForWindow?.('Alice@Contoso.test'), true, 'it says the mailbox waits for its window');
+
+    const read = pacer.run(mailbox, timeline.task(mailbox, 'read at the opening', 100));
+    await timeline.advanceUntil(() => timeline.started('waiting') !== undefined);
+    const waitingStart = timeline.started('waiting')?.startedAt ?? 0;
+    assert.ok(waitingStart >= opening && waitingStart < opening + STEP_MS, `started at +${waitingStart - opening} ms`);
+    await timeline.advanceUntil(() => timeline.started('later submission')?.settledAt !== undefined);
+    await Promise.all([waiting, later, read]);
+    assert.equal(pacer.waitingForWindow?.(mailbox), false, 'nothing waits any more');
+    assert.ok(
+      (timeline.started('later submission')?.startedAt ?? 0) >=
+        (timeline.started('waiting')?.settledAt ?? Infinity) + PACING_WINDOW_MS,
+      'one submission a minute still',
+    );
+    assert.equal(worstWindow(timeline.runs, mailbox), 1);
+  });
+
   it('refuses a rate or a concurrency below one', () => {
     assert.throws(() => createMailboxPacer({ clock, perMinute: 0, concurrency: 4 }), /perMinute/);
     assert.throws(() => createMailboxPacer({ clock, perMinute: 30, concurrency: 1.5 }), /concurrency/);
