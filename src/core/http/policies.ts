@@ -24,7 +24,8 @@ export const DEFAULT_SERVICE_POLICIES: Readonly<Record<ServiceKey, ServicePolicy
     // Graph's 429s carry Retry-After, often fractional seconds (throttling.md); mailbox limits reset in seconds.
     retry: { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 60_000, maxTotalMs: 180_000 },
     breaker: { failureThreshold: 5, halfOpenAfterMs: 30_000 },
-    concurrency: 16,
+    // Across mailboxes: Graph's per-app limits are far higher, and 16 starved 20 mailboxes sending at once.
+    concurrency: 64,
     // Outlook allows 4 concurrent requests per app and mailbox (throttling-limits.md, MailboxConcurrency).
     perKeyConcurrency: 4,
   },
