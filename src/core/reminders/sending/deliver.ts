@@ -33,7 +33,17 @@ const MAX_BACKOFF_MS = 60_000;
 const FIRST_LOOK_DELAY_MS = 500;
 const MAX_LOOK_DELAY_MS = 5_000;
 
-export async function deliver(run: SendRun, row: DueRow, message: PlannedMessage): Promise<Delivery> {
+export interface DeliveryHooks {
+  /** The reminder's message is drafted and its id recorded: from here it only waits for a submission. */
+  readyToSend?: () => void;
+}
+
+export async function deliver(
+  run: SendRun,
+  row: DueRow,
+  message: PlannedMessage,
+  hooks: DeliveryHooks = {},
+): Promise<Delivery> {
   const { deps } = run;
   if (row.status === 'sending' && !claimIsStale(row.sendClaim, deps.clock, run.leaseMs)) {
     return { outcome: 'skipped', error: 'Another sender is working on it.' };
@@ -52,7 +62,7 @@ export async function deliver(run: SendRun, row: DueRow, message: PlannedMessage
     await recordFailed(deps, row.id, row.attempts + 1, unsendable.message);
     return { outcome: 'failed', error: unsendable.message };
   }
-  return new ClaimedReminder(run, row, message, claim).deliver();
+  return new ClaimedReminder(run, row, message, claim, hooks).deliver();
 }
 
 class ClaimedReminder {
@@ -68,6 +78,7 @@ class ClaimedReminder {
     private readonly row: DueRow,
     private readonly message: PlannedMessage,
     private readonly claim: Claim,
+    private readonly hooks: DeliveryHooks,
   ) {
     this.mailbox = run.mailbox(message.mailbox);
     this.messageId = row.graphMessageId;
@@ -142,6 +153,7 @@ class ClaimedReminder {
       target: `${deps.tables.scheduledMessage.entitySet}(${this.row.id})`,
       detail: { mailbox: this.mailbox.address, graphMessageId: id },
     };
+    this.hooks.readyToSend?.();
     await auditEffect(audit, effect, () => this.mailbox.send(id));
     this.sentThisRun = true;
     this.run.crashPoint('afterSend');

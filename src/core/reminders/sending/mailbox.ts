@@ -86,7 +86,10 @@ export class Mailbox {
     return withId.parse(body).id;
   }
 
-  /** Submits the draft (202: accepted, not yet sent); takes one of the mailbox's submissions a minute. */
+  /**
+   * Submits the draft (202: accepted, not yet sent); takes one of the mailbox's submissions a minute. While it
+   * waits for the window, the mailbox's other requests (searches, drafts, reads) go ahead of it.
+   */
   async send(messageId: string): Promise<void> {
     await this.call(
       {
@@ -96,7 +99,7 @@ export class Mailbox {
         role: 'Mail.Send',
         headers: IMMUTABLE_IDS,
       },
-      { submission: true },
+      { submission: true, letOthersPass: true },
     );
   }
 
@@ -194,7 +197,7 @@ export class Mailbox {
 
   private call(
     call: Omit<GraphCall, 'signal'>,
-    pacing: { submission?: boolean; slots?: number } = {},
+    pacing: { submission?: boolean; letOthersPass?: boolean; slots?: number } = {},
   ): Promise<unknown> {
     const { graph, pacer, clock, signal } = this.options;
     return pacer.run(this.address, () => graphCall(graph, { ...call, signal }, clock), { ...pacing, signal });

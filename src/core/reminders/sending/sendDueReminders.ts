@@ -1,10 +1,11 @@
 // Sends every due reminder (and recovers those an earlier run left in sending): mailboxes in parallel,
-// within one mailbox at most `concurrency` reminders at a time, each Graph request paced by the mailbox's
-// pacer. The run reports each reminder's outcome as it settles and in the end.
+// within one mailbox `concurrency` reminders at a time, more while drafted ones wait for the mailbox's
+// window, each Graph request paced by the mailbox's pacer. The run reports each reminder's
+// outcome as it settles and in the end.
 import { toLifeCockpitError } from '../../errors';
-import { deliver, type Delivery } from './deliver';
+import { deliver, type Delivery, type DeliveryHooks } from './deliver';
 import { loadDueRows, plannedMessage, sameMailbox, withMailboxes, type DueRow } from './dueRows';
-import { SendRun } from './sendRun';
+import { SendRun, type LaneState } from './sendRun';
 import type { PlannedMessage, SendOptions, SendOutcome, SendReport, SendReportItem, SenderDeps } from './types';
 
 interface WorkItem {
@@ -52,26 +53,91 @@ function groupByMailbox(work: WorkItem[]): Map<string, WorkItem[]> {
   return lanes;
 }
 
-/** One mailbox's reminders, `concurrency` at a time; a cancelled run starts no more of them. */
-async function runLane(run: SendRun, lane: WorkItem[], settle: (item: WorkItem, delivery: Delivery) => void) {
+/**
+ * One mailbox's reminders, at most `concurrency` at a time from claim to recorded, as long as its window has
+ * room. Once the window is full, a reminder whose draft is ready and whose /send waits for the window makes
+ * room for the next one, so the next reminders are claimed, looked up and drafted while the window is closed
+ * and their sends go as soon as it opens. That preparing ahead waits until no other mailbox can still send in
+ * its own window (their sends open their next windows sooner), and at most `perMinute` more reminders than
+ * `concurrency` are in flight: what the next window allows, far inside a claim's lease. A cancelled run starts
+ * no more of them; after a crash point nothing more starts, and the lane settles once all in flight have.
+ */
+function runLane(run: SendRun, lane: WorkItem[], settle: (item: WorkItem, delivery: Delivery) => void): Promise<void> {
+  const { concurrency, perMinute } = run.deps.settings;
+  const preparingAtMost = Math.max(1, concurrency);
+  const inFlightAtMost = preparingAtMost + Math.max(1, perMinute);
   const queue = [...lane];
-  const worker = async (): Promise<void> => {
-    for (let item = queue.shift(); item; item = queue.shift()) {
-      run.checkAlive();
-      settle(item, await deliverOne(run, item));
-    }
-  };
-  const width = Math.max(1, Math.min(run.deps.settings.concurrency, lane.length));
-  // Every worker settles before the lane does, so nothing is still writing when the run reports or crashes.
-  const results = await Promise.allSettled(Array.from({ length: width }, worker));
-  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-  if (failed) throw failed.reason;
+  let preparing = 0;
+  let inFlight = 0;
+  let failure: { reason: unknown } | undefined;
+  const mailbox = lane[0]?.message.mailbox ?? '';
+  let settled = false;
+  return new Promise<void>((resolve, reject) => {
+    const state: LaneState = {
+      mailbox,
+      hasWork: () => !settled && (queue.length > 0 || preparing > 0),
+      poke: () => startMore(),
+    };
+    const leave = run.joinLanes(state);
+    const finishIfDone = (): void => {
+      if (settled || inFlight > 0 || (queue.length > 0 && !failure)) return;
+      settled = true;
+      leave();
+      run.pokeLanes();
+      if (failure) reject(failure.reason);
+      else resolve();
+    };
+    /** The window is full: the next reminders are prepared only when no other mailbox can still send now. */
+    const heldBack = (): boolean => run.pacer.waitingForWindow?.(mailbox) === true && !run.mayPrepareAhead(state);
+    const startMore = (): void => {
+      while (!failure && preparing < preparingAtMost && inFlight < inFlightAtMost && queue.length > 0) {
+        if (heldBack()) break;
+        const item = queue.shift() as WorkItem;
+        try {
+          run.checkAlive();
+        } catch (error) {
+          failure = { reason: error };
+          break;
+        }
+        preparing++;
+        inFlight++;
+        let prepared = false;
+        // Ready to send: once its /send has joined the mailbox's queue, a full window makes room for the next
+        // reminder; otherwise it keeps its place through the send and the record, and the lane runs no wider.
+        const readyToSend = (): void => {
+          queueMicrotask(() => {
+            if (prepared || run.pacer.waitingForWindow?.(mailbox) !== true) return;
+            prepared = true;
+            preparing--;
+            run.pokeLanes();
+          });
+        };
+        deliverOne(run, item, { readyToSend })
+          .then((delivery) => settle(item, delivery))
+          .catch((error: unknown) => {
+            failure ??= { reason: error };
+          })
+          .finally(() => {
+            if (!prepared) {
+              prepared = true;
+              preparing--;
+            }
+            inFlight--;
+            run.pokeLanes();
+            startMore();
+            finishIfDone();
+          });
+      }
+      finishIfDone();
+    };
+    startMore();
+  });
 }
 
-async function deliverOne(run: SendRun, item: WorkItem): Promise<Delivery> {
+async function deliverOne(run: SendRun, item: WorkItem, hooks: DeliveryHooks): Promise<Delivery> {
   if (run.signal?.aborted) return { outcome: 'retryLater', error: 'Cancelled before it was sent.' };
   try {
-    return await deliver(run, item.row, item.message);
+    return await deliver(run, item.row, item.message, hooks);
   } catch (error) {
     if (run.crash) throw run.crash;
     // The row could not even be written (Dataverse down): it stays claimed, and the claim's lease frees it.

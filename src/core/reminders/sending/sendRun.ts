@@ -9,6 +9,15 @@ import { SenderCrashedError, type CrashPoint, type SenderDeps } from './types';
 
 export const DEFAULT_LOOK_AGAIN_MS = 30_000;
 
+/** One mailbox's part of the run, as the other mailboxes see it. */
+export interface LaneState {
+  readonly mailbox: string;
+  /** Reminders not yet started, or being prepared. */
+  hasWork(): boolean;
+  /** Starts what the mailbox may start now. */
+  poke(): void;
+}
+
 export class SendRun {
   readonly pacer: MailboxPacer;
   readonly audit: AuditLog;
@@ -16,6 +25,8 @@ export class SendRun {
   readonly leaseMs: number;
   readonly lookAgainMs: number;
   private readonly mailboxes = new Map<string, Mailbox>();
+  private readonly lanes = new Set<LaneState>();
+  private pokeQueued = false;
   private crashed: SenderCrashedError | undefined;
 
   constructor(
@@ -41,6 +52,36 @@ export class SendRun {
       this.mailboxes.set(key, mailbox);
     }
     return mailbox;
+  }
+
+  /** Takes part in deciding when reminders may be prepared ahead of their window; returns how to leave. */
+  joinLanes(lane: LaneState): () => void {
+    this.lanes.add(lane);
+    return () => this.lanes.delete(lane);
+  }
+
+  /**
+   * Whether a mailbox whose window is full may prepare its next reminders now. Only once every other
+   * mailbox with reminders left waits for its own window too: until then the machine's time goes to the
+   * sends that can still go in this window, as the next window opens only a minute after them.
+   */
+  mayPrepareAhead(self: LaneState): boolean {
+    const { waitingForWindow } = this.pacer;
+    if (!waitingForWindow) return true;
+    for (const lane of this.lanes) {
+      if (lane !== self && lane.hasWork() && !waitingForWindow.call(this.pacer, lane.mailbox)) return false;
+    }
+    return true;
+  }
+
+  /** Lets every mailbox look again at what it may start (once the current step has queued its requests). */
+  pokeLanes(): void {
+    if (this.pokeQueued) return;
+    this.pokeQueued = true;
+    queueMicrotask(() => {
+      this.pokeQueued = false;
+      for (const lane of this.lanes) lane.poke();
+    });
   }
 
   /** A named point: the test hook may end the run here. */
