@@ -9,6 +9,7 @@ import { dvCommand } from './commands/dv';
 import { remindersCommand } from './commands/reminders';
 import { sandboxCommand } from './commands/sandbox';
 import { sessionsCommand } from './commands/sessions';
+import { stripeCommand } from './commands/stripe';
 import { webhooksCommand } from './commands/webhooks';
 
 export function buildProgram(): Command {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   program.addCommand(dvCommand());
   program.addCommand(sessionsCommand());
   program.addCommand(remindersCommand());
+  program.addCommand(stripeCommand());
   program.addCommand(webhooksCommand());
   program.addCommand(sandboxCommand());
   applyRecursively(program, (c) => c.exitOverride());
