@@ -11,12 +11,14 @@
 //   lc webhooks replay <id> [--dir DIR] [--json]
 //   LC_STRIPE_WEBHOOK_SECRET  the endpoint's signing secret (whsec_…); LC_WEBHOOK_KEY the payload key
 //   (else one kept in the OS keychain); LC_GRAPH_CLIENT_STATE; LC_FLOW_SECRET_<NAME> for /flows/<name>.
+import { writeSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import Stripe from 'stripe';
 import { systemClock } from '../../core/clock';
 import { ConfigurationError } from '../../core/config';
+import { ValidationError } from '../../core/errors';
 import { stripeSdkOptions } from '../../core/http';
 import { resolveTables } from '../../core/practice';
 import { recordPayment } from '../../core/stripe';
@@ -148,7 +150,9 @@ async function serve(ctx: VerbContext, flags: WebhookFlags): Promise<void> {
   const connection = await connect(ctx.runtime);
   const processor = processorFor(ctx, inbox, connection);
   const log = ctx.runtime.hub.logger('api');
+  const crashAfterStore = crashAfterStoreFromEnvironment(process.env);
   const handleStored = (): void => {
+    crashAfterStore();
     processor.processPending().catch((error: unknown) => log.error('webhook handling pass failed', { error }));
   };
   const graphClientState = process.env.LC_GRAPH_CLIENT_STATE;
@@ -164,7 +168,7 @@ async function serve(ctx: VerbContext, flags: WebhookFlags): Promise<void> {
     onStored: handleStored,
   });
   // Events stored by an earlier run that stopped before handling them are handled now, once.
-  handleStored();
+  processor.processPending().catch((error: unknown) => log.error('webhook handling pass failed', { error }));
   // Listening for the signals before the ready line: a script may send SIGTERM the moment it reads it.
   const signalled = untilSignalled();
   const ready = { ready: true, url: receiver.url, routes: receiver.routes };
@@ -186,6 +190,25 @@ async function serve(ctx: VerbContext, flags: WebhookFlags): Promise<void> {
   await inbox.close();
   await connection.close();
   ctx.out.note('Webhook receiver stopped.');
+}
+
+/**
+ * For the reliability tests: LC_TEST_CRASH_AT=webhookStored ends the process (exit 86, as a power cut)
+ * right after a request is durable and answered and before it is handled.
+ */
+function crashAfterStoreFromEnvironment(env: NodeJS.ProcessEnv): () => void {
+  const at = env.LC_TEST_CRASH_AT;
+  if (at === undefined || at === '') return () => undefined;
+  if (at !== 'webhookStored') {
+    throw new ValidationError(`LC_TEST_CRASH_AT: expected webhookStored, not "${at}".`, {
+      code: 'cli.invalidCrashPoint',
+    });
+  }
+  return () => {
+    // Synchronous, so the line is out before the process ends; nothing else runs after it.
+    writeSync(2, 'lc: stopped at the crash point webhookStored (LC_TEST_CRASH_AT)\n');
+    process.exit(86);
+  };
 }
 
 function untilSignalled(): Promise<void> {

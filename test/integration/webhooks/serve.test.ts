@@ -55,11 +55,13 @@ describe('lc webhooks serve', function () {
 
   const lc = (args: string[]) => lcProcess(['--json', 'webhooks', ...args, '--dir', dir], { env });
 
-  function serve(): Promise<{ child: ChildProcess; done: Promise<LcRun>; ready: ReadyLine }> {
+  function serve(
+    extraEnv: Record<string, string> = {},
+  ): Promise<{ child: ChildProcess; done: Promise<LcRun>; ready: ReadyLine }> {
     return new Promise((resolve, reject) => {
       let stdout = '';
       const done = lcProcess(['webhooks', 'serve', '--json', '--port', '0', '--dir', dir], {
-        env,
+        env: { ...env, ...extraEnv },
         rawStdout: true,
         onSpawn: (child) => {
           child.stdout?.on('data', (d: Buffer) => {
@@ -152,6 +154,50 @@ describe('lc webhooks serve', function () {
     );
 
     serving.child.kill('SIGINT');
+    assert.equal((await serving.done).code, 0);
+    serving = undefined;
+  });
+
+  it('applies, once, an event stored by a receiver that died before handling it, when it starts again', async () => {
+    const crashing = await serve({ LC_TEST_CRASH_AT: 'webhookStored' });
+    const stripeUrl = new URL(sandbox.info.stripeUrl);
+    const stripe = new Stripe(sandbox.info.stripeSecretKey, {
+      host: stripeUrl.hostname,
+      port: Number(stripeUrl.port),
+      protocol: 'https',
+      httpAgent: new Agent({ ca: readFileSync(sandbox.info.caFile) }),
+    });
+    const endpoint = (await stripe.rawRequest('POST', '/v1/_sandbox/webhook_endpoints', {
+      url: crashing.ready.routes.stripe,
+      enabled_events: ['invoice.paid'],
+    })) as unknown as { id: string };
+    const session = sandbox.practice.sessions.filter((s) => s.paymentStatus !== 'paid')[1];
+    assert.ok(session, 'the seed has a second unpaid session');
+    const customer = await stripe.customers.create({ email: 'crash@example.test' });
+    const invoice = await stripe.invoices.create({ customer: customer.id, metadata: { session_id: session.id } });
+    await stripe.invoiceItems.create({ customer: customer.id, invoice: invoice.id, amount: 7000, currency: 'eur' });
+    await stripe.invoices.pay(invoice.id, { paid_out_of_band: true });
+    const crashed = await crashing.done;
+    assert.equal(crashed.code, 86, crashed.stderr);
+    await stripe.webhookEndpoints.del(endpoint.id);
+    const pending = JSON.parse((await lc(['inbox'])).stdout) as (InboxRow & { eventId: string })[];
+    const stored = pending.find((r) => r.type === 'invoice.paid' && r.outcome === 'pending');
+    assert.ok(stored, 'the event was stored before the crash and left unhandled');
+
+    serving = await serve();
+    const handled = await waitFor(async () => {
+      const rows = JSON.parse((await lc(['inbox'])).stdout) as (InboxRow & { eventId: string })[];
+      const forEvent = rows.filter((r) => r.eventId === stored.eventId);
+      return forEvent.some((r) => r.outcome === 'applied') ? forEvent : undefined;
+    }, 'the stored event to be applied after the restart');
+    assert.equal(handled.filter((r) => r.outcome === 'applied').length, 1);
+    const tables = resolveTables({});
+    const run = await lcProcess(['--json', 'dv', 'get', tables.session.entitySet, session.id], { env });
+    assert.equal(
+      (JSON.parse(run.stdout) as { row: Record<string, unknown> }).row[tables.session.columns.paymentStatus],
+      PAYMENT_STATUS.paid,
+    );
+    serving.child.kill('SIGTERM');
     assert.equal((await serving.done).code, 0);
     serving = undefined;
   });
