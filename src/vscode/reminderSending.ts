@@ -6,7 +6,8 @@
 // Send Now share one mailbox rate.
 import * as vscode from 'vscode';
 import { CancelledError } from '../core/errors';
-import { actorOf } from '../core/log';
+import type { Clock } from '../core/clock';
+import { actorOf, type LogHub, type Logger } from '../core/log';
 import {
   createMailboxPacer,
   planDueReminders,
@@ -17,10 +18,11 @@ import {
   type SenderDeps,
 } from '../core/reminders';
 import type { Session } from '../core/sessions';
+import type { EditorConfigSource } from './configSource';
 import { confirmAlways } from './confirmEffect';
-import type { DataverseClients } from './profileSession';
+import type { ReadOnlyDocuments } from './documents';
+import type { DataverseClients, ProfileSession } from './profileSession';
 import { planDocument, sendQuestion, sendSummary, type PlanLine } from './sendDocuments';
-import type { EditorServices } from './services';
 import { sessionItemView } from './sessionItem';
 
 export const DUE_REMINDERS_DOCUMENT = 'Due Reminders.md';
@@ -34,11 +36,22 @@ export interface SendRequest {
   question?: string;
 }
 
+/** What the sender uses of the editor's services (it is one of them, so it names its needs here). */
+export interface ReminderSenderServices {
+  clock: Clock;
+  config: EditorConfigSource;
+  documents: ReadOnlyDocuments;
+  hub: LogHub;
+  log: Logger;
+  session: ProfileSession;
+  showLog(): void;
+}
+
 export class ReminderSender implements vscode.Disposable {
   private pacer: { profile: string; pacer: MailboxPacer } | undefined;
   private running: Promise<SendReport | undefined> | undefined;
 
-  constructor(private readonly s: Omit<EditorServices, 'sender'>) {}
+  constructor(private readonly s: ReminderSenderServices) {}
 
   get isSending(): boolean {
     return this.running !== undefined;
