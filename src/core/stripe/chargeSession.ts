@@ -164,7 +164,7 @@ async function customerFor(deps: PaymentDeps, client: PayingClient, signal?: Abo
     found.data[0] ??
     (await stripeCall(signal, `creating the Stripe customer of ${client.name}`, () =>
       deps.stripe.customers.create(
-        { email: client.email, name: client.name, metadata: { contactId: client.id } },
+        { email: client.email, name: client.name, metadata: { contact_id: client.id } },
         { idempotencyKey: customerKey(client) },
       ),
     ));
@@ -179,12 +179,9 @@ function customerKey(client: PayingClient): string {
   return `lc-contact-${client.id}-customer-${address}`;
 }
 
-/**
- * The metadata naming the session on what charging creates: `sessionId` as the sandbox's seeded invoices
- * carry it, and `session_id`, which the webhook receiver reads.
- */
+/** The metadata naming the session on what charging creates; the webhook receiver reads `session_id`. */
 export function sessionMetadata(sessionId: string): Record<string, string> {
-  return { sessionId, session_id: sessionId };
+  return { session_id: sessionId };
 }
 
 function charged(

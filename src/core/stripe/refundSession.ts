@@ -95,7 +95,7 @@ export async function refundSession(
   }
   const refund = await stripeCall(signal, `refunding "${refundable.subject}"`, () =>
     deps.stripe.refunds.create(
-      { payment_intent: refundable.paymentIntentId, amount: amountCents, metadata: { sessionId } },
+      { payment_intent: refundable.paymentIntentId, amount: amountCents, metadata: { session_id: sessionId } },
       { idempotencyKey: idempotencyKey(sessionId, `refund-${refundable.refundedCents}-${amountCents}`) },
     ),
   );

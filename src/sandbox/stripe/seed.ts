@@ -1,6 +1,6 @@
 // Loads the seeded practice into Stripe objects: a customer per client with a stripeCustomerId, and
 // for each of their sessions that reached Stripe an invoice with one invoice item (metadata
-// sessionId), advanced to match the session's payment status (invoiced → open, paid → paid by card,
+// session_id), advanced to match the session's payment status (invoiced → open, paid → paid by card,
 // refunded → paid then refunded, failed → open after a declined attempt). Only the newest events
 // are kept, so the event log starts with "a few".
 
@@ -47,7 +47,7 @@ function seedCustomer(
       email: client.email,
       name: `${client.firstName} ${client.lastName}`,
       phone: client.phone,
-      metadata: { contactId: client.id },
+      metadata: { contact_id: client.id },
       preferredLocales: [client.language],
     },
     client.stripeCustomerId,
@@ -63,7 +63,7 @@ function seedInvoice(rt: StripeRuntime, client: SeedClient & { stripeCustomerId:
     dueDate: null,
     currency: session.currency,
     description: session.subject,
-    metadata: { sessionId: session.id, contactId: client.id },
+    metadata: { session_id: session.id, contact_id: client.id },
     autoAdvance: false,
     defaultPaymentMethod: null,
     includePending: false,
@@ -87,7 +87,7 @@ function seedInvoice(rt: StripeRuntime, client: SeedClient & { stripeCustomerId:
     discounts: [],
     invoice: invoice.id,
     livemode: false,
-    metadata: { sessionId: session.id },
+    metadata: { session_id: session.id },
     parent: null,
     period: { start: seconds(session.start), end: seconds(session.end) },
     pricing: null,

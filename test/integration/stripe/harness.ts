@@ -56,7 +56,7 @@ export async function startPaymentsHarness(seed: string): Promise<PaymentsHarnes
     }),
     stripeState,
     invoicesOf: (sessionId: string) =>
-      Object.values(stripeState().invoices).filter((i) => i.metadata['sessionId'] === sessionId),
+      Object.values(stripeState().invoices).filter((i) => i.metadata['session_id'] === sessionId),
     aSession: async (options: { feeCents?: number; clientId?: string } = {}) => {
       const clientId = options.clientId ?? (await h.clientSpeaking('en')).id;
       const start = new Date(Math.ceil((Date.now() + day++ * DAY) / 60_000) * 60_000);

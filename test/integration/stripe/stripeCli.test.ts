@@ -21,7 +21,7 @@ describe('lc stripe', function () {
   let stripe: Stripe;
   const env = (): Record<string, string> => ({ ...sandbox.info.env, TZ: 'UTC' });
   const state = () => sandbox.exportState().services.stripe as unknown as StripeState;
-  const invoicesOf = (id: string) => Object.values(state().invoices).filter((i) => i.metadata['sessionId'] === id);
+  const invoicesOf = (id: string) => Object.values(state().invoices).filter((i) => i.metadata['session_id'] === id);
 
   before(async () => {
     sandbox = await startSandbox({ port: 0, seed: 'cli-stripe', clients: 5 });

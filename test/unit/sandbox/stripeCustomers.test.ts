@@ -46,11 +46,11 @@ describe('Stripe sandbox: customers and errors', () => {
     assert.equal(res.body.data[0].id, 'cus_Seed00000000A1');
     assert.equal(res.body.next_page, null);
     const byMeta = await stripeCall(service, 'GET', '/v1/customers/search', {
-      query: "metadata['contactId']:'contact-1' AND name:'Ada Lovelace'",
+      query: "metadata['contact_id']:'contact-1' AND name:'Ada Lovelace'",
     });
     assert.equal(byMeta.body.data[0]?.id, 'cus_Seed00000000A1');
     const none = await stripeCall(service, 'GET', '/v1/customers/search', {
-      query: "metadata['contactId']:'contact-1' AND name:'Someone Else'",
+      query: "metadata['contact_id']:'contact-1' AND name:'Someone Else'",
     });
     assert.equal(none.body.data.length, 0);
   });
@@ -91,7 +91,7 @@ describe('Stripe sandbox: customers and errors', () => {
 
   it('updates metadata with Stripe’s unset-by-empty-string rule and records previous_attributes', async () => {
     const res = await stripeCall(service, 'POST', '/v1/customers/cus_Seed00000000A1', {
-      metadata: { contactId: '', note: 'vip' },
+      metadata: { contact_id: '', note: 'vip' },
       name: 'Ada King',
     });
     assert.deepEqual(res.body.metadata, { note: 'vip' });

@@ -179,8 +179,8 @@ describe('Stripe sandbox: invoices and payments', () => {
 
   it('seeds paid and invoiced sessions as invoices with matching items', async () => {
     const list = await stripeCall(service, 'GET', '/v1/invoices', { customer: CUSTOMER });
-    const statuses = list.body.data.map((i: { status: string; metadata: { sessionId: string } }) => [
-      i.metadata.sessionId,
+    const statuses = list.body.data.map((i: { status: string; metadata: { session_id: string } }) => [
+      i.metadata.session_id,
       i.status,
     ]);
     assert.deepEqual(statuses.sort(), [
@@ -189,7 +189,7 @@ describe('Stripe sandbox: invoices and payments', () => {
     ]);
     const seeded = await stripeCall(service, 'GET', '/v1/invoices/in_Seeded0000000000000000B2');
     assert.equal(seeded.body.total, 9000);
-    assert.equal(seeded.body.lines.data[0].metadata.sessionId, 'session-2');
+    assert.equal(seeded.body.lines.data[0].metadata.session_id, 'session-2');
     const events = await stripeCall(service, 'GET', '/v1/events', { limit: 100 });
     assert.ok(events.body.data.length > 0 && events.body.data.length <= 12);
   });
