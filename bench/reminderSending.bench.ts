@@ -23,7 +23,7 @@ import { startSandboxProcess } from './sandboxProcess';
 const DUE_REMINDERS = Number(process.env.BENCH_DUE_REMINDERS ?? 1000);
 const MAILBOXES = Number(process.env.BENCH_MAILBOXES ?? 20);
 /** How many times faster Exchange's minute runs, in the sandbox and in the pacer's clock alike. */
-const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 2);
+const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 1);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_SEND_ROUNDS ?? 3));
 /** Skips the unpaced baseline: for comparing two versions of the sender in alternating runs. */
 const PACED_ONLY = process.env.BENCH_PACED_ONLY === '1';
