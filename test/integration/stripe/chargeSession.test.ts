@@ -3,23 +3,14 @@
 // make a wrong charge is refused before Stripe hears of it.
 import { strict as assert } from 'node:assert';
 import type { DataverseClient } from '../../../src/core/dataverse';
-import { LifeCockpitError, ValidationError } from '../../../src/core/errors';
+import { ValidationError } from '../../../src/core/errors';
 import { DEFAULT_TABLES, PAYMENT_STATUS } from '../../../src/core/practice';
 import { chargeSession, StripeIdempotencyError, type StripeApi } from '../../../src/core/stripe';
 import { startPaymentsHarness, type PaymentsHarness } from './harness';
+import { failure } from '../../builders/failure';
 
 const S = DEFAULT_TABLES.session;
 const C = DEFAULT_TABLES.client;
-
-async function failure(promise: Promise<unknown>): Promise<LifeCockpitError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof LifeCockpitError, `expected a LifeCockpitError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the charge to fail');
-}
 
 /** A stripe SDK whose `invoiceItems.create` dies once before sending: the process was killed at that step. */
 function crashingOnceAtItem(stripe: StripeApi): StripeApi {

@@ -1,27 +1,18 @@
 // New Session writes the session and its reminders once: rendered before anything is saved, in the client's
 // language and time zone, for the lead times still ahead, and safe to run again with the same id.
 import { strict as assert } from 'node:assert';
-import { ConflictError, LifeCockpitError } from '../../../src/core/errors';
+import { ConflictError } from '../../../src/core/errors';
 import { DEFAULT_TABLES, MESSAGE_KIND, MESSAGE_STATUS } from '../../../src/core/practice';
 import { reminderRowId, templatesWith } from '../../../src/core/reminders';
 import { createSession } from '../../../src/core/booking';
 import { MemoryDataverse } from '../../builders/memoryDataverse';
 import { aContact, actionDeps, NOW, seedContact } from '../../builders/sessionActionDeps';
+import { failure } from '../../builders/failure';
 
 const SESSIONS = DEFAULT_TABLES.session.entitySet;
 const MESSAGES = DEFAULT_TABLES.scheduledMessage.entitySet;
 const M = DEFAULT_TABLES.scheduledMessage.columns;
 const HOUR = 3_600_000;
-
-async function failure(promise: Promise<unknown>): Promise<LifeCockpitError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof LifeCockpitError, `expected a LifeCockpitError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the action to fail');
-}
 
 describe('creating a session', () => {
   let dv: MemoryDataverse;

@@ -2,7 +2,6 @@
 // sending moves or is cancelled, what the sender took or sent stays as it was, a follow-up is drafted once
 // however often (or from however many windows) the session is marked, and a broken template saves nothing.
 import { strict as assert } from 'node:assert';
-import { LifeCockpitError } from '../../../src/core/errors';
 import {
   APPOINTMENT_STATE,
   DEFAULT_TABLES,
@@ -22,21 +21,12 @@ import {
 } from '../../../src/core/booking';
 import { MemoryDataverse } from '../../builders/memoryDataverse';
 import { aContact, actionDeps, NOW, seedContact } from '../../builders/sessionActionDeps';
+import { failure } from '../../builders/failure';
 
 const S = DEFAULT_TABLES.session;
 const T = DEFAULT_TABLES.scheduledMessage;
 const M = T.columns;
 const HOUR = 3_600_000;
-
-async function failure(promise: Promise<unknown>): Promise<LifeCockpitError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof LifeCockpitError, `expected a LifeCockpitError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the action to fail');
-}
 
 describe('acting on a session', () => {
   let dv: MemoryDataverse;

@@ -2,7 +2,7 @@
 // sender's claim is a ConflictError naming what the row became, never a silent overwrite; a repeated action
 // changes nothing; a message that is being sent or was sent is not edited.
 import { strict as assert } from 'node:assert';
-import { ConflictError, LifeCockpitError } from '../../../src/core/errors';
+import { ConflictError } from '../../../src/core/errors';
 import { silentLogger } from '../../../src/core/log/types';
 import { DEFAULT_TABLES, MESSAGE_KIND, MESSAGE_STATUS } from '../../../src/core/practice';
 import {
@@ -14,6 +14,7 @@ import {
   type ReminderStatus,
 } from '../../../src/core/reminders';
 import { MemoryDataverse } from '../../builders/memoryDataverse';
+import { failure } from '../../builders/failure';
 
 const T = DEFAULT_TABLES.scheduledMessage;
 const C = T.columns;
@@ -34,16 +35,6 @@ function seedMessage(dv: MemoryDataverse, status: ReminderStatus, extra: Record<
     [C.lastError]: status === 'failed' ? 'Graph: mailbox full' : null,
     ...extra,
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<LifeCockpitError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof LifeCockpitError, `expected a LifeCockpitError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the action to fail');
 }
 
 describe('acting on a reminder', () => {

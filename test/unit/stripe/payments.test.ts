@@ -2,7 +2,7 @@
 // Stripe's errors as typed errors, and a key whose mode does not match the profile's.
 import { strict as assert } from 'node:assert';
 import Stripe from 'stripe';
-import { AuthenticationError, LifeCockpitError, TransientError, ValidationError } from '../../../src/core/errors';
+import { AuthenticationError, TransientError, ValidationError } from '../../../src/core/errors';
 import { silentLogger } from '../../../src/core/log/types';
 import { DEFAULT_TABLES, PAYMENT_STATUS } from '../../../src/core/practice';
 import {
@@ -18,6 +18,7 @@ import {
 import { HttpClient } from '../../../src/core/http';
 import { MemoryDataverse } from '../../builders/memoryDataverse';
 import { aContact, seedContact } from '../../builders/sessionActionDeps';
+import { failure } from '../../builders/failure';
 
 const T = DEFAULT_TABLES.session;
 const C = T.columns;
@@ -42,16 +43,6 @@ function seedSession(dv: MemoryDataverse, fields: Record<string, unknown>): stri
     ...fields,
   });
   return id;
-}
-
-async function failure(promise: Promise<unknown>): Promise<LifeCockpitError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof LifeCockpitError, `expected a LifeCockpitError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the action to fail');
 }
 
 describe('payments before Stripe', () => {
