@@ -1,6 +1,7 @@
 // The manifest and the code agree: every command in the command table is contributed and vice versa,
 // menus name only real commands, settings mirror the zod schema, activation never uses `*`, and
 // src/core stays free of vscode.
+import type { z } from 'zod';
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -77,12 +78,16 @@ describe('the manifest', () => {
       string,
       { default?: unknown; enum?: unknown[]; items?: { properties: Record<string, { enum?: unknown[] }> } }
     >;
-    const defaults = configSchema.parse({});
+    const defaults = configSchema.parse({}) as unknown as Record<string, Record<string, unknown>>;
+    // Every group of settings, and every key of each (optional ones without a default included).
+    const groups = Object.keys(configSchema.shape).filter((k) => !['activeProfile', 'profiles', 'tables'].includes(k));
     const expected = ['lifeCockpit.activeProfile', 'lifeCockpit.profiles', 'lifeCockpit.tables'];
-    for (const group of ['log', 'webhooks', 'reminders'] as const)
-      for (const key of Object.keys(defaults[group])) expected.push(`lifeCockpit.${group}.${key}`);
+    for (const group of groups) {
+      const shape = (configSchema.shape[group as keyof typeof configSchema.shape] as unknown as z.ZodPrefault).unwrap();
+      for (const key of Object.keys((shape as z.ZodObject).shape)) expected.push(`lifeCockpit.${group}.${key}`);
+    }
     assert.deepEqual(Object.keys(props).sort(), expected.sort());
-    for (const group of ['log', 'webhooks', 'reminders'] as const) {
+    for (const group of groups) {
       for (const [key, value] of Object.entries(defaults[group]))
         assert.deepEqual(props[`lifeCockpit.${group}.${key}`].default, value, `default of ${group}.${key}`);
     }

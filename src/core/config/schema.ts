@@ -46,6 +46,10 @@ export const profileSchema = z.object({
   caFile: z.string().min(1).optional(),
   stripeMode: z.enum(['test', 'live']).default('test'),
   stripeUrl: httpsUrl.default('https://api.stripe.com'),
+  /** How Charge Session asks for money: an invoice Stripe sends, or a Checkout page whose link we mail. */
+  stripeChargeMode: z.enum(['invoice', 'checkout']).default('invoice'),
+  /** Let an agent (`lc mcp`) make effects after its own approval. Off by default; a live profile also needs the editor's confirmation. */
+  agentWrites: z.boolean().default(false),
   /** Ask before every effect (mail to clients, a charge, a record change). Defaults on for live profiles. */
   confirmEffects: z.boolean().optional(),
   /** Test mode: every message goes to the practitioner's own mailbox, its subject naming the real recipient. */
@@ -80,6 +84,34 @@ export const configSchema = z.object({
     .object({
       port: z.number().int().min(0).max(65535).default(8787),
       bindAddress: z.union([z.ipv4(), z.ipv6()], { error: 'an IP address such as 127.0.0.1' }).default('127.0.0.1'),
+      /** Local endpoints each received event is forwarded to as well (loopback only: payloads carry client data). */
+      forwardTo: z
+        .array(
+          z
+            .string()
+            .url('an absolute URL such as http://127.0.0.1:3000/webhooks')
+            .refine(
+              (u) => /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/i.test(u),
+              'a loopback URL (127.0.0.1, localhost or [::1]): stored events carry client data',
+            ),
+        )
+        .max(10)
+        .default([]),
+      /** The https URL a tunnel gives the receiver, for Graph's notifications; unset, only the sandbox can reach it. */
+      publicUrl: httpsUrl.optional(),
+      /** Lifetime asked for a calendar subscription; it is renewed at half of it. Graph's maximum for events is 4,230 minutes or more. */
+      graphSubscriptionMinutes: z.number().int().min(45).max(10_080).default(4_200),
+    })
+    .prefault({}),
+  payments: z
+    .object({
+      /** ISO currency of session fees, lower-case as Stripe writes it. */
+      currency: z
+        .string()
+        .regex(/^[a-z]{3}$/, 'a three-letter currency code such as eur')
+        .default('eur'),
+      /** Days a client has to pay an invoice. */
+      daysUntilDue: z.number().int().min(1).max(365).default(14),
     })
     .prefault({}),
   reminders: z
@@ -131,6 +163,11 @@ export const SETTING_ENV: Readonly<Record<string, string>> = {
   'log.fileMaxFiles': 'LC_LOG_FILE_MAX_FILES',
   'webhooks.port': 'LC_WEBHOOK_PORT',
   'webhooks.bindAddress': 'LC_WEBHOOK_BIND_ADDRESS',
+  'webhooks.forwardTo': 'LC_WEBHOOK_FORWARD_TO',
+  'webhooks.publicUrl': 'LC_WEBHOOK_PUBLIC_URL',
+  'webhooks.graphSubscriptionMinutes': 'LC_GRAPH_SUBSCRIPTION_MINUTES',
+  'payments.currency': 'LC_CURRENCY',
+  'payments.daysUntilDue': 'LC_DAYS_UNTIL_DUE',
   'reminders.leadTimesMinutes': 'LC_REMINDER_LEAD_TIMES',
   'reminders.followUpDelayMinutes': 'LC_FOLLOW_UP_DELAY_MINUTES',
   'reminders.perMinute': 'LC_REMINDER_PER_MINUTE',
@@ -153,6 +190,8 @@ export const PROFILE_ENV: Readonly<Partial<Record<keyof Profile, string>>> = {
   caFile: 'LC_CA_FILE',
   stripeMode: 'LC_STRIPE_MODE',
   stripeUrl: 'LC_STRIPE_URL',
+  stripeChargeMode: 'LC_STRIPE_CHARGE_MODE',
+  agentWrites: 'LC_AGENT_WRITES',
   confirmEffects: 'LC_CONFIRM_EFFECTS',
   sendToSelf: 'LC_SEND_TO_SELF',
   autoSend: 'LC_AUTO_SEND',
