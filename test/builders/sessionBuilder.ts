@@ -43,6 +43,14 @@ class SessionBuilder {
     this.session.payment = 'paid';
     return this;
   }
+  payment(state: Session['payment']): this {
+    this.session.payment = state;
+    return this;
+  }
+  fee(cents: number | undefined): this {
+    this.session.feeCents = cents;
+    return this;
+  }
   build(): Session {
     return { ...this.session };
   }

@@ -162,3 +162,32 @@ function attentionReasons(s: Session, now: Date): NeedsAttentionReason[] {
   if (s.hasNote === false) reasons.push('noNote');
   return reasons;
 }
+
+/** What clients still owe: attended sessions with a fee that nobody has paid yet. */
+export interface OutstandingPayments {
+  /** Oldest first: the longest-owed debt leads. */
+  sessions: Session[];
+  totalCents: number;
+  /** The total split by payment state (none: never charged; invoiced: waiting on the client; unpaid, failed). */
+  byPayment: Partial<Record<PaymentState, number>>;
+}
+
+const OWED: ReadonlySet<PaymentState> = new Set(['none', 'unpaid', 'invoiced', 'failed']);
+
+export function outstandingPayments(sessions: readonly Session[], now: Date): OutstandingPayments {
+  const owed = sessions.filter(
+    (s) =>
+      s.status === 'attended' &&
+      s.end.getTime() <= now.getTime() &&
+      s.feeCents !== undefined &&
+      s.feeCents > 0 &&
+      OWED.has(s.payment),
+  );
+  const byPayment: Partial<Record<PaymentState, number>> = {};
+  let totalCents = 0;
+  for (const s of owed) {
+    totalCents += s.feeCents!;
+    byPayment[s.payment] = (byPayment[s.payment] ?? 0) + s.feeCents!;
+  }
+  return { sessions: sortedBy(owed, (s) => s.start.getTime()), totalCents, byPayment };
+}
