@@ -2,6 +2,7 @@
 // Either way the reminders nobody has sent yet are cancelled: a reminder for a session that is over would
 // only confuse. The follow-up's id derives from the session, so marking twice (or from two windows at once)
 // leaves one follow-up.
+import type { Row } from '../dataverse';
 import { APPOINTMENT_STATE, APPOINTMENT_STATUS, PAYMENT_STATUS, SESSION_OUTCOME } from '../practice';
 import {
   cancelPending,
@@ -15,7 +16,7 @@ import {
   type Reminder,
 } from '../reminders';
 import type { Session } from '../sessions';
-import { readSession, refusedFor, writeSession, type SessionActionDeps } from './sessionActionDeps';
+import { readSession, refusedFor, writeSession, type SessionActionDeps, type StoredSession } from './sessionActionDeps';
 
 export interface MarkedSession {
   session: Session;
@@ -48,25 +49,16 @@ export async function markAttended(
       : undefined;
 
   const c = deps.tables.session.columns;
-  const marked =
-    session.status === 'attended'
-      ? session
-      : await writeSession(
-          deps,
-          stored,
-          {
-            [c.state]: APPOINTMENT_STATE.completed,
-            [c.status]: APPOINTMENT_STATUS.completed,
-            [c.outcome]: SESSION_OUTCOME.attended,
-            // An attended session with a fee is owed until it is invoiced or paid (Needs Attention lists it).
-            ...(session.payment === 'none' && (session.feeCents ?? 0) > 0
-              ? { [c.paymentStatus]: PAYMENT_STATUS.unpaid }
-              : {}),
-          },
-          (s) => s.status === 'attended',
-          'marked attended',
-          signal,
-        );
+  // An attended session with a fee is owed until it is invoiced or paid (Needs Attention lists it).
+  const owed = session.payment === 'none' && (session.feeCents ?? 0) > 0;
+  const marked = await recordOutcome(
+    deps,
+    stored,
+    'attended',
+    owed ? { [c.paymentStatus]: PAYMENT_STATUS.unpaid } : {},
+    'marked attended',
+    signal,
+  );
   const messages = await sessionMessages(deps.dataverse, deps.tables, session.id, signal);
   const reminders = messages.filter((m) => m.reminder.kind === 'reminder' && isPending(m.reminder));
   const { changed, leftAlone } = await cancelPending(deps.dataverse, deps.tables, reminders, signal);
@@ -91,26 +83,37 @@ export async function markNoShow(
   const stored = await readSession(deps, sessionId, signal);
   const { session } = stored;
   if (session.status === 'canceled') throw refusedFor(session, 'marked a no-show', 'It was canceled beforehand.');
-  const c = deps.tables.session.columns;
-  const marked =
-    session.status === 'noShow'
-      ? session
-      : await writeSession(
-          deps,
-          stored,
-          {
-            [c.state]: APPOINTMENT_STATE.completed,
-            [c.status]: APPOINTMENT_STATUS.completed,
-            [c.outcome]: SESSION_OUTCOME.noShow,
-          },
-          (s) => s.status === 'noShow',
-          'marked a no-show',
-          signal,
-        );
+  const marked = await recordOutcome(deps, stored, 'noShow', {}, 'marked a no-show', signal);
   // Nothing pending goes out for a session the client missed: neither a reminder nor a follow-up drafted by
   // an earlier "attended".
   const messages = await sessionMessages(deps.dataverse, deps.tables, session.id, signal);
   const { changed, leftAlone } = await cancelPending(deps.dataverse, deps.tables, messages, signal);
   deps.log.info('session marked no-show', { sessionId: session.id, cancelled: changed.length });
   return { session: marked, followUpCreated: false, cancelled: changed, leftAlone };
+}
+
+/** Completes the session with this outcome (and any extra columns), unless it already has it. */
+async function recordOutcome(
+  deps: SessionActionDeps,
+  stored: StoredSession,
+  outcome: 'attended' | 'noShow',
+  extra: Row,
+  action: string,
+  signal?: AbortSignal,
+): Promise<Session> {
+  if (stored.session.status === outcome) return stored.session;
+  const c = deps.tables.session.columns;
+  return writeSession(
+    deps,
+    stored,
+    {
+      [c.state]: APPOINTMENT_STATE.completed,
+      [c.status]: APPOINTMENT_STATUS.completed,
+      [c.outcome]: SESSION_OUTCOME[outcome],
+      ...extra,
+    },
+    (s) => s.status === outcome,
+    action,
+    signal,
+  );
 }
