@@ -158,3 +158,12 @@ export function post(
     req.end(body);
   });
 }
+
+/** Resolves once `check` holds; polls the event loop, never a fixed sleep. */
+export async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -15,22 +15,20 @@ import { writeSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command } from 'commander';
-import Stripe from 'stripe';
 import { systemClock } from '../../core/clock';
 import { ConfigurationError } from '../../core/config';
 import { ValidationError } from '../../core/errors';
-import { stripeSdkOptions } from '../../core/http';
 import { resolveTables } from '../../core/practice';
-import { recordPayment } from '../../core/stripe';
+import { createStripeApi } from '../../core/stripe';
 import {
   newPayloadKey,
   payloadKeyFrom,
-  startWebhookReceiver,
-  stripeObjectReader,
-  stripePaymentHandler,
+  startWebhookService,
+  stripeWebhookHandler,
   WebhookInbox,
   WebhookProcessor,
   type InboxEntry,
+  type WebhookHandler,
 } from '../../core/webhooks';
 import { verb, type VerbContext } from '../action';
 import { connect, requireProfile, stderrKeychain, type Connection } from '../connect';
@@ -109,31 +107,18 @@ function flowSecrets(env: NodeJS.ProcessEnv = process.env): Record<string, strin
   return secrets;
 }
 
-/** The processor over the profile's Stripe (re-reading objects) and Dataverse (recording the payment). */
-function processorFor(ctx: VerbContext, inbox: WebhookInbox, connection: Connection): WebhookProcessor {
+/** The /stripe handler over the profile's Stripe (re-reading objects) and Dataverse (recording the payment). */
+function stripeHandlerFor(ctx: VerbContext, connection: Connection): WebhookHandler {
   const { profile, dataverse } = connection;
-  const stripeKey = ctx.runtime.secret('stripeSecretKey');
-  if (!stripeKey) throw new ConfigurationError(`No Stripe key for profile ${profile.name}: set LC_STRIPE_SECRET_KEY.`);
+  if (!ctx.runtime.secret('stripeSecretKey'))
+    throw new ConfigurationError(`No Stripe key for profile ${profile.name}: set LC_STRIPE_SECRET_KEY.`);
   if (!dataverse)
     throw new ConfigurationError(`Profile ${profile.name} has no Dataverse environment: set LC_DATAVERSE_URL.`);
-  const url = new URL(profile.stripeUrl);
-  const stripe = new Stripe(stripeKey, {
-    ...stripeSdkOptions(connection.http),
-    host: url.hostname,
-    port: url.port || (url.protocol === 'http:' ? '80' : '443'),
-    protocol: url.protocol === 'http:' ? 'http' : 'https',
-  });
-  const log = ctx.runtime.hub.logger('business');
-  const paymentDeps = { dataverse, tables: resolveTables(ctx.runtime.loaded.config.tables), log };
-  return new WebhookProcessor({
-    inbox,
-    log,
-    handlers: {
-      stripe: stripePaymentHandler({
-        objects: stripeObjectReader(stripe),
-        recordPayment: (sessionId, update) => recordPayment(paymentDeps, sessionId, update),
-      }),
-    },
+  return stripeWebhookHandler({
+    stripe: createStripeApi(connection.http, profile, ctx.runtime.secret('stripeSecretKey')),
+    dataverse,
+    tables: resolveTables(ctx.runtime.loaded.config.tables),
+    log: ctx.runtime.hub.logger('business'),
   });
 }
 
@@ -142,52 +127,47 @@ async function serve(ctx: VerbContext, flags: WebhookFlags): Promise<void> {
   const { webhooks } = ctx.runtime.loaded.config;
   const stripeSecret = ctx.runtime.secret('stripeWebhookSecret');
   if (!stripeSecret) ctx.out.warning('LC_STRIPE_WEBHOOK_SECRET is not set: /stripe will refuse every request.');
-  const inbox = await WebhookInbox.open({
-    directory: inboxDirectory(ctx, flags),
-    key: await payloadKey(ctx),
-    clock: systemClock,
-  });
+  const payloadKeyBytes = await payloadKey(ctx);
   const connection = await connect(ctx.runtime);
-  const processor = processorFor(ctx, inbox, connection);
-  const log = ctx.runtime.hub.logger('api');
-  const crashAfterStore = crashAfterStoreFromEnvironment(process.env);
-  const handleStored = (): void => {
-    crashAfterStore();
-    processor.processPending().catch((error: unknown) => log.error('webhook handling pass failed', { error }));
-  };
   const graphClientState = process.env.LC_GRAPH_CLIENT_STATE;
   const flows = flowSecrets();
   for (const secret of [graphClientState, ...Object.values(flows)]) ctx.runtime.hub.addSecret(secret);
-  const receiver = await startWebhookReceiver({
-    inbox,
-    clock: systemClock,
-    log,
-    port: flags.port ?? webhooks.port,
-    bindAddress: webhooks.bindAddress,
-    secrets: { stripe: stripeSecret ? [stripeSecret] : [], graphClientState, flows },
-    onStored: handleStored,
-  });
-  // Events stored by an earlier run that stopped before handling them are handled now, once.
-  processor.processPending().catch((error: unknown) => log.error('webhook handling pass failed', { error }));
+  let service;
+  try {
+    service = await startWebhookService({
+      inboxDirectory: inboxDirectory(ctx, flags),
+      payloadKey: payloadKeyBytes,
+      secrets: { stripe: stripeSecret ? [stripeSecret] : [], graphClientState, flows },
+      port: flags.port ?? webhooks.port,
+      bindAddress: webhooks.bindAddress,
+      forwardTo: webhooks.forwardTo,
+      handlers: { stripe: stripeHandlerFor(ctx, connection) },
+      http: connection.http,
+      clock: systemClock,
+      log: ctx.runtime.hub.logger('api'),
+      afterStore: crashAfterStoreFromEnvironment(process.env),
+    });
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
   // Listening for the signals before the ready line: a script may send SIGTERM the moment it reads it.
   const signalled = untilSignalled();
-  const ready = { ready: true, url: receiver.url, routes: receiver.routes };
+  const ready = { ready: true, url: service.url, routes: service.routes };
   if (ctx.out.json) ctx.out.io.stdout.write(`${JSON.stringify(ready)}\n`);
   else {
     ctx.out.io.stdout.write(
       [
-        `Life Cockpit webhook receiver is listening on ${receiver.url} (Ctrl+C to stop).`,
-        `  Stripe  ${receiver.routes.stripe}`,
-        `  Graph   ${receiver.routes.graph}`,
-        `  Flows   ${receiver.routes.flows}`,
+        `Life Cockpit webhook receiver is listening on ${service.url} (Ctrl+C to stop).`,
+        `  Stripe  ${service.routes.stripe}`,
+        `  Graph   ${service.routes.graph}`,
+        `  Flows   ${service.routes.flows}`,
         '',
       ].join('\n'),
     );
   }
   await signalled;
-  await receiver.close();
-  await processor.processPending().catch(() => undefined);
-  await inbox.close();
+  await service.close();
   await connection.close();
   ctx.out.note('Webhook receiver stopped.');
 }
@@ -271,7 +251,12 @@ async function replay(ctx: VerbContext, flags: WebhookFlags, id: string): Promis
   try {
     const connection = await connect(ctx.runtime);
     try {
-      const entry = await processorFor(ctx, inbox, connection).replay(id);
+      const processor = new WebhookProcessor({
+        inbox,
+        log: ctx.runtime.hub.logger('business'),
+        handlers: { stripe: stripeHandlerFor(ctx, connection) },
+      });
+      const entry = await processor.replay(id);
       const row = rowOf(entry);
       ctx.out.result(
         row,

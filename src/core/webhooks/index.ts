@@ -37,3 +37,11 @@ export {
   type StripeObjectReader,
   type StripePaymentDeps,
 } from './stripePayments';
+export { checkedForwardTargets } from './forwarding';
+export {
+  startWebhookService,
+  stripeWebhookHandler,
+  type RunningWebhookService,
+  type StripeWebhookDeps,
+  type WebhookServiceOptions,
+} from './service';

@@ -35,6 +35,8 @@ export interface ReceiverOptions {
   maxBodyBytes?: number;
   /** Called after an accepted request is durable (the processor picks it up from the store). */
   onStored?: (entry: InboxEntry) => void;
+  /** Called after any request is durable, accepted or refused (the inbox view refreshes). */
+  onRecorded?: (entry: InboxEntry) => void;
 }
 
 export interface ReceiverRoutes {
@@ -134,6 +136,7 @@ async function receive(req: IncomingMessage, res: ServerResponse, options: Recei
     });
   }
   answer(res, decision.answer);
+  options.onRecorded?.(entry);
   if (decision.record.verification === 'verified') options.onStored?.(entry);
 }
 
