@@ -2,6 +2,11 @@
 // client's part: `POST /v1/_sandbox/checkout_sessions/:id/complete` pays an open session as if the
 // client had entered a card, and `POST /v1/_sandbox/payment_links/:id/complete` opens a session from
 // a link and pays it. Completion records `checkout.session.completed` as Stripe does.
+//
+// As Stripe: a hosted session (the default ui_mode) needs `success_url` (stripe-node#1944: "required today
+// for creating a normal Checkout Session"); `expires_at` lies 30 minutes to 24 hours after creation (24 hours
+// when not given); `url` is only present while the session is open; a session past its `expires_at` is
+// expired (`checkout.session.expired`) when it is next read or paid, as Stripe expires it on its own.
 
 import { addCustomer } from './customers';
 import { applyExpand } from './expand';
@@ -12,14 +17,28 @@ import { attemptPayment, throwDecline } from './payments';
 import { readLineItems } from './prices';
 import type { ApiCall, Route, StripeRuntime } from './runtime';
 import type { CheckoutSession, LineItem, PaymentLink } from './state';
-import { invalidRequest, invalidValue, resourceMissing } from './wire';
+import { invalidRequest, invalidValue, parameterMissing, resourceMissing } from './wire';
 
 const SESSION_LIFETIME = 24 * 3600;
+const SHORTEST_LIFETIME = 30 * 60;
 
-function requireSession(rt: StripeRuntime, id: string, param = 'session'): CheckoutSession {
-  const session = rt.state.checkoutSessions[id];
+/** The session, expired first when its time ran out (Stripe expires open sessions by itself). */
+function requireSession(call: ApiCall, id: string, param = 'session'): CheckoutSession {
+  const session = call.rt.state.checkoutSessions[id];
   if (session === undefined) throw resourceMissing('checkout.session', id, param);
+  expireIfDue(call, session);
   return session;
+}
+
+function expireIfDue(call: ApiCall, session: CheckoutSession): void {
+  if (session.status !== 'open' || session.expires_at > call.rt.now()) return;
+  markExpired(call, session);
+}
+
+function markExpired(call: ApiCall, session: CheckoutSession): void {
+  session.status = 'expired';
+  session.url = null;
+  call.rt.emit({ requestId: null, idempotencyKey: null }, 'checkout.session.expired', session);
 }
 
 function requireLink(rt: StripeRuntime, id: string, param = 'payment_link'): PaymentLink {
@@ -96,13 +115,25 @@ function createSession(call: ApiCall): object {
       'customer_email',
     );
   }
+  const uiMode =
+    params.oneOf('ui_mode', ['hosted_page', 'embedded_page', 'elements', 'form'] as const) ?? 'hosted_page';
+  if (uiMode !== 'hosted_page') {
+    throw invalidValue('ui_mode', `The sandbox supports only hosted_page Checkout Sessions (got ${uiMode}).`);
+  }
+  // Checked before the line items are read, so a refused request leaves no inline price behind.
+  const lines = params.objects('line_items');
+  if (lines === undefined || lines.length === 0) throw parameterMissing('line_items');
+  if (!params.has('success_url')) throw parameterMissing('success_url');
+  const successUrl = params.requiredString('success_url');
+  if (!/^https?:\/\/\S+$/.test(successUrl)) throw invalidValue('success_url', 'Not a valid URL');
   const expiresAt = params.int('expires_at');
+  if (expiresAt !== undefined) checkLifetime(expiresAt - rt.now());
   const session = addSession(rt, {
     lineItems: readLineItems(call, true),
     customer,
     customerEmail,
     metadata: applyMetadata({}, params.metadataPatch()),
-    successUrl: params.string('success_url') ?? null,
+    successUrl,
     cancelUrl: params.string('cancel_url') ?? null,
     clientReferenceId: params.string('client_reference_id') ?? null,
     customerCreation: params.oneOf('customer_creation', ['always', 'if_required'] as const) ?? 'if_required',
@@ -111,6 +142,21 @@ function createSession(call: ApiCall): object {
     paymentIntentMetadata: applyMetadata({}, params.object('payment_intent_data')?.metadataPatch()),
   });
   return applyExpand(rt.state, withLineItems(rt, session, params.strings('expand')), params.strings('expand'));
+}
+
+function checkLifetime(seconds: number): void {
+  if (seconds < SHORTEST_LIFETIME) {
+    throw invalidValue(
+      'expires_at',
+      'The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation.',
+    );
+  }
+  if (seconds > SESSION_LIFETIME) {
+    throw invalidValue(
+      'expires_at',
+      'The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.',
+    );
+  }
 }
 
 /** `line_items` is only part of the session when expanded, as in Stripe. */
@@ -132,11 +178,6 @@ function completeSession(call: ApiCall, session: CheckoutSession): CheckoutSessi
   const { params, rt } = call;
   if (session.status !== 'open') {
     throw invalidRequest(`Checkout Session ${session.id} is ${session.status}, not open.`, 'checkout_session_not_open');
-  }
-  if (session.expires_at <= rt.now()) {
-    session.status = 'expired';
-    rt.emit(call, 'checkout.session.expired', session);
-    throw invalidRequest(`Checkout Session ${session.id} has expired.`, 'checkout_session_not_open');
   }
   const paymentMethod = params.string('payment_method') ?? 'pm_card_visa';
   checkPaymentMethod(paymentMethod, 'payment_method');
@@ -162,12 +203,14 @@ function completeSession(call: ApiCall, session: CheckoutSession): CheckoutSessi
   session.payment_status = 'paid';
   session.payment_intent = outcome.paymentIntent.id;
   session.customer_details = { email, name };
+  // `url` is only present while the session can still be paid.
+  session.url = null;
   rt.emit(call, 'checkout.session.completed', session);
   return session;
 }
 
 function expireSession(call: ApiCall): object {
-  const session = requireSession(call.rt, call.path.id ?? '');
+  const session = requireSession(call, call.path.id ?? '');
   if (session.status !== 'open') {
     throw invalidRequest(
       `Only Checkout Sessions with a status of open can be expired. This session is ${session.status}.`,
@@ -187,6 +230,7 @@ function listSessions(call: ApiCall): object {
     payment_link: params.string('payment_link'),
     status: params.string('status'),
   };
+  for (const session of Object.values(rt.state.checkoutSessions)) expireIfDue(call, session);
   const items = filterCreated(newestFirst(rt.state.checkoutSessions), params).filter((s) =>
     Object.entries(filters).every(([key, value]) => value === undefined || s[key as keyof typeof filters] === value),
   );
@@ -277,7 +321,7 @@ export const checkoutRoutes: Route[] = [
     pattern: '/v1/checkout/sessions/:id',
     handler: (call) => {
       const expand = call.params.strings('expand');
-      const session = requireSession(call.rt, call.path.id ?? '');
+      const session = requireSession(call, call.path.id ?? '');
       return applyExpand(call.rt.state, withLineItems(call.rt, session, expand), withoutLineItems(expand));
     },
   },
@@ -285,7 +329,10 @@ export const checkoutRoutes: Route[] = [
     method: 'GET',
     pattern: '/v1/checkout/sessions/:id/line_items',
     handler: lineItemsOf(
-      (rt, id) => (requireSession(rt, id), rt.state.checkoutLineItems[id] ?? []),
+      (rt, id) => {
+        if (rt.state.checkoutSessions[id] === undefined) throw resourceMissing('checkout.session', id, 'session');
+        return rt.state.checkoutLineItems[id] ?? [];
+      },
       (id) => `/v1/checkout/sessions/${id}/line_items`,
     ),
   },
@@ -320,7 +367,7 @@ export const checkoutRoutes: Route[] = [
   {
     method: 'POST',
     pattern: '/v1/_sandbox/checkout_sessions/:id/complete',
-    handler: (call) => completeSession(call, requireSession(call.rt, call.path.id ?? '', 'id')),
+    handler: (call) => completeSession(call, requireSession(call, call.path.id ?? '', 'id')),
   },
   { method: 'POST', pattern: '/v1/_sandbox/payment_links/:id/complete', handler: completeLink },
 ];
