@@ -11,6 +11,7 @@ import { sandboxCommand } from './commands/sandbox';
 import { sessionsCommand } from './commands/sessions';
 import { stripeCommand } from './commands/stripe';
 import { webhooksCommand } from './commands/webhooks';
+import { workerCommand } from './commands/worker';
 
 export function buildProgram(): Command {
   const program = new Command('lc')
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   program.addCommand(remindersCommand());
   program.addCommand(stripeCommand());
   program.addCommand(webhooksCommand());
+  program.addCommand(workerCommand());
   program.addCommand(sandboxCommand());
   applyRecursively(program, (c) => c.exitOverride());
   return program;

@@ -70,7 +70,7 @@ export function crashHookFromEnvironment(env: NodeJS.ProcessEnv): Pick<SenderDep
   };
 }
 
-function senderDeps(ctx: VerbContext, connection: Connection, clock: Clock): SenderDeps {
+export function senderDeps(ctx: VerbContext, connection: Connection, clock: Clock): SenderDeps {
   const { config } = ctx.runtime.loaded;
   const { perMinute, concurrency, maxAttempts } = config.reminders;
   const state = connection.auth.state;

@@ -1,0 +1,82 @@
+// The unattended worker's unit of reminder work: one pass of the exactly-once sender (sendDueReminders),
+// for every mailbox or one, told per mailbox; and which mailboxes have anything due, so a scheduler can
+// hand each mailbox to its own instance. Plain functions on the core's clients: no process state, safe on
+// any number of instances at once (the sender's claim with ETag lets one sender take each reminder).
+import { planDueReminders, sendDueReminders, type SendOutcome, type SendReport, type SenderDeps } from '../reminders';
+
+/** What a pass did for one mailbox. */
+export interface MailboxTally {
+  mailbox: string;
+  total: number;
+  sent: number;
+  submitted: number;
+  failed: number;
+  retryLater: number;
+  skipped: number;
+}
+
+export interface DueRemindersRun {
+  now: string;
+  /** Only this mailbox's reminders were taken on (a queue message names one). */
+  mailbox: string | undefined;
+  /** Per mailbox, in the order first planned. */
+  mailboxes: MailboxTally[];
+  report: SendReport;
+}
+
+export interface DueRemindersOptions {
+  now: Date;
+  mailbox?: string;
+  signal?: AbortSignal;
+}
+
+type PlanDeps = Pick<SenderDeps, 'dataverse' | 'tables' | 'clock' | 'profile' | 'log'>;
+
+/** The mailboxes with something to send now (due, or left in sending by an earlier run), each once. */
+export async function mailboxesWithDueWork(deps: PlanDeps, now: Date): Promise<string[]> {
+  const planned = await planDueReminders(deps, { now });
+  const seen = new Map<string, string>();
+  for (const message of planned) {
+    const key = message.mailbox.trim().toLowerCase();
+    if (key !== '' && !seen.has(key)) seen.set(key, message.mailbox.trim());
+  }
+  return [...seen.values()];
+}
+
+const OUTCOMES: readonly SendOutcome[] = ['sent', 'submitted', 'failed', 'retryLater', 'skipped'];
+
+function emptyTally(mailbox: string): MailboxTally {
+  return { mailbox, total: 0, sent: 0, submitted: 0, failed: 0, retryLater: 0, skipped: 0 };
+}
+
+/** One pass of the sender at `now`, with what it did per mailbox. */
+export async function runDueReminders(deps: SenderDeps, options: DueRemindersOptions): Promise<DueRemindersRun> {
+  const { now, mailbox, signal } = options;
+  // The plan says which mailbox sends each reminder; the sender's report names reminders only.
+  const planned = await planDueReminders(deps, { now, ...(mailbox === undefined ? {} : { mailbox }) });
+  const mailboxOf = new Map(planned.map((m) => [m.reminderId.toLowerCase(), m.mailbox]));
+  const report = await sendDueReminders(deps, {
+    now,
+    ...(mailbox === undefined ? {} : { mailbox }),
+    ...(signal ? { signal } : {}),
+  });
+  const tallies = new Map<string, MailboxTally>();
+  for (const m of planned) {
+    const key = m.mailbox.toLowerCase();
+    if (!tallies.has(key)) tallies.set(key, emptyTally(m.mailbox));
+  }
+  for (const item of report.items) {
+    const from = mailboxOf.get(item.reminderId.toLowerCase()) ?? mailbox ?? deps.profile.mailbox ?? '';
+    const key = from.toLowerCase();
+    const tally = tallies.get(key) ?? emptyTally(from);
+    tallies.set(key, tally);
+    tally.total++;
+    if (OUTCOMES.includes(item.outcome)) tally[item.outcome]++;
+  }
+  return {
+    now: now.toISOString(),
+    mailbox,
+    mailboxes: [...tallies.values()].filter((t) => t.total > 0),
+    report,
+  };
+}
