@@ -14,6 +14,7 @@ import type { EditorServices } from './services';
 import { showError } from './showError';
 import { signIn } from './signIn';
 import { useSandbox } from './startedSandbox';
+import { clearStripeKeys, setStripeKeys } from './stripeAccess';
 import { previewTemplate } from './templateCommands';
 import {
   cancelSessionCommand,
@@ -162,6 +163,8 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
   'lifeCockpit.markNoShow': withDataverse((s, c) => (node: unknown) => markNoShowCommand(s, c, node)),
   'lifeCockpit.addSessionNote': withDataverse((s, c) => (node: unknown) => addSessionNoteCommand(s, c, node)),
   'lifeCockpit.importFromCalendar': withDataverse((s, c) => () => importFromCalendarCommand(s, c)),
+  'lifeCockpit.setStripeKeys': (s) => () => setStripeKeys(s),
+  'lifeCockpit.clearStripeKeys': (s) => () => clearStripeKeys(s),
 };
 
 function refreshWithProgress(viewId: string, work: () => Promise<void>): Thenable<void> {

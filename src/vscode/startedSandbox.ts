@@ -6,11 +6,13 @@ import { sandboxProfile } from '../core/config';
 import { toLifeCockpitError } from '../core/errors';
 import type { SandboxInfo } from './sandboxLauncher';
 import type { EditorServices } from './services';
+import { storeSandboxStripeKeys } from './stripeAccess';
 
 /** Signs in to a running sandbox and makes its profile this workspace's, then fills the views. */
 export async function useSandbox(s: EditorServices, info: SandboxInfo): Promise<void> {
   const profile = sandboxProfile(info);
   await s.session.signIn(profile, { kind: 'secret', clientSecret: info.clientSecret });
+  await storeSandboxStripeKeys(s.context.secrets, profile, info);
   await s.config.useStartedSandbox(profile);
   await s.session.refresh();
 }

@@ -20,12 +20,18 @@ const readyLineFields = z.object({
   stripeUrl: url,
   mailbox: z.string().min(1),
   caFile: z.string().min(1),
+  /** The sandbox's Stripe test-mode keys (the editor stores them for the sandbox profile). */
+  stripeSecretKey: z.string().min(1).optional(),
+  stripeWebhookSecret: z.string().min(1).optional(),
 });
 export const sandboxReadyLineSchema = readyLineFields.loose();
 export type SandboxReadyLine = z.infer<typeof readyLineFields>;
 
 /** Where a running sandbox stands: what a sandbox profile is built from. */
-export type SandboxEndpoints = Omit<SandboxReadyLine, 'ready' | 'clientSecret'>;
+export type SandboxEndpoints = Omit<
+  SandboxReadyLine,
+  'ready' | 'clientSecret' | 'stripeSecretKey' | 'stripeWebhookSecret'
+>;
 
 /** Reads the one JSON line `lc sandbox --json` prints when ready; anything else fails with `sandbox.readyLine`. */
 export function parseSandboxReadyLine(line: string): SandboxReadyLine {
