@@ -6,6 +6,7 @@ import { authCommand } from './commands/auth';
 import { configCommand } from './commands/config';
 import { doctorCommand } from './commands/doctor';
 import { dvCommand } from './commands/dv';
+import { flowsCommand } from './commands/flows';
 import { remindersCommand } from './commands/reminders';
 import { sandboxCommand } from './commands/sandbox';
 import { sessionsCommand } from './commands/sessions';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   program.addCommand(stripeCommand());
   program.addCommand(webhooksCommand());
   program.addCommand(workerCommand());
+  program.addCommand(flowsCommand());
   program.addCommand(sandboxCommand());
   applyRecursively(program, (c) => c.exitOverride());
   return program;

@@ -73,6 +73,7 @@ export class HttpClient {
       graph: runtime('graph'),
       dataverse: runtime('dataverse'),
       stripe: runtime('stripe'),
+      flows: runtime('flows'),
     };
   }
 

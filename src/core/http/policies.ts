@@ -2,7 +2,7 @@
 // each service's documented limits, so a caller rarely needs to set any.
 import type { ServiceKey, ServicePolicy } from './types';
 
-const SERVICE_KEYS: readonly ServiceKey[] = ['entra', 'graph', 'dataverse', 'stripe'];
+const SERVICE_KEYS: readonly ServiceKey[] = ['entra', 'graph', 'dataverse', 'stripe', 'flows'];
 
 /** Names a person recognises, for the breaker's "… looks unavailable" message. */
 export const SERVICE_NAMES: Readonly<Record<ServiceKey, string>> = {
@@ -10,6 +10,7 @@ export const SERVICE_NAMES: Readonly<Record<ServiceKey, string>> = {
   graph: 'Microsoft Graph',
   dataverse: 'Dataverse',
   stripe: 'Stripe',
+  flows: 'the flow trigger',
 };
 
 export const DEFAULT_SERVICE_POLICIES: Readonly<Record<ServiceKey, ServicePolicy>> = {
@@ -44,6 +45,13 @@ export const DEFAULT_SERVICE_POLICIES: Readonly<Record<ServiceKey, ServicePolicy
     retry: { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 5_000, maxTotalMs: 60_000 },
     breaker: { failureThreshold: 5, halfOpenAfterMs: 30_000 },
     concurrency: 8,
+  },
+  flows: {
+    // A flow trigger answers 202 once the run is queued; a POST is never resent once it may have arrived.
+    timeoutMs: 30_000,
+    retry: { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 10_000, maxTotalMs: 60_000 },
+    breaker: { failureThreshold: 5, halfOpenAfterMs: 30_000 },
+    concurrency: 4,
   },
 };
 

@@ -4,7 +4,8 @@ import type { Readable } from 'node:stream';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
 
-export type ServiceKey = 'entra' | 'graph' | 'dataverse' | 'stripe';
+/** `flows`: HTTP triggers of Logic Apps, Power Automate or Functions (hosts vary; the URL carries the key). */
+export type ServiceKey = 'entra' | 'graph' | 'dataverse' | 'stripe' | 'flows';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included (1 = never retry). */

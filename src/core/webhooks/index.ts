@@ -45,3 +45,4 @@ export {
   type StripeWebhookDeps,
   type WebhookServiceOptions,
 } from './service';
+export { flowPayload, flowUrlSecrets, triggerFlow, type FlowPayload, type FlowTriggerOptions } from './flows';
