@@ -57,6 +57,9 @@ export async function chargeSession(
   const { session } = stored;
   // Everything that would make the charge wrong is refused here, before any call to Stripe.
   if (session.status === 'canceled') throw refusedCanceled(session, 'charged');
+  if (stored.invoiceId === undefined && stored.checkoutSessionId !== undefined) {
+    await refuseWhenCheckoutLive(deps, session, stored.checkoutSessionId, signal);
+  }
   if (BILLED.has(session.payment) && stored.invoiceId !== undefined) {
     const invoice = await stripeCall(signal, `reading the invoice of "${session.subject}"`, () =>
       deps.stripe.invoices.retrieve(stored.invoiceId as string),
@@ -146,11 +149,28 @@ export async function chargeSession(
   return charged(session, invoice, customerId, payment, false);
 }
 
+/** A Checkout link that is still open or was paid already asks for this fee: an invoice as well would charge twice. */
+async function refuseWhenCheckoutLive(
+  deps: PaymentDeps,
+  session: Session,
+  checkoutSessionId: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  const checkout = await stripeCall(signal, `reading the Checkout Session of "${session.subject}"`, () =>
+    deps.stripe.checkout.sessions.retrieve(checkoutSessionId),
+  );
+  if (checkout.status === 'expired') return;
+  throw new ConflictError(
+    `The session "${session.subject}" was charged by the Stripe Checkout link ${checkout.id} (${checkout.status === 'complete' ? 'paid' : 'open'}), so it is not invoiced as well.${checkout.status === 'open' ? ' Expire the link in the Stripe Dashboard first if the client should get an invoice instead.' : ''}`,
+    { code: 'stripe.chargedByCheckout', detail: { sessionId: session.id, checkoutSessionId, status: checkout.status } },
+  );
+}
+
 /**
  * The client's Stripe customer: the one remembered on the contact, else the one Stripe has with this e-mail
  * address, else a new one. A found or created customer is remembered on the contact.
  */
-async function customerFor(deps: PaymentDeps, client: PayingClient, signal?: AbortSignal): Promise<string> {
+export async function customerFor(deps: PaymentDeps, client: PayingClient, signal?: AbortSignal): Promise<string> {
   if (client.stripeCustomerId !== undefined) {
     const known = await stripeCall(signal, `reading the Stripe customer of ${client.name}`, () =>
       deps.stripe.customers.retrieve(client.stripeCustomerId as string),

@@ -1,7 +1,9 @@
-// Refresh Payment Status: reads each invoiced session's invoice from Stripe and records what it says, for
-// when webhooks were missed (the receiver was down, or Stripe gave up retrying). The invoice is the truth:
-// paid → paid, open → invoiced (failed once a collection attempt failed), uncollectible → failed,
-// void → unpaid (the fee is owed again). A session already recorded refunded stays refunded.
+// Refresh Payment Status: reads each invoiced session's invoice (or Checkout Session) from Stripe and records
+// what it says, for when webhooks were missed (the receiver was down, or Stripe gave up retrying). The invoice
+// is the truth: paid → paid, open → invoiced (failed once a collection attempt failed), uncollectible →
+// failed, void → unpaid (the fee is owed again). A Checkout Session: complete and paid → paid, open →
+// invoiced, expired → unpaid (the link ran out; Charge Session makes a new one). A session already recorded
+// refunded stays refunded.
 import type Stripe from 'stripe';
 import { filters } from '../dataverse';
 import { PAYMENT_STATUS } from '../practice';
@@ -15,6 +17,9 @@ export interface RefreshedPayment {
   subject: string;
   invoiceId: string | null;
   invoiceStatus: Stripe.Invoice.Status | null;
+  /** For a session charged by a Checkout link. */
+  checkoutSessionId: string | null;
+  checkoutStatus: Stripe.Checkout.Session.Status | null;
   before: PaymentState;
   after: PaymentState;
   changed: boolean;
@@ -39,7 +44,25 @@ export function paymentStateOf(
   }
 }
 
-/** Reconciles one session with its invoice; a session without one is reported unchanged. */
+/** The session's payment state a Checkout Session implies. */
+export function paymentStateOfCheckout(
+  checkout: Pick<Stripe.Checkout.Session, 'status' | 'payment_status'>,
+  recorded: PaymentState,
+): PaymentState | undefined {
+  switch (checkout.status) {
+    case 'complete':
+      if (checkout.payment_status === 'unpaid') return 'invoiced';
+      return recorded === 'refunded' ? 'refunded' : 'paid';
+    case 'open':
+      return 'invoiced';
+    case 'expired':
+      return 'unpaid';
+    default:
+      return undefined;
+  }
+}
+
+/** Reconciles one session with its invoice or Checkout Session; a session without either is reported unchanged. */
 export async function refreshPaymentStatus(
   deps: PaymentDeps,
   sessionId: string,
@@ -59,7 +82,7 @@ export async function refreshAllPaymentStatuses(
     select: [t.primaryId],
     // Paid and refunded sessions are settled; a later refund reaches them through the webhook receiver.
     filter: filters.and(
-      filters.isNotNull(c.stripeInvoiceId),
+      filters.or(filters.isNotNull(c.stripeInvoiceId), filters.isNotNull(c.stripeCheckoutSessionId)),
       filters.oneOf(c.paymentStatus, [PAYMENT_STATUS.invoiced, PAYMENT_STATUS.failed, PAYMENT_STATUS.unpaid]),
     ),
     signal: options.signal,
@@ -73,15 +96,20 @@ export async function refreshAllPaymentStatuses(
 }
 
 async function reconcile(deps: PaymentDeps, stored: PaymentSession, signal?: AbortSignal): Promise<RefreshedPayment> {
-  const { session, invoiceId } = stored;
+  const { session, invoiceId, checkoutSessionId } = stored;
   const unchanged = {
     sessionId: session.id,
     subject: session.subject,
     invoiceId: invoiceId ?? null,
+    checkoutSessionId: checkoutSessionId ?? null,
+    checkoutStatus: null,
     before: session.payment,
     after: session.payment,
     changed: false,
   };
+  if (invoiceId === undefined && checkoutSessionId !== undefined) {
+    return reconcileCheckout(deps, stored, checkoutSessionId, unchanged, signal);
+  }
   if (invoiceId === undefined) return { ...unchanged, invoiceStatus: null };
   const invoice = await stripeCall(signal, `reading the invoice of "${session.subject}"`, () =>
     deps.stripe.invoices.retrieve(invoiceId),
@@ -90,4 +118,22 @@ async function reconcile(deps: PaymentDeps, stored: PaymentSession, signal?: Abo
   if (after === session.payment) return { ...unchanged, invoiceStatus: invoice.status };
   await recordPayment(deps, session.id, { status: after, invoiceId }, { signal });
   return { ...unchanged, invoiceStatus: invoice.status, after, changed: true };
+}
+
+async function reconcileCheckout(
+  deps: PaymentDeps,
+  stored: PaymentSession,
+  checkoutSessionId: string,
+  unchanged: Omit<RefreshedPayment, 'invoiceStatus'>,
+  signal?: AbortSignal,
+): Promise<RefreshedPayment> {
+  const { session } = stored;
+  const checkout = await stripeCall(signal, `reading the Checkout Session of "${session.subject}"`, () =>
+    deps.stripe.checkout.sessions.retrieve(checkoutSessionId),
+  );
+  const seen = { ...unchanged, invoiceStatus: null, checkoutStatus: checkout.status };
+  const after = paymentStateOfCheckout(checkout, session.payment) ?? session.payment;
+  if (after === session.payment) return seen;
+  await recordPayment(deps, session.id, { status: after, checkoutSessionId }, { signal });
+  return { ...seen, after, changed: true };
 }

@@ -295,3 +295,42 @@ describe('a hostile workspace template', () => {
     }
   });
 });
+
+describe('the payment link (Charge Session by Stripe Checkout)', () => {
+  const payment = {
+    url: 'https://checkout.stripe.com/c/pay/cs_test_a1?x=1&y=2',
+    amountCents: 9000,
+    currency: 'eur',
+    expiresAt: new Date('2026-11-26T10:00:00Z'),
+  };
+
+  it('renders the shipped English link with the amount as money, the link and until when it works', async () => {
+    const message = await renderMessage(input({ kind: 'paymentLink', payment }), defaultTemplates());
+    assert.match(message.subject, /Payment for your session on/);
+    assert.match(message.body, /€90\.00/);
+    assert.ok(message.body.includes('href="https://checkout.stripe.com/c/pay/cs_test_a1?x=1&amp;y=2"'));
+    assert.match(message.body, /November 26|26 November/);
+  });
+
+  it('renders the shipped German link for a German-speaking client', async () => {
+    const client = aClient().speaking('de').build();
+    const message = await renderMessage(input({ kind: 'paymentLink', payment, client }), defaultTemplates());
+    assert.match(message.subject, /^Zahlung für Ihren Termin/);
+    assert.match(message.body, /90,00\s€/);
+  });
+
+  it('refuses to render the link without a payment rather than mail a blank link', async () => {
+    const error = await renderFailure(renderMessage(input({ kind: 'paymentLink' }), defaultTemplates()));
+    assert.equal(error.code, 'template.missingVariable');
+    assert.match(error.message, /"payment/);
+  });
+
+  it('refuses a workspace link template naming a payment field that does not exist', async () => {
+    const templates = templatesWith({
+      'paymentLink.liquid': `${SUBJECT}<p>Pay {{ payment.amount }} by {{ payment.dueDate }}: {{ payment.url }}</p>`,
+    });
+    const error = await renderFailure(renderMessage(input({ kind: 'paymentLink', payment }), templates));
+    assert.equal(error.code, 'template.missingVariable');
+    assert.match(error.message, /payment\.dueDate/);
+  });
+});

@@ -9,10 +9,11 @@ import {
   renderMessage,
   type MessageClient,
   type MessageKind,
+  type MessagePayment,
   type MessagePractitioner,
   type Templates,
 } from '../templates';
-import { cancellationNoticeRowId, followUpRowId, reminderRowId } from './messageIds';
+import { cancellationNoticeRowId, followUpRowId, paymentLinkRowId, reminderRowId } from './messageIds';
 import type { MessageDraft, PracticeRecords } from './messageRows';
 
 /** A client as messages need them: who, where to write, in which language and time zone. */
@@ -69,9 +70,10 @@ async function draft(
   ctx: DraftContext,
   template: MessageKind,
   fields: Pick<MessageDraft, 'id' | 'kind' | 'status' | 'scheduledTime' | 'leadMinutes'>,
+  payment?: MessagePayment,
 ): Promise<MessageDraft> {
   const rendered = await renderMessage(
-    { kind: template, session: ctx.session, client: ctx.client, practitioner: ctx.practitioner },
+    { kind: template, session: ctx.session, client: ctx.client, practitioner: ctx.practitioner, payment },
     ctx.templates,
   );
   return {
@@ -156,4 +158,26 @@ export function draftCancellationNotice(
     status: options.approved ? 'approved' : 'draft',
     scheduledTime: options.now,
   });
+}
+
+/**
+ * The mail with the link where the client pays the session's fee (a Stripe Checkout Session), approved and due
+ * now: the practitioner confirmed the charge, which is what sends it. Its row is a follow-up to the session, as
+ * the practice's Type choice knows no other kind.
+ */
+export function draftPaymentLink(
+  ctx: DraftContext,
+  options: { checkoutSessionId: string; payment: MessagePayment; now: Date },
+): Promise<MessageDraft> {
+  return draft(
+    ctx,
+    'paymentLink',
+    {
+      id: paymentLinkRowId(ctx.session.id, options.checkoutSessionId),
+      kind: 'followUp',
+      status: 'approved',
+      scheduledTime: options.now,
+    },
+    options.payment,
+  );
 }

@@ -34,6 +34,14 @@ export function cancellationNoticeRowId(sessionId: string): string {
   return namedId('cancellationNotice', normalizeGuid(sessionId));
 }
 
+/**
+ * The mail carrying a Stripe Checkout link for a session's fee: one per Checkout Session, so a rerun meets the
+ * mail it already wrote, while a new link (the old one expired) is a new mail.
+ */
+export function paymentLinkRowId(sessionId: string, checkoutSessionId: string): string {
+  return namedId('paymentLink', normalizeGuid(sessionId), checkoutSessionId);
+}
+
 /** The lead time a row made by reminderRowId stands for, among the configured ones; undefined for other rows. */
 export function leadOfRow(rowId: string, sessionId: string, leadTimesMinutes: readonly number[]): number | undefined {
   const id = rowId.toLowerCase();

@@ -1,4 +1,5 @@
-// The templates shipped with the product, in English and German. A file of the same name in the
+// The templates shipped with the product, in English and German: a reminder, a follow-up, a cancellation
+// notice and the link where a client pays a session's fee. A file of the same name in the
 // workspace's `.lifecockpit/templates/` replaces one of these. Each captures its subject (see
 // renderMessage.ts); `{{ }}` output is HTML-escaped, so client-supplied text cannot inject markup.
 
@@ -33,5 +34,19 @@ export const DEFAULT_TEMPLATE_SOURCES: Readonly<Record<string, string>> = {
   'cancellation.de.liquid': `{% capture subject %}Abgesagt: Ihr Termin am {{ session.date }} um {{ session.startTime }}{% endcapture %}
 <p>Hallo {{ client.firstName | default: client.name }},</p>
 <p>Ihr Termin am {{ session.date }} um {{ session.startTime }} ist abgesagt. Schreiben Sie mir gerne, um einen neuen Termin zu vereinbaren.</p>
+<p>Mit freundlichen Grüßen<br>{{ practitioner.name }}</p>`,
+
+  'paymentLink.liquid': `{% capture subject %}Payment for your session on {{ session.date }}{% endcapture %}
+<p>Hello {{ client.firstName | default: client.name }},</p>
+<p>the fee for your session on {{ session.date }} is {{ payment.amount }}. You can pay it by card on this secure Stripe page:</p>
+<p><a href="{{ payment.url }}">Pay {{ payment.amount }}</a></p>
+<p>The link works until {{ payment.expiresDate }}, {{ payment.expiresTime }}. If it has run out by the time you read this, just write to me and I will send you a new one.</p>
+<p>Kind regards,<br>{{ practitioner.name }}</p>`,
+
+  'paymentLink.de.liquid': `{% capture subject %}Zahlung für Ihren Termin am {{ session.date }}{% endcapture %}
+<p>Hallo {{ client.firstName | default: client.name }},</p>
+<p>das Honorar für Ihren Termin am {{ session.date }} beträgt {{ payment.amount }}. Sie können es auf dieser sicheren Stripe-Seite per Karte bezahlen:</p>
+<p><a href="{{ payment.url }}">{{ payment.amount }} bezahlen</a></p>
+<p>Der Link gilt bis {{ payment.expiresDate }}, {{ payment.expiresTime }} Uhr. Sollte er abgelaufen sein, wenn Sie diese Nachricht lesen, schreiben Sie mir bitte kurz; ich schicke Ihnen dann einen neuen.</p>
 <p>Mit freundlichen Grüßen<br>{{ practitioner.name }}</p>`,
 };

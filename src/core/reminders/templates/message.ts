@@ -2,8 +2,21 @@
 // locale choice share.
 import type { Session } from '../../sessions';
 
-/** Which template: a reminder before a session, a follow-up after it, the notice that it is cancelled. */
-export type MessageKind = 'reminder' | 'followUp' | 'cancellation';
+/**
+ * Which template: a reminder before a session, a follow-up after it, the notice that it is cancelled, the link
+ * where the client pays the session's fee (Charge Session by Stripe Checkout).
+ */
+export type MessageKind = 'reminder' | 'followUp' | 'cancellation' | 'paymentLink';
+
+/** What a payment link message says: where to pay, how much, until when. */
+export interface MessagePayment {
+  url: string;
+  amountCents: number;
+  /** ISO currency, as Stripe writes it (`eur`). */
+  currency: string;
+  /** When the link stops working. */
+  expiresAt: Date;
+}
 
 export interface MessageClient {
   name: string;
@@ -29,6 +42,8 @@ export interface MessageInput {
   session: Session;
   client: MessageClient;
   practitioner: MessagePractitioner;
+  /** Only for a payment link; absent otherwise, so a template naming it fails. */
+  payment?: MessagePayment | undefined;
   /** Overrides the client's language. */
   language?: string | undefined;
   /** Overrides the client's time zone. */

@@ -9,7 +9,9 @@
 // the subject; everything else rendered becomes the body. A template without a subject is an error.
 //
 // Variables: `client` (name, firstName, email), `session` (id, subject, start, end, date, startTime,
-// endTime, durationMinutes, location), `practitioner` (name, email), `language`, `timeZone`. A field
+// endTime, durationMinutes, location), `practitioner` (name, email), `language`, `timeZone`, and for a
+// payment link `payment` (url, amount written as money in the message's language, expiresDate,
+// expiresTime). A field
 // the record lacks is absent, and naming it fails the render (strictVariables) unless tested with
 // `{% if %}` or given a `| default:`; an unknown filter fails too (strictFilters). `date`, `startTime`
 // and `endTime` are written in the message's language and time zone; so are the `local_date` and
@@ -84,8 +86,9 @@ function engineFor(templates: Templates, locale: MessageLocale): Liquid {
 
 function scopeFor(input: MessageInput, locale: MessageLocale): Record<string, unknown> {
   const format = new LocalFormat(locale.language, locale.timeZone);
-  const { session, client, practitioner } = input;
+  const { session, client, practitioner, payment } = input;
   return {
+    ...(payment === undefined ? {} : { payment: paymentScope(payment, locale, format) }),
     client: present({ name: client.name, firstName: client.firstName, email: client.email }),
     practitioner: present({ name: practitioner.name, email: practitioner.email }),
     session: present({
@@ -102,6 +105,20 @@ function scopeFor(input: MessageInput, locale: MessageLocale): Record<string, un
     language: locale.language,
     timeZone: locale.timeZone,
   };
+}
+
+function paymentScope(
+  payment: NonNullable<MessageInput['payment']>,
+  locale: MessageLocale,
+  format: LocalFormat,
+): Record<string, unknown> {
+  const money = new Intl.NumberFormat(locale.language, { style: 'currency', currency: payment.currency.toUpperCase() });
+  return present({
+    url: payment.url,
+    amount: money.format(payment.amountCents / 100),
+    expiresDate: format.date(payment.expiresAt),
+    expiresTime: format.time(payment.expiresAt),
+  });
 }
 
 /** Drops absent and empty fields, so a template naming one fails instead of writing a blank. */
