@@ -25,7 +25,8 @@ export async function reconcilePayments(
     select: [t.primaryId],
     // Paid and refunded sessions are settled; a later refund reaches them through the webhook receiver.
     filter: filters.and(
-      filters.isNotNull(c.stripeInvoiceId),
+      // Charged by an invoice, or by a Checkout link (refreshPaymentStatus reads either back).
+      filters.or(filters.isNotNull(c.stripeInvoiceId), filters.isNotNull(c.stripeCheckoutSessionId)),
       filters.oneOf(c.paymentStatus, [PAYMENT_STATUS.invoiced, PAYMENT_STATUS.failed, PAYMENT_STATUS.unpaid]),
       filters.onOrAfter(c.start, options.since),
     ),
