@@ -12,6 +12,8 @@ import { DOCUMENT_SCHEME, ReadOnlyDocuments } from './vscode/documents';
 import { EDITABLE_SCHEME, EditableDocuments } from './vscode/editableDocuments';
 import { createEditorAuth } from './vscode/editorAuth';
 import { EditorLog } from './vscode/editorLog';
+import { AgentWritesGate } from './vscode/mcpAgentWrites';
+import { McpRegistration } from './vscode/mcpRegistration';
 import { ProfileSession } from './vscode/profileSession';
 import { ReminderSender } from './vscode/reminderSending';
 import { watchDueReminders } from './vscode/reminderCommands';
@@ -56,7 +58,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<LifeCo
     showLog: () => logs.show(),
   };
   const sender = new ReminderSender(base);
-  const services = { ...base, sender };
+  const mcp = new McpRegistration({
+    extensionPath: context.extensionPath,
+    extensionVersion: context.extension.packageJSON.version as string,
+    storagePath: context.globalStorageUri.fsPath,
+    config,
+    auth,
+    secrets: context.secrets,
+    gate: new AgentWritesGate(context.globalState, () => new Date(clock.now())),
+    log,
+  });
+  const services = { ...base, sender, mcp };
   const views = registerViews(session, auth);
   context.subscriptions.push(
     { dispose: () => void https.close() },
@@ -70,6 +82,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LifeCo
     sender,
     ...registerCommands(services),
     watchDueReminders(services, views.reminders),
+    mcp.start(),
   );
 
   void followStartupProfile(services);

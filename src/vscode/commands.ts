@@ -25,6 +25,7 @@ import {
 } from './sessionCommands';
 import { addSessionNoteCommand, importFromCalendarCommand, openSessionInDataverse } from './sessionNoteCommands';
 import { previewDueReminders, sendDueReminders, sendReminderNow } from './reminderCommands';
+import { addMcpServerToCursor, allowAgentWrites, revokeAgentWrites } from './mcpCommands';
 import {
   approveReminderCommand,
   editReminderCommand,
@@ -165,6 +166,9 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
   'lifeCockpit.importFromCalendar': withDataverse((s, c) => () => importFromCalendarCommand(s, c)),
   'lifeCockpit.setStripeKeys': (s) => () => setStripeKeys(s),
   'lifeCockpit.clearStripeKeys': (s) => () => clearStripeKeys(s),
+  'lifeCockpit.addMcpServerToCursor': (s) => () => addMcpServerToCursor(s),
+  'lifeCockpit.allowAgentWrites': (s) => () => allowAgentWrites(s),
+  'lifeCockpit.revokeAgentWrites': (s) => () => revokeAgentWrites(s),
 };
 
 function refreshWithProgress(viewId: string, work: () => Promise<void>): Thenable<void> {

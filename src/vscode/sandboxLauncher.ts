@@ -14,6 +14,23 @@ import type { Logger } from '../core/log';
 /** The fields of the ready line the editor uses: where the sandbox stands, and the app's secret. */
 export type SandboxInfo = SandboxReadyLine;
 
+/** How the editor runs its bundled `lc` (the sandbox, the MCP server): the extension host's own executable as Node. */
+export interface BundledCliLaunch {
+  command: string;
+  args: string[];
+  /** Added to the child's environment. */
+  env: { ELECTRON_RUN_AS_NODE: '1' };
+}
+
+export function bundledCli(extensionPath: string, args: readonly string[]): BundledCliLaunch {
+  // In VS Code the extension host runs on Electron: ELECTRON_RUN_AS_NODE makes it a plain Node.
+  return {
+    command: process.execPath,
+    args: [path.join(extensionPath, 'dist', 'cli.js'), ...args],
+    env: { ELECTRON_RUN_AS_NODE: '1' },
+  };
+}
+
 /** Set in the extension's global state while the user wants the sandbox running (Start until Stop). */
 const STARTED_KEY = 'lifeCockpit.sandboxStarted';
 
@@ -45,10 +62,9 @@ export class SandboxLauncher {
 
   async start(): Promise<SandboxInfo> {
     if (this.info) return this.info;
-    const cli = path.join(this.extensionPath, 'dist', 'cli.js');
-    // In VS Code the extension host runs on Electron: ELECTRON_RUN_AS_NODE makes it a plain Node.
-    const child = spawn(process.execPath, [cli, 'sandbox', '--json', '--port', '0', '--data', this.dataFile], {
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    const cli = bundledCli(this.extensionPath, ['sandbox', '--json', '--port', '0', '--data', this.dataFile]);
+    const child = spawn(cli.command, cli.args, {
+      env: { ...process.env, ...cli.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

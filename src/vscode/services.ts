@@ -6,6 +6,7 @@ import type { LogHub, Logger } from '../core/log';
 import type { EditorConfigSource } from './configSource';
 import type { ReadOnlyDocuments } from './documents';
 import type { EditableDocuments } from './editableDocuments';
+import type { McpRegistration } from './mcpRegistration';
 import type { ProfileSession } from './profileSession';
 import type { ReminderSender } from './reminderSending';
 import type { SandboxLauncher } from './sandboxLauncher';
@@ -25,5 +26,7 @@ export interface EditorServices {
   editable: EditableDocuments;
   /** Preview and Send Due Reminders, Send Now: one send at a time in this window. */
   sender: ReminderSender;
+  /** The MCP server registered with the editor's agent, and the live profiles' agent-writes confirmations. */
+  mcp: McpRegistration;
   showLog(): void;
 }
