@@ -13,7 +13,7 @@ import { EDITABLE_SCHEME, EditableDocuments } from './vscode/editableDocuments';
 import { createEditorAuth } from './vscode/editorAuth';
 import { EditorLog } from './vscode/editorLog';
 import { AgentWritesGate } from './vscode/mcpAgentWrites';
-import { McpRegistration } from './vscode/mcpRegistration';
+import { McpRegistration, storedStripeSecretKey } from './vscode/mcpRegistration';
 import { ProfileSession } from './vscode/profileSession';
 import { ReminderSender } from './vscode/reminderSending';
 import { watchDueReminders } from './vscode/reminderCommands';
@@ -65,6 +65,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LifeCo
     config,
     auth,
     secrets: context.secrets,
+    stripeSecretKey: storedStripeSecretKey(context.secrets),
     gate: new AgentWritesGate(context.globalState, () => new Date(clock.now())),
     log,
   });

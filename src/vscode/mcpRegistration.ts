@@ -23,6 +23,7 @@ import {
   type McpLaunchInputs,
 } from './mcpServerEnvironment';
 import { bundledCli, type BundledCliLaunch } from './sandboxLauncher';
+import { secretKeyProblem, stripeSecretKeyName } from './stripeAccess';
 
 /** The id of contributes.mcpServerDefinitionProviders in package.json. */
 export const MCP_PROVIDER_ID = 'lifeCockpit.mcpServer';
@@ -39,6 +40,19 @@ export interface McpRegistrationDeps {
   stripeSecretKey?: (profile: Profile) => Promise<string | undefined>;
   gate: AgentWritesGate;
   log: Logger;
+}
+
+/**
+ * The Stripe secret key SecretStorage holds for the profile's mode (the sandbox's is stored when the
+ * extension starts it); a key of the other mode is never passed, as Charge Session never uses one.
+ */
+export function storedStripeSecretKey(
+  secrets: Pick<vscode.SecretStorage, 'get'>,
+): (profile: Profile) => Promise<string | undefined> {
+  return async (profile) => {
+    const key = await secrets.get(stripeSecretKeyName(profile.name, profile.stripeMode));
+    return key !== undefined && secretKeyProblem(key, profile) === undefined ? key : undefined;
+  };
 }
 
 export class McpRegistration

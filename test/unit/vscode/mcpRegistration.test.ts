@@ -408,6 +408,17 @@ describe('MCP server registration', () => {
     });
   });
 
+  it('takes the Stripe key SecretStorage holds for the profile’s mode, never a key of the other mode', async () => {
+    const stored = new Map<string, string>([
+      ['lifeCockpit/practice/stripeSecretKey/test', STRIPE_KEY],
+      ['lifeCockpit/clinic/stripeSecretKey/live', 'sk_test_storedUnderTheWrongMode'],
+    ]);
+    const keyOf = R.storedStripeSecretKey({ get: async (key: string) => stored.get(key) });
+    assert.equal(await keyOf(practice), STRIPE_KEY);
+    assert.equal(await keyOf({ ...live, stripeMode: 'live' }), undefined);
+    assert.equal(await keyOf(aProfile().named('other').build()), undefined);
+  });
+
   it('the fingerprint names no secret, only whether one is there', () => {
     const cli = { command: '/node', args: ['cli.js', 'mcp'], env: { ELECTRON_RUN_AS_NODE: '1' as const } };
     const base = { config: configured([practice], 'practice').config, profile: practice, agentWritesConfirmed: false };
