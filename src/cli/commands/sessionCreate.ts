@@ -171,7 +171,7 @@ export function renderNewSession(doc: NewSessionDocument): string {
 }
 
 /** The practitioner who signs the messages: the profile's mailbox, in this machine's time zone. */
-function practitionerOf(connection: Connection) {
+export function practitionerOf(connection: Connection) {
   const { profile } = connection;
   return {
     name: profile.mailbox ?? profile.name,

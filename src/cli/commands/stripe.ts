@@ -1,21 +1,30 @@
-// `lc stripe charge | status | refund`: charge a session by a Stripe invoice, reconcile payment statuses with
-// Stripe, and refund a paid session, on the active profile with the key from LC_STRIPE_SECRET_KEY. Charges and
-// refunds ask first, naming the amount and the profile (--yes confirms; no terminal and no --yes: exit 11).
+// `lc stripe charge | status | refund`: charge a session by a Stripe invoice or by a Stripe Checkout link
+// mailed to the client (the profile's stripeChargeMode, or --mode), reconcile payment statuses with Stripe,
+// and refund a paid session, on the active profile with the key from LC_STRIPE_SECRET_KEY. Charges and
+// refunds ask first, naming the amount, the profile and what happens (--yes confirms; no terminal and no
+// --yes: exit 11).
+import * as path from 'node:path';
 import { Command } from 'commander';
 import { z } from 'zod';
+import { systemClock } from '../../core/clock';
 import { isGuid } from '../../core/dataverse';
 import { actorOf, auditEffect } from '../../core/log';
 import { resolveTables } from '../../core/practice';
+import { loadTemplates, WORKSPACE_TEMPLATES_FOLDER } from '../../core/reminders';
 import {
   chargeSession,
+  chargeSessionByCheckout,
   createStripeApi,
   money,
+  readPayingClient,
   readPaymentSession,
   refreshAllPaymentStatuses,
   refreshPaymentStatus,
   refundableAmount,
   refundSession,
   type ChargedSession,
+  type CheckoutChargeDeps,
+  type CheckoutChargedSession,
   type PaymentDeps,
   type RefreshedPayment,
   type RefundedSession,
@@ -24,6 +33,8 @@ import { confirmEffect, verb, type VerbContext } from '../action';
 import type { Connection } from '../connect';
 import { integerIn, parseFlags } from '../flags';
 import { withClient } from './dv';
+import { senderDeps } from './reminderSending';
+import { practitionerOf } from './sessionCreate';
 
 const sessionId = z
   .string()
@@ -47,7 +58,17 @@ const chargeFlags = z.object({
     .transform((c) => c.toLowerCase())
     .optional(),
   daysUntilDue: integerIn(1, 365, 'expected whole days from 1 to 365').optional(),
+  mode: z.enum(['invoice', 'checkout'], { error: 'expected invoice or checkout' }).optional(),
+  successUrl: z
+    .string()
+    .trim()
+    .url('expected an absolute https:// URL')
+    .refine((u) => u.startsWith('https://'), 'expected an https:// URL')
+    .optional(),
 });
+
+/** `lc stripe charge --json`: the charge with how it was made. */
+export type ChargeDocument = (ChargedSession & { mode: 'invoice' }) | CheckoutChargedSession;
 
 function paymentDeps(ctx: VerbContext, connection: Connection): PaymentDeps {
   if (!connection.dataverse) throw new Error('withClient gives a connection with Dataverse');
@@ -80,6 +101,44 @@ function renderCharged(c: ChargedSession): string {
   return lines.join('\n');
 }
 
+function renderCheckout(c: CheckoutChargedSession): string {
+  const amount = money(c.amountCents, c.currency);
+  if (c.mail.outcome === 'notSent' && c.payment !== 'invoiced') {
+    return `Session ${c.sessionId} was ${c.payment} through its Checkout link ${c.checkoutSessionId} (${amount}); nothing new was created or mailed.`;
+  }
+  const lines: string[] = [];
+  if (c.replacesExpired) {
+    lines.push(`The earlier Checkout link ${c.replacesExpired} expired unpaid: a new one was made.`);
+  }
+  const mail = c.mail;
+  const to = `${mail.to}${mail.mailbox ? ` from ${mail.mailbox}` : ''}`;
+  if (c.alreadyCharged) {
+    lines.push(
+      `Session ${c.sessionId} already has the Checkout link ${c.checkoutSessionId} (${amount}); nothing new was created at Stripe.`,
+    );
+  } else {
+    lines.push(
+      `Checkout link ${c.checkoutSessionId} for ${amount} made for Stripe customer ${c.customerId ?? '(none)'}.`,
+    );
+  }
+  switch (mail.outcome) {
+    case 'sent':
+    case 'submitted':
+      lines.push(`Mailed to ${to}; the session is ${c.payment}.`);
+      break;
+    case 'alreadySent':
+      lines.push(`It was mailed to ${to} before; no second mail.`);
+      break;
+    default:
+      lines.push(
+        `The mail to ${to} did not leave now (${mail.error ?? mail.outcome}); it stays due, and \`lc reminders send\` sends it.`,
+      );
+  }
+  if (c.url) lines.push(`The client pays at ${c.url} until ${c.expiresAt}.`);
+  if (c.testMode) lines.push('Test mode: the page takes only Stripe test cards.');
+  return lines.join('\n');
+}
+
 function renderRefreshed(results: readonly RefreshedPayment[]): string {
   if (results.length === 0) return 'No invoiced sessions to check.';
   return results
@@ -98,42 +157,80 @@ export function stripeCommand(): Command {
   const stripe = new Command('stripe').description('Payments through Stripe: charge, follow and refund sessions');
   stripe
     .command('charge')
-    .description("Charge a session's fee by a Stripe invoice sent to the client (once, however often it runs)")
+    .description(
+      "Charge a session's fee: a Stripe invoice sent to the client, or a Stripe Checkout link mailed to them (the profile's stripeChargeMode), once however often it runs",
+    )
     .argument('<session>', 'the session id')
-    .option('--currency <code>', 'the currency of the fee (default eur)')
-    .option('--days-until-due <days>', 'days the client has to pay (default 14)')
+    .option('--mode <mode>', "invoice or checkout (default: the profile's stripeChargeMode)")
+    .option('--currency <code>', 'the currency of the fee (default: payments.currency)')
+    .option('--days-until-due <days>', 'days the client has to pay an invoice (default: payments.daysUntilDue)')
+    .option('--success-url <url>', 'checkout: the page Stripe shows the client after paying')
     .action(
       verb(async (ctx, session: string) => {
         const flags = parseFlags(chargeFlags, {
           session,
           currency: ctx.options.currency,
           daysUntilDue: ctx.options.daysUntilDue,
+          mode: ctx.options.mode,
+          successUrl: ctx.options.successUrl,
         });
-        const charged = await withClient(ctx, async (_dv, connection) => {
+        const { payments } = ctx.runtime.loaded.config;
+        const currency = flags.currency ?? payments.currency;
+        // Broken workspace templates stop here, before any question or charge.
+        const templates = await loadTemplates(path.join(process.cwd(), WORKSPACE_TEMPLATES_FOLDER));
+        const charged = await withClient(ctx, async (_dv, connection): Promise<ChargeDocument> => {
           const deps = paymentDeps(ctx, connection);
+          const mode = flags.mode ?? connection.profile.stripeChargeMode;
           const { session: s } = await readPaymentSession(deps, flags.session, ctx.signal);
-          const fee = s.feeCents === undefined ? 'no fee' : money(s.feeCents, flags.currency ?? 'eur');
-          await confirmEffect(
-            ctx,
-            `Charge "${s.subject}" (${s.clientName ?? 'no client'}, ${fee}) by a Stripe invoice`,
-          );
-          return auditEffect(
+          const fee = s.feeCents === undefined ? 'no fee' : money(s.feeCents, currency);
+          const payer = await readPayingClient(deps, s, ctx.signal);
+          const { mailbox, sendToSelf } = connection.profile;
+          const what =
+            mode === 'checkout'
+              ? `mail a Stripe Checkout link to ${sendToSelf ? `${mailbox ?? '(no mailbox)'} (send-to-me mode, for ${payer.email})` : payer.email} from mailbox ${mailbox ?? '(none: set LC_MAILBOX)'}`
+              : `send a Stripe invoice to ${payer.email}, due in ${flags.daysUntilDue ?? payments.daysUntilDue} days`;
+          await confirmEffect(ctx, `Charge ${fee} for "${s.subject}" (${s.clientName ?? payer.name}): ${what},`);
+          const audit = {
+            ...actorOfConnection(connection),
+            action: 'stripe.charge',
+            target: `${deps.tables.session.entitySet}(${s.id})`,
+          };
+          if (mode === 'checkout') {
+            const checkoutDeps: CheckoutChargeDeps = {
+              ...deps,
+              clock: systemClock,
+              templates,
+              practitioner: practitionerOf(connection),
+              sender: senderDeps(ctx, connection, systemClock),
+            };
+            return auditEffect(
+              ctx.runtime.hub.audit(),
+              audit,
+              () =>
+                chargeSessionByCheckout(checkoutDeps, s.id, {
+                  currency,
+                  ...(flags.successUrl ? { successUrl: flags.successUrl } : {}),
+                  signal: ctx.signal,
+                }),
+              (made) => ({
+                detail: { mode, checkoutSessionId: made.checkoutSessionId, amountCents: made.amountCents },
+              }),
+            );
+          }
+          const invoiced = await auditEffect(
             ctx.runtime.hub.audit(),
-            {
-              ...actorOfConnection(connection),
-              action: 'stripe.charge',
-              target: `${deps.tables.session.entitySet}(${s.id})`,
-            },
+            audit,
             () =>
               chargeSession(deps, s.id, {
-                ...(flags.currency ? { currency: flags.currency } : {}),
-                ...(flags.daysUntilDue ? { daysUntilDue: flags.daysUntilDue } : {}),
+                currency,
+                daysUntilDue: flags.daysUntilDue ?? payments.daysUntilDue,
                 signal: ctx.signal,
               }),
-            (made) => ({ detail: { invoiceId: made.invoiceId, amountCents: made.amountCents } }),
+            (made) => ({ detail: { mode, invoiceId: made.invoiceId, amountCents: made.amountCents } }),
           );
+          return { mode: 'invoice', ...invoiced };
         });
-        ctx.out.result(charged, () => renderCharged(charged));
+        ctx.out.result(charged, () => (charged.mode === 'checkout' ? renderCheckout(charged) : renderCharged(charged)));
       }),
     );
   stripe

@@ -12,6 +12,7 @@ const DAY = 86_400_000;
 
 interface StripeState {
   invoices: Record<string, { metadata: Record<string, string> }>;
+  checkoutSessions: Record<string, { status: string; metadata: Record<string, string> }>;
   refunds: Record<string, unknown>;
 }
 
@@ -89,6 +90,51 @@ describe('lc stripe', function () {
     assert.equal(part.code, 0, part.stderr + part.stdout);
     assert.equal((JSON.parse(part.stdout) as { amountCents: number }).amountCents, 3000);
     assert.equal(Object.keys(state().refunds).length, before + 1);
+  });
+
+  it("follows the profile's charge mode: asks naming the amount, the client's address and the mailbox, then mails one Checkout link; --mode invoice overrides it", async () => {
+    const checkoutEnv = { ...env(), LC_STRIPE_CHARGE_MODE: 'checkout' };
+    const client = sandbox.practice.clients.find((c) => c.email);
+    const id = await aSessionWithFee('90', 5);
+    const checkoutsOf = (sessionId: string) =>
+      Object.values(state().checkoutSessions).filter((c) => c.metadata['session_id'] === sessionId);
+
+    const unconfirmed = await lcProcess(['--json', 'stripe', 'charge', id], { env: checkoutEnv });
+    assert.equal(unconfirmed.code, 11, unconfirmed.stderr + unconfirmed.stdout);
+    const question = jsonError(unconfirmed).message;
+    assert.match(question, /90\.00 EUR/);
+    assert.ok(question.includes(`mail a Stripe Checkout link to ${client?.email ?? ''}`), question);
+    assert.ok(question.includes(`from mailbox ${sandbox.info.mailbox}`), question);
+    assert.match(question, /profile/);
+    assert.equal(checkoutsOf(id).length, 0);
+
+    const run = await lcProcess(['--json', '--yes', 'stripe', 'charge', id], { env: checkoutEnv });
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    const charged = JSON.parse(run.stdout) as {
+      mode: string;
+      checkoutSessionId: string;
+      url: string;
+      amountCents: number;
+      mail: { outcome: string };
+    };
+    assert.equal(charged.mode, 'checkout');
+    assert.match(charged.checkoutSessionId, /^cs_test_/);
+    assert.match(charged.url, /^https:\/\//);
+    assert.equal(charged.amountCents, 9000);
+    assert.ok(['sent', 'submitted'].includes(charged.mail.outcome), charged.mail.outcome);
+    const again = await lcProcess(['--json', '--yes', 'stripe', 'charge', id], { env: checkoutEnv });
+    assert.equal(again.code, 0, again.stderr + again.stdout);
+    assert.equal((JSON.parse(again.stdout) as { mail: { outcome: string } }).mail.outcome, 'alreadySent');
+    assert.equal(checkoutsOf(id).length, 1);
+
+    const other = await aSessionWithFee('60', 6);
+    const invoiced = await lcProcess(['--json', '--yes', 'stripe', 'charge', other, '--mode', 'invoice'], {
+      env: checkoutEnv,
+    });
+    assert.equal(invoiced.code, 0, invoiced.stderr + invoiced.stdout);
+    assert.equal((JSON.parse(invoiced.stdout) as { mode: string }).mode, 'invoice');
+    assert.equal(invoicesOf(other).length, 1);
+    assert.equal(checkoutsOf(other).length, 0);
   });
 
   it('exits 10 naming LC_STRIPE_SECRET_KEY when the key is missing, before charging', async () => {
