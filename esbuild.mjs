@@ -4,6 +4,8 @@
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
+// `--functions` builds only the Azure Functions worker (its Dockerfile and `npm run build` in functions/).
+const functionsOnly = process.argv.includes('--functions');
 const watch = process.argv.includes('--watch');
 
 /** @type {import('esbuild').BuildOptions} */
@@ -36,7 +38,15 @@ const builds = [
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
   },
-];
+  {
+    ...common,
+    // The unattended worker on Azure Functions imports the core; it is bundled, not copied. The host
+    // provides the programming model's bridge, and @azure/functions stays a dependency of functions/.
+    entryPoints: ['functions/src/index.ts'],
+    outfile: 'functions/dist/index.js',
+    external: [...common.external, '@azure/functions', '@azure/functions-core'],
+  },
+].filter((b) => !functionsOnly || b.outfile.startsWith('functions/'));
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));

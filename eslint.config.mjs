@@ -55,9 +55,11 @@ export default tseslint.config(
     [deepImport('(\\.\\./)+'), { regex: '^(\\.\\./)+sandbox/.+', message: 'Import the sandbox through its index.ts.' }],
   ),
   restrict(['src/sandbox/**/*.ts', 'bench/**/*.ts'], [deepImport('(\\.\\./)+')]),
+  // The Functions worker imports the core through each module's index.ts, and never the sandbox.
+  restrict(['functions/src/**/*.ts'], [deepImport('(\\.\\./)+src/'), sandboxImport('(\\.\\./)+src/')]),
   // Time is injected: the product reads it from a Clock (src/core/clock), never from Date directly.
   {
-    files: ['src/core/**/*.ts', 'src/vscode/**/*.ts', 'src/cli/**/*.ts', 'src/extension.ts'],
+    files: ['src/core/**/*.ts', 'src/vscode/**/*.ts', 'src/cli/**/*.ts', 'src/extension.ts', 'functions/src/**/*.ts'],
     ignores: ['src/core/clock/**'],
     rules: {
       'no-restricted-syntax': [
