@@ -1,4 +1,4 @@
-// Refund Session: all of what is left of a paid session's payment, or part of it. The amount is checked
+// Refund Session: all of what is left of a paid session's payment (by invoice or by Checkout link), or part of it. The amount is checked
 // against what was paid and not yet refunded before the refund is asked for, and the refund's key derives
 // from the session, the amount already refunded and the amount asked, so a double click refunds once while
 // a second, later partial refund is a new request.
@@ -38,9 +38,30 @@ export async function refundableAmount(
   deps: PaymentDeps,
   sessionId: string,
   signal?: AbortSignal,
-): Promise<RefundableAmount & { subject: string; invoiceId: string }> {
-  const { session, invoiceId } = await readPaymentSession(deps, sessionId, signal);
-  if (invoiceId === undefined || (session.payment !== 'paid' && session.payment !== 'refunded')) {
+): Promise<RefundableAmount & { subject: string; invoiceId: string | undefined; checkoutSessionId?: string }> {
+  const { session, invoiceId, checkoutSessionId } = await readPaymentSession(deps, sessionId, signal);
+  const settled = session.payment === 'paid' || session.payment === 'refunded';
+  if (settled && invoiceId === undefined && checkoutSessionId !== undefined) {
+    // Paid through a Checkout link: its payment intent is the one to refund.
+    const checkout = await stripeCall(signal, `reading the Checkout Session of "${session.subject}"`, () =>
+      deps.stripe.checkout.sessions.retrieve(checkoutSessionId),
+    );
+    const intentId =
+      typeof checkout.payment_intent === 'string' ? checkout.payment_intent : checkout.payment_intent?.id;
+    if (checkout.payment_status !== 'paid' || intentId === undefined) {
+      throw new ConflictError(
+        `The Checkout link of "${session.subject}" was not paid through Stripe (it is ${checkout.status ?? 'unknown'}, ${checkout.payment_status}), so it cannot be refunded from here.`,
+        { code: 'stripe.notRefundable', detail: { sessionId, checkoutSessionId, status: checkout.status } },
+      );
+    }
+    return {
+      subject: session.subject,
+      invoiceId: undefined,
+      checkoutSessionId,
+      ...(await paidAmount(deps, session.subject, intentId, signal)),
+    };
+  }
+  if (invoiceId === undefined || !settled) {
     throw new ConflictError(`The session "${session.subject}" has no paid invoice, so there is nothing to refund.`, {
       code: 'stripe.notPaid',
       detail: { sessionId, payment: session.payment },
@@ -56,13 +77,23 @@ export async function refundableAmount(
       { code: 'stripe.notRefundable', detail: { sessionId, invoiceId, status: invoice.status } },
     );
   }
-  const intent = await stripeCall(signal, `reading the payment of "${session.subject}"`, () =>
+  return { subject: session.subject, invoiceId, ...(await paidAmount(deps, session.subject, paymentIntentId, signal)) };
+}
+
+/** What a payment intent took and how much of it went back already. */
+async function paidAmount(
+  deps: PaymentDeps,
+  subject: string,
+  paymentIntentId: string,
+  signal?: AbortSignal,
+): Promise<RefundableAmount> {
+  const intent = await stripeCall(signal, `reading the payment of "${subject}"`, () =>
     deps.stripe.paymentIntents.retrieve(paymentIntentId, { expand: ['latest_charge'] }),
   );
   const charge = intent.latest_charge;
   const refundedCents = typeof charge === 'object' && charge !== null ? charge.amount_refunded : 0;
   const paidCents = typeof charge === 'object' && charge !== null ? charge.amount : intent.amount_received;
-  return { subject: session.subject, invoiceId, paymentIntentId, paidCents, refundedCents, currency: intent.currency };
+  return { paymentIntentId, paidCents, refundedCents, currency: intent.currency };
 }
 
 export async function refundSession(
@@ -101,7 +132,16 @@ export async function refundSession(
   );
   const refundedCents = refundable.refundedCents + amountCents;
   const payment: PaymentState = refundedCents >= refundable.paidCents ? 'refunded' : 'paid';
-  await recordPayment(deps, sessionId, { status: payment, invoiceId: refundable.invoiceId }, { signal });
+  await recordPayment(
+    deps,
+    sessionId,
+    {
+      status: payment,
+      ...(refundable.invoiceId === undefined ? {} : { invoiceId: refundable.invoiceId }),
+      ...(refundable.checkoutSessionId === undefined ? {} : { checkoutSessionId: refundable.checkoutSessionId }),
+    },
+    { signal },
+  );
   deps.log.info('session refunded', { sessionId, refundId: refund.id, amountCents, refundedCents });
   return {
     sessionId,

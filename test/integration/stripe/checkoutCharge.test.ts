@@ -21,7 +21,9 @@ import {
 import {
   chargeSession,
   chargeSessionByCheckout,
+  refreshAllPaymentStatuses,
   refreshPaymentStatus,
+  refundSession,
   type CheckoutChargeDeps,
   type StripeApi,
 } from '../../../src/core/stripe';
@@ -338,5 +340,20 @@ describe('charging a session by a Stripe Checkout link (sandbox, real stripe SDK
     const linkError = await failure(chargeSessionByCheckout(deps(), byInvoice));
     assert.equal(linkError.code, 'stripe.chargedByInvoice');
     assert.equal(checkoutsOf(byInvoice).length, 0);
+  });
+
+  it('a session paid through its link is found by Refresh All and refunds through the payment of its link', async () => {
+    const sessionId = await h.aSession({ feeCents: 9000 });
+    const charged = await chargeSessionByCheckout(deps(), sessionId);
+    await h.stripe.rawRequest('POST', `/v1/_sandbox/checkout_sessions/${charged.checkoutSessionId}/complete`, {});
+    const refreshed = await refreshAllPaymentStatuses(h.paymentDeps());
+    const mine = refreshed.find((r) => r.sessionId === sessionId);
+    assert.deepEqual([mine?.before, mine?.after, mine?.checkoutStatus], ['invoiced', 'paid', 'complete']);
+    const part = await refundSession(h.paymentDeps(), sessionId, { amountCents: 3000 });
+    assert.deepEqual([part.amountCents, part.paidCents, part.payment], [3000, 9000, 'paid']);
+    const rest = await refundSession(h.paymentDeps(), sessionId);
+    assert.deepEqual([rest.amountCents, rest.refundedCents, rest.payment], [6000, 9000, 'refunded']);
+    assert.equal((await sessionRow(sessionId))[S.columns.paymentStatus], PAYMENT_STATUS.refunded);
+    assert.equal((await sessionRow(sessionId))[S.columns.stripeCheckoutSessionId], charged.checkoutSessionId);
   });
 });
