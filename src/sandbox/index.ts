@@ -9,7 +9,7 @@ import { createEntraService, createTokenVerifier, type EntraService, type MintTo
 import { FaultInjector } from './faults';
 import { createDataverseService } from './dataverse';
 import { createStripeService } from './stripe';
-import { createGraphService } from './graph';
+import { createGraphService, LIFECYCLE_EVENTS, type GraphService, type LifecycleEvent } from './graph';
 import { createInspector } from './inspector';
 import { createOutbound } from './outbound';
 import { loadStateFile, parseState, saveStateFile, STATE_FORMAT_VERSION, type SandboxState } from './persistence';
@@ -35,6 +35,7 @@ export { createPrng, type SeededPrng } from './prng';
 export type { RequestLogEntry } from './requestLog';
 export type { SandboxState } from './persistence';
 export type { MintTokenOptions } from './entra';
+export { LIFECYCLE_EVENTS, type LifecycleEvent } from './graph';
 
 export type HostedServiceName = 'graph' | 'dataverse' | 'stripe';
 export type ServiceFactory = (ctx: ServiceContext) => SandboxService;
@@ -83,6 +84,13 @@ export interface RunningSandbox {
   tokenRequestCount(): number;
   /** Approves or declines a pending device code by its user code, as the user would in the browser. */
   settleDeviceCode(userCode: string, outcome: 'approved' | 'declined'): boolean;
+  /**
+   * Graph sends a lifecycle notification for a subscription (subscriptionRemoved removes it first); false when
+   * there is no such subscription or it named no lifecycleNotificationUrl.
+   */
+  graphLifecycle(subscriptionId: string, event: LifecycleEvent): boolean;
+  /** Resolves once no Graph notification is in flight (a retry may still be waiting for its time). */
+  graphNotificationsSettled(): Promise<void>;
   /** Closes every socket, saves to dataFile when set, and deletes the certificate files. */
   stop(): Promise<void>;
 }
@@ -292,5 +300,16 @@ function buildRunningSandbox(parts: Parts): Omit<RunningSandbox, 'stop'> {
     mintToken: (options) => Promise.resolve(entra.mintToken(options)),
     tokenRequestCount: () => entra.tokenRequestCount(),
     settleDeviceCode: (userCode, outcome) => entra.settleDeviceCode(userCode, outcome),
+    graphLifecycle: (subscriptionId, event) => {
+      if (!LIFECYCLE_EVENTS.includes(event)) return false;
+      return graphServiceOf(all)?.fireLifecycle(subscriptionId, event) ?? false;
+    },
+    graphNotificationsSettled: () => graphServiceOf(all)?.notificationsSettled() ?? Promise.resolve(),
   };
+}
+
+/** The hosted Graph when it is the sandbox's own (a test may mount another). */
+function graphServiceOf(all: SandboxService[]): GraphService | undefined {
+  const graph = all.find((service) => service.name === 'graph');
+  return graph && 'fireLifecycle' in graph ? (graph as GraphService) : undefined;
 }

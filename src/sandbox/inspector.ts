@@ -1,10 +1,12 @@
 // The sandbox's own JSON endpoints under /_sandbox, for `lc sandbox inspect|reset|export|import`,
 // tests and scripts: GET inspect, POST reset, GET/POST faults (add a rule or a spec, or clear),
-// GET requests (the request log), GET export, POST import, and POST devicecode/approve|decline
-// {user_code} (the user's part of the device-code flow).
+// GET requests (the request log), GET export, POST import, POST devicecode/approve|decline
+// {user_code} (the user's part of the device-code flow), and POST graph/lifecycle
+// {subscriptionId, lifecycleEvent} (Graph's lifecycle notifications, on demand).
 
 import { LifeCockpitError } from '../core/errors';
 import { parseFaultSpec } from './faults';
+import { LIFECYCLE_EVENTS, type LifecycleEvent } from './graph';
 import type { FaultRule, SandboxRequest, SandboxResponse, ServiceHandler } from './types';
 
 export interface InspectorTarget {
@@ -15,6 +17,7 @@ export interface InspectorTarget {
   exportState(): object;
   importState(state: object): void;
   settleDeviceCode?(userCode: string, outcome: 'approved' | 'declined'): boolean;
+  graphLifecycle?(subscriptionId: string, event: LifecycleEvent): boolean;
 }
 
 export function createInspector(target: InspectorTarget): ServiceHandler {
@@ -54,6 +57,8 @@ function answer(target: InspectorTarget, request: SandboxRequest): SandboxRespon
         return settleDeviceCode(target, parseJson(request.body), 'approved');
       case 'POST /devicecode/decline':
         return settleDeviceCode(target, parseJson(request.body), 'declined');
+      case 'POST /graph/lifecycle':
+        return fireGraphLifecycle(target, parseJson(request.body));
       default:
         return undefined;
     }
@@ -85,6 +90,34 @@ function settleDeviceCode(target: InspectorTarget, body: unknown, outcome: 'appr
     };
   }
   return { status: 200, body: { user_code: userCode, status: outcome } };
+}
+
+function fireGraphLifecycle(target: InspectorTarget, body: unknown): SandboxResponse {
+  const b = (body ?? {}) as { subscriptionId?: unknown; lifecycleEvent?: unknown };
+  const event = LIFECYCLE_EVENTS.find((e) => e === b.lifecycleEvent);
+  if (typeof b.subscriptionId !== 'string' || event === undefined || !target.graphLifecycle) {
+    return {
+      status: 400,
+      body: {
+        error: {
+          code: 'sandbox.invalidLifecycle',
+          message: `Send {"subscriptionId":"…","lifecycleEvent":"${LIFECYCLE_EVENTS.join('|')}"}.`,
+        },
+      },
+    };
+  }
+  if (!target.graphLifecycle(b.subscriptionId, event)) {
+    return {
+      status: 404,
+      body: {
+        error: {
+          code: 'sandbox.subscriptionNotFound',
+          message: `No live subscription ${b.subscriptionId} with a lifecycleNotificationUrl.`,
+        },
+      },
+    };
+  }
+  return { status: 202, body: { subscriptionId: b.subscriptionId, lifecycleEvent: event } };
 }
 
 /** `{"action":"clear"}`, `{"spec":"graph:throttle:1:2"}`, `{"rule":{…}}` or a bare FaultRule. */

@@ -9,7 +9,7 @@ import { authenticate } from './auth';
 import { runBatch } from './batch';
 import { GraphDispatcher } from './dispatch';
 import { inspectState, readState } from './inspect';
-import { SubscriptionNotifier } from './notifier';
+import { DEFAULT_RETRY_DELAYS_MS, SubscriptionNotifier, type LifecycleEvent } from './notifier';
 import type { RouteEnv } from './routeTypes';
 import { emptyState, stateFromPractice, type GraphState } from './state';
 import { MAILBOX_CONCURRENCY, MailboxConcurrency } from './throttle';
@@ -36,6 +36,8 @@ export interface GraphServiceOptions {
   submissionsPerMinute?: number;
   /** Exchange's minutes and transport delays run this many times faster (default 1). */
   timeScale?: number;
+  /** Waits before each new attempt at a notification the endpoint failed (Graph: growing, for up to 4 hours). */
+  notificationRetryDelaysMs?: readonly number[];
 }
 
 export interface GraphService extends SandboxService {
@@ -43,10 +45,13 @@ export interface GraphService extends SandboxService {
   configure(options: GraphServiceOptions): void;
   /** Resolves when every change notification sent so far has been answered or has failed. */
   notificationsSettled(): Promise<void>;
+  /** Sends a lifecycle notification as Graph would; false when the subscription is unknown or has no lifecycle URL. */
+  fireLifecycle(subscriptionId: string, event: LifecycleEvent): boolean;
 }
 
 export type { GraphState } from './state';
 export { MAX_BATCH_REQUESTS } from './batch';
+export { LIFECYCLE_EVENTS, type LifecycleEvent } from './notifier';
 
 const DEFAULTS: Required<GraphServiceOptions> = {
   latencyMs: [0, 6],
@@ -57,6 +62,7 @@ const DEFAULTS: Required<GraphServiceOptions> = {
   transitGapMs: 500,
   submissionsPerMinute: SUBMISSIONS_PER_MINUTE,
   timeScale: 1,
+  notificationRetryDelaysMs: DEFAULT_RETRY_DELAYS_MS,
 };
 
 /** The path below the mount (`/v1.0/users/x`) as decoded segments; undefined when not under /v1.0. */
@@ -91,7 +97,11 @@ function toSandboxResponse(result: GraphResult): SandboxResponse {
 export function createGraphService(ctx: ServiceContext, initial: GraphServiceOptions = {}): GraphService {
   let state: GraphState = emptyState();
   let options: Required<GraphServiceOptions> = { ...DEFAULTS, ...initial };
-  const notifier = new SubscriptionNotifier(ctx, () => state);
+  const notifier = new SubscriptionNotifier(
+    ctx,
+    () => state,
+    () => options.notificationRetryDelaysMs,
+  );
   const env: RouteEnv = {
     ctx,
     state: () => state,
@@ -187,5 +197,7 @@ export function createGraphService(ctx: ServiceContext, initial: GraphServiceOpt
       options = { ...options, ...next };
     },
     notificationsSettled: () => notifier.settled(),
+    fireLifecycle: (subscriptionId, event) => notifier.lifecycle(subscriptionId, event),
+    dispose: () => notifier.dispose(),
   };
 }

@@ -111,6 +111,8 @@ export interface StoredSubscription {
   changeType: string;
   clientState: string | null;
   notificationUrl: string;
+  /** Where lifecycle notifications go (reauthorizationRequired, subscriptionRemoved, missed); none without it. */
+  lifecycleNotificationUrl?: string | null;
   expirationMs: number;
   applicationId: string;
   creatorId: string;

@@ -1,6 +1,8 @@
 // Change-notification subscriptions: POST /subscriptions runs Graph's validation handshake (POST
 // `{notificationUrl}?validationToken=…` as text/plain, expect a 200 echo of the decoded token within
-// 10 s, else 400 ValidationError), then answers 201. GET/PATCH/DELETE /subscriptions/{id} manage it.
+// 10 s, else 400 ValidationError) on the notificationUrl and on the lifecycleNotificationUrl when one is
+// given (Graph validates both), then answers 201. GET/PATCH/DELETE /subscriptions/{id} manage it. A
+// subscription past its expirationDateTime is gone, as Graph removes expired ones: 404, no notifications.
 
 import { accessDenied, hasAnyRole } from './auth';
 import type { Route, RouteEnv } from './routeTypes';
@@ -28,7 +30,7 @@ export function subscriptionEntity(sub: StoredSubscription): Record<string, unkn
     clientState: sub.clientState,
     notificationUrl: sub.notificationUrl,
     notificationQueryOptions: null,
-    lifecycleNotificationUrl: null,
+    lifecycleNotificationUrl: sub.lifecycleNotificationUrl ?? null,
     expirationDateTime: new Date(sub.expirationMs).toISOString().replace('Z', '0000Z'),
     creatorId: sub.creatorId,
     includeResourceData: null,
@@ -83,16 +85,16 @@ function readChangeType(value: unknown): string {
 }
 
 /** Graph requires HTTPS; the sandbox also takes http on loopback, where local webhook servers listen. */
-function readNotificationUrl(value: unknown): string {
+function readNotificationUrl(value: unknown, property = 'notificationUrl'): string {
   let url: URL;
   try {
     url = new URL(typeof value === 'string' ? value : '');
   } catch {
-    throw validationError('notificationUrl is a required property for subscription creation.');
+    throw validationError(`${property} is a required property for subscription creation.`);
   }
   const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw validationError('Subscription validation request failed. NotificationUrl must be HTTPS.');
+    throw validationError(`Subscription validation request failed. ${property} must be HTTPS.`);
   }
   return url.toString();
 }
@@ -143,6 +145,10 @@ async function createSubscription(call: GraphCall, env: RouteEnv): Promise<Graph
   if (!isRecord(input)) throw faults.invalidJson();
   const changeType = readChangeType(input.changeType);
   const notificationUrl = readNotificationUrl(input.notificationUrl);
+  const lifecycleNotificationUrl =
+    input.lifecycleNotificationUrl === undefined || input.lifecycleNotificationUrl === null
+      ? null
+      : readNotificationUrl(input.lifecycleNotificationUrl, 'lifecycleNotificationUrl');
   if (typeof input.resource !== 'string')
     throw validationError('resource is a required property for subscription creation.');
   const target = resolveResource(input.resource, env);
@@ -152,6 +158,7 @@ async function createSubscription(call: GraphCall, env: RouteEnv): Promise<Graph
   if (clientState !== null && clientState.length > 128)
     throw validationError('clientState must be at most 128 characters.');
   await validateEndpoint(notificationUrl, call, env);
+  if (lifecycleNotificationUrl !== null) await validateEndpoint(lifecycleNotificationUrl, call, env);
   const sub: StoredSubscription = {
     id: env.ctx.prng.uuid(),
     resource: input.resource,
@@ -159,6 +166,7 @@ async function createSubscription(call: GraphCall, env: RouteEnv): Promise<Graph
     changeType,
     clientState,
     notificationUrl,
+    lifecycleNotificationUrl,
     expirationMs,
     applicationId: call.claims.appid,
     creatorId: call.claims.oid,
@@ -169,8 +177,16 @@ async function createSubscription(call: GraphCall, env: RouteEnv): Promise<Graph
   return ok(call, { '@odata.context': `${env.root}/$metadata#subscriptions/$entity`, ...subscriptionEntity(sub) }, 201);
 }
 
+/** Graph removes a subscription once it expires: it can no longer be read, renewed or notified. */
+export function removeExpiredSubscriptions(env: Pick<RouteEnv, 'state' | 'now'>): void {
+  const all = env.state().subscriptions;
+  const now = env.now();
+  for (let i = all.length - 1; i >= 0; i--) if ((all[i]?.expirationMs ?? 0) <= now) all.splice(i, 1);
+}
+
 /** Each app sees only its own subscriptions. */
 function findSubscription(call: GraphCall, env: RouteEnv, id: string): StoredSubscription {
+  removeExpiredSubscriptions(env);
   const sub = env
     .state()
     .subscriptions.find((candidate) => candidate.id === id && candidate.applicationId === call.claims.appid);
@@ -193,6 +209,12 @@ function deleteSubscription(call: GraphCall, env: RouteEnv, id: string): GraphRe
   return noContent(call);
 }
 
+function listSubscriptions(call: GraphCall, env: RouteEnv): GraphResult {
+  removeExpiredSubscriptions(env);
+  const own = env.state().subscriptions.filter((sub) => sub.applicationId === call.claims.appid);
+  return ok(call, { '@odata.context': `${env.root}/$metadata#subscriptions`, value: own.map(subscriptionEntity) });
+}
+
 const base = { workload: 'subscriptions', roles: [], mailbox: false } as const;
 
 export const subscriptionRoutes: readonly Route[] = [
@@ -201,14 +223,7 @@ export const subscriptionRoutes: readonly Route[] = [
     ...base,
     method: 'GET',
     pattern: ['subscriptions'],
-    handle: (call, _p, env) =>
-      ok(call, {
-        '@odata.context': `${env.root}/$metadata#subscriptions`,
-        value: env
-          .state()
-          .subscriptions.filter((sub) => sub.applicationId === call.claims.appid)
-          .map(subscriptionEntity),
-      }),
+    handle: (call, _p, env) => listSubscriptions(call, env),
   },
   {
     ...base,

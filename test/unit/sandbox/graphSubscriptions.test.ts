@@ -116,3 +116,115 @@ describe('sandbox graph: subscriptions', () => {
     assert.match(inspection.notificationFailures[0]?.error ?? '', /ECONNREFUSED/);
   });
 });
+
+describe('sandbox graph: lifecycle, retries and expiry', () => {
+  const LIFECYCLE = 'https://hooks.example.test/graph?lifecycle=1';
+  let world: TestWorld;
+  beforeEach(() => {
+    world = aGraphWorld({ notificationRetryDelaysMs: [5, 5] });
+    world.service.configure({ validationTimeoutMs: 200 });
+  });
+  afterEach(() => world.service.dispose?.());
+
+  const subscribe = (overrides: Record<string, unknown> = {}) =>
+    call(world.service, 'POST', '/v1.0/subscriptions', {
+      body: {
+        changeType: 'created,updated,deleted',
+        notificationUrl: HOOK,
+        lifecycleNotificationUrl: LIFECYCLE,
+        resource: `users/${PRACTITIONER_ID}/events`,
+        expirationDateTime: new Date(world.clock.now + 86_400_000).toISOString(),
+        clientState: 'secret-state',
+        ...overrides,
+      },
+    });
+  const createEvent = () =>
+    call(world.service, 'POST', `/v1.0/users/${PRACTITIONER_ID}/events`, {
+      body: { subject: 'New', start: { dateTime: '2025-03-14T09:00:00Z' }, end: { dateTime: '2025-03-14T10:00:00Z' } },
+    });
+  async function until(condition: () => boolean, what: string): Promise<void> {
+    const start = Date.now();
+    while (!condition()) {
+      if (Date.now() - start > 5_000) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setImmediate(resolve));
+      await world.service.notificationsSettled();
+    }
+  }
+
+  it('validates the lifecycleNotificationUrl too, and refuses the subscription when it does not echo', async () => {
+    world.setOutbound(async (c) =>
+      c.url.startsWith(LIFECYCLE)
+        ? { status: 404, body: '' }
+        : { status: 200, body: new URL(c.url).searchParams.get('validationToken') ?? '' },
+    );
+    const refused = await subscribe();
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body.error.code, 'ValidationError');
+    world.setOutbound(async (c) => ({ status: 200, body: new URL(c.url).searchParams.get('validationToken') ?? '' }));
+    const created = await subscribe();
+    assert.equal(created.status, 201);
+    assert.equal(created.body.lifecycleNotificationUrl, LIFECYCLE);
+    assert.deepEqual(
+      world.outbound.slice(-2).map((c) => c.url.split('validationToken=')[0]),
+      [`${HOOK}&`, `${LIFECYCLE}&`],
+    );
+  });
+
+  it('retries a notification the endpoint failed until it is answered 2xx', async () => {
+    await subscribe();
+    let failures = 2;
+    world.setOutbound(async () => (failures-- > 0 ? { status: 503, body: '' } : { status: 202, body: '' }));
+    await createEvent();
+    await until(() => world.outbound.filter((c) => c.url === HOOK).length === 3, 'three attempts');
+    const inspection = world.service.inspect() as { notificationsDelivered: number; notificationFailures: unknown[] };
+    assert.equal(inspection.notificationsDelivered, 1);
+    assert.equal(inspection.notificationFailures.length, 2);
+  });
+
+  it('delivers nothing for a subscription past its expirationDateTime, which is then gone (404)', async () => {
+    const { id } = (await subscribe()).body as { id: string };
+    world.clock.now += 86_400_000 + 1;
+    await createEvent();
+    await world.service.notificationsSettled();
+    assert.equal(world.outbound.filter((c) => c.url === HOOK).length, 0);
+    assert.equal((await call(world.service, 'GET', `/v1.0/subscriptions/${id}`)).status, 404);
+    const renew = await call(world.service, 'PATCH', `/v1.0/subscriptions/${id}`, {
+      body: { expirationDateTime: new Date(world.clock.now + 3_600_000).toISOString() },
+    });
+    assert.equal(renew.status, 404);
+  });
+
+  it('stops retrying once the subscription is deleted', async () => {
+    const { id } = (await subscribe()).body as { id: string };
+    world.setOutbound(async () => ({ status: 500, body: '' }));
+    await createEvent();
+    await world.service.notificationsSettled();
+    assert.equal((await call(world.service, 'DELETE', `/v1.0/subscriptions/${id}`)).status, 204);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await world.service.notificationsSettled();
+    assert.equal(world.outbound.filter((c) => c.url === HOOK).length, 1);
+  });
+
+  it('sends lifecycle notifications to the lifecycle URL; subscriptionRemoved removes the subscription', async () => {
+    const { id } = (await subscribe()).body as { id: string };
+    assert.equal(world.service.fireLifecycle(id, 'reauthorizationRequired'), true);
+    assert.equal(world.service.fireLifecycle(id, 'missed'), true);
+    assert.equal(world.service.fireLifecycle(id, 'subscriptionRemoved'), true);
+    await world.service.notificationsSettled();
+    const sent = world.outbound
+      .filter((c) => c.url === LIFECYCLE)
+      .map((c) => (JSON.parse(c.body ?? '{}') as { value: Array<Record<string, unknown>> }).value[0]);
+    assert.deepEqual(
+      sent.map((n) => [n?.subscriptionId, n?.clientState, n?.lifecycleEvent]),
+      [
+        [id, 'secret-state', 'reauthorizationRequired'],
+        [id, 'secret-state', 'missed'],
+        [id, 'secret-state', 'subscriptionRemoved'],
+      ],
+    );
+    assert.equal((await call(world.service, 'GET', `/v1.0/subscriptions/${id}`)).status, 404);
+    assert.equal(world.service.fireLifecycle(id, 'missed'), false);
+    const { id: plain } = (await subscribe({ lifecycleNotificationUrl: undefined })).body as { id: string };
+    assert.equal(world.service.fireLifecycle(plain, 'missed'), false, 'no lifecycle URL, no lifecycle notification');
+  });
+});
