@@ -8,7 +8,8 @@
 //     --port N   port on the bind address (config webhooks.port, default 8787; 0 picks a free one)
 //     --dir DIR  the inbox directory (default: $LC_DATA_DIR or $XDG_DATA_HOME/life-cockpit, then webhooks/<profile>)
 //   lc webhooks inbox [--dir DIR] [--json]
-//   lc webhooks replay <id> [--dir DIR] [--json]
+//   lc webhooks replay <id> [--forward] [--dir DIR] [--json]
+//     --forward  send it again to the local endpoints in config webhooks.forwardTo (LC_WEBHOOK_FORWARD_TO)
 //   LC_STRIPE_WEBHOOK_SECRET  the endpoint's signing secret (whsec_…); LC_WEBHOOK_KEY the payload key
 //   (else one kept in the OS keychain); LC_GRAPH_CLIENT_STATE; LC_FLOW_SECRET_<NAME> for /flows/<name>.
 import { writeSync } from 'node:fs';
@@ -25,6 +26,7 @@ import {
   payloadKeyFrom,
   startWebhookService,
   stripeWebhookHandler,
+  WebhookForwarder,
   WebhookInbox,
   WebhookProcessor,
   type InboxEntry,
@@ -37,6 +39,7 @@ import { integerIn, parsedBy } from '../flags';
 interface WebhookFlags {
   port?: number;
   dir?: string;
+  forward?: boolean;
 }
 
 export function webhooksCommand(): Command {
@@ -62,6 +65,7 @@ export function webhooksCommand(): Command {
     .command('replay')
     .description('Run the handler again on a stored request (safe: handling is idempotent)')
     .argument('<id>', 'the request id, as `lc webhooks inbox` shows it')
+    .option('--forward', 'send it again to the local endpoints in config webhooks.forwardTo')
     .option('--json', 'print one JSON document on stdout')
     .option('--dir <dir>', 'inbox directory')
     .action(verb(async (ctx, id: string) => replay(ctx, ctx.options as WebhookFlags, id)));
@@ -214,7 +218,30 @@ function rowOf(entry: InboxEntry) {
     status: entry.status,
     outcome: entry.outcome ?? (entry.verification === 'verified' ? 'pending' : null),
     detail: entry.outcomeDetail ?? null,
+    forwards: entry.forwards.map((f) => ({
+      target: f.target,
+      state: f.state,
+      status: f.status ?? null,
+      detail: f.detail ?? null,
+    })),
   };
+}
+
+/** `fwd 2/3 failed 1` style summary for the text listing; empty when nothing was to be forwarded. */
+function forwardSummary(row: ReturnType<typeof rowOf>): string {
+  if (row.forwards.length === 0) return '';
+  const count = (state: string) => row.forwards.filter((f) => f.state === state).length;
+  const sent = count('forwarded') + count('duplicate');
+  const parts = [`fwd ${sent}/${row.forwards.length}`];
+  if (count('failed') > 0) parts.push(`failed ${count('failed')}`);
+  if (count('pending') > 0) parts.push(`pending ${count('pending')}`);
+  return parts.join(' ');
+}
+
+function forwardFailures(row: ReturnType<typeof rowOf>): string[] {
+  return row.forwards
+    .filter((f) => f.state === 'failed')
+    .map((f) => `    forward to ${f.target} failed: ${f.detail ?? 'no answer'}`);
 }
 
 async function listInbox(ctx: VerbContext, flags: WebhookFlags): Promise<void> {
@@ -227,19 +254,44 @@ async function listInbox(ctx: VerbContext, flags: WebhookFlags): Promise<void> {
         : rows
             .map((r) =>
               [
-                r.time,
-                r.id,
-                r.route.padEnd(8),
-                (r.type ?? '-').padEnd(28),
-                r.verification.padEnd(16),
-                r.outcome ?? '-',
-              ].join('  '),
+                [
+                  r.time,
+                  r.id,
+                  r.route.padEnd(8),
+                  (r.type ?? '-').padEnd(28),
+                  r.verification.padEnd(16),
+                  (r.outcome ?? '-').padEnd(9),
+                  forwardSummary(r),
+                ]
+                  .join('  ')
+                  .trimEnd(),
+                ...forwardFailures(r),
+              ].join('\n'),
             )
             .join('\n'),
     );
   } finally {
     await inbox.close();
   }
+}
+
+/** Forwarding again on `replay --forward`: to the targets in the settings, signed with the current secret. */
+function forwarderFor(ctx: VerbContext, inbox: WebhookInbox, connection: Connection): WebhookForwarder {
+  const targets = ctx.runtime.loaded.config.webhooks.forwardTo;
+  if (targets.length === 0) {
+    throw new ValidationError(
+      'Nothing to forward to: list local endpoints in config webhooks.forwardTo (or LC_WEBHOOK_FORWARD_TO, comma-separated).',
+      { code: 'webhooks.noForwardTargets' },
+    );
+  }
+  return new WebhookForwarder({
+    inbox,
+    http: connection.http,
+    targets,
+    stripeSecret: ctx.runtime.secret('stripeWebhookSecret'),
+    clock: systemClock,
+    log: ctx.runtime.hub.logger('api'),
+  });
 }
 
 async function replay(ctx: VerbContext, flags: WebhookFlags, id: string): Promise<void> {
@@ -256,12 +308,18 @@ async function replay(ctx: VerbContext, flags: WebhookFlags, id: string): Promis
         log: ctx.runtime.hub.logger('business'),
         handlers: { stripe: stripeHandlerFor(ctx, connection) },
       });
+      if (flags.forward === true) await forwarderFor(ctx, inbox, connection).forwardAgain(id);
       const entry = await processor.replay(id);
       const row = rowOf(entry);
-      ctx.out.result(
-        row,
-        () =>
+      ctx.out.result(row, () =>
+        [
           `Replayed ${id} (${row.type ?? row.route}): ${row.outcome ?? '-'}${row.detail ? ` — ${row.detail}` : ''}.`,
+          ...(flags.forward === true
+            ? row.forwards.map(
+                (f) => `  forward to ${f.target}: ${f.state}${f.detail === null ? '' : ` — ${f.detail}`}`,
+              )
+            : []),
+        ].join('\n'),
       );
     } finally {
       await connection.close();

@@ -74,6 +74,7 @@ export class HttpClient {
       dataverse: runtime('dataverse'),
       stripe: runtime('stripe'),
       flows: runtime('flows'),
+      forward: runtime('forward'),
     };
   }
 

@@ -2,7 +2,7 @@
 // each service's documented limits, so a caller rarely needs to set any.
 import type { ServiceKey, ServicePolicy } from './types';
 
-const SERVICE_KEYS: readonly ServiceKey[] = ['entra', 'graph', 'dataverse', 'stripe', 'flows'];
+const SERVICE_KEYS: readonly ServiceKey[] = ['entra', 'graph', 'dataverse', 'stripe', 'flows', 'forward'];
 
 /** Names a person recognises, for the breaker's "… looks unavailable" message. */
 export const SERVICE_NAMES: Readonly<Record<ServiceKey, string>> = {
@@ -11,6 +11,7 @@ export const SERVICE_NAMES: Readonly<Record<ServiceKey, string>> = {
   dataverse: 'Dataverse',
   stripe: 'Stripe',
   flows: 'the flow trigger',
+  forward: 'a local forwarding endpoint',
 };
 
 export const DEFAULT_SERVICE_POLICIES: Readonly<Record<ServiceKey, ServicePolicy>> = {
@@ -52,6 +53,16 @@ export const DEFAULT_SERVICE_POLICIES: Readonly<Record<ServiceKey, ServicePolicy
     retry: { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 10_000, maxTotalMs: 60_000 },
     breaker: { failureThreshold: 5, halfOpenAfterMs: 30_000 },
     concurrency: 4,
+  },
+  forward: {
+    // A local endpoint answers at once or is not running; an event forwarded is never resent on its own
+    // (a POST that may have arrived), the failure is recorded in the inbox and a replay can send it again.
+    timeoutMs: 10_000,
+    retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxTotalMs: 0 },
+    // The targets are separate programs sharing this one key: a breaker opened by one that is down would
+    // silence the others, and a refused local connection costs nothing to try.
+    breaker: { failureThreshold: Number.MAX_SAFE_INTEGER, halfOpenAfterMs: 0 },
+    concurrency: 8,
   },
 };
 

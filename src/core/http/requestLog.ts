@@ -45,6 +45,7 @@ export const CLIENT_REQUEST_ID_HEADER: Readonly<Record<ServiceKey, string | unde
   dataverse: 'x-ms-client-request-id',
   stripe: undefined,
   flows: undefined,
+  forward: undefined,
 };
 
 /** The service's own id for the request, to quote when asking its support: Graph and Stripe `request-id`,

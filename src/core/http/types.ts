@@ -5,7 +5,8 @@ import type { Clock } from '../clock';
 import type { Logger } from '../log';
 
 /** `flows`: HTTP triggers of Logic Apps, Power Automate or Functions (hosts vary; the URL carries the key). */
-export type ServiceKey = 'entra' | 'graph' | 'dataverse' | 'stripe' | 'flows';
+/** `forward`: the local endpoints the webhook receiver forwards events to (settings webhooks.forwardTo). */
+export type ServiceKey = 'entra' | 'graph' | 'dataverse' | 'stripe' | 'flows' | 'forward';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included (1 = never retry). */

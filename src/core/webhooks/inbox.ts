@@ -1,6 +1,7 @@
 // The webhook inbox: an append-only JSON-lines file where every request is recorded, and made durable
 // (fdatasync) before the receiver answers, and where a handling outcome is appended after the handler
-// ran. Writes are group-committed: requests arriving together share one write and one sync, so a burst
+// ran, and a forward record after each forward to a local endpoint (the request names the endpoints it is
+// to go to, in the same write, so a restart forwards what a crash left unforwarded, once). Writes are group-committed: requests arriving together share one write and one sync, so a burst
 // costs a few syncs rather than one each. Payloads are sealed (payloadCipher); the signature headers
 // and secrets are never written. A line torn by a crash mid-write is skipped on reading.
 import { randomBytes } from 'node:crypto';
@@ -42,6 +43,8 @@ const requestRecordSchema = z.object({
   eventId: z.string().optional(),
   eventType: z.string().optional(),
   payload: sealedSchema.optional(),
+  /** The local endpoints (webhooks.forwardTo) this request is to be forwarded to. */
+  forwardTo: z.array(z.string()).optional(),
 });
 
 const outcomeRecordSchema = z.object({
@@ -53,9 +56,42 @@ const outcomeRecordSchema = z.object({
   replay: z.boolean().optional(),
 });
 
-const recordSchema = z.discriminatedUnion('kind', [requestRecordSchema, outcomeRecordSchema]);
+const forwardRecordSchema = z.object({
+  kind: z.literal('forward'),
+  id: z.string(),
+  at: z.number(),
+  target: z.string(),
+  ok: z.boolean(),
+  /** Not sent: the same event (another delivery of its id) already went to this target. */
+  duplicate: z.boolean().optional(),
+  status: z.number().optional(),
+  detail: z.string().optional(),
+  replay: z.boolean().optional(),
+});
+
+const recordSchema = z.discriminatedUnion('kind', [requestRecordSchema, outcomeRecordSchema, forwardRecordSchema]);
 type RequestRecord = z.infer<typeof requestRecordSchema>;
 type OutcomeRecord = z.infer<typeof outcomeRecordSchema>;
+type ForwardRecord = z.infer<typeof forwardRecordSchema>;
+
+/** How forwarding a request to one local endpoint went: pending until it was tried. */
+export interface ForwardState {
+  target: string;
+  state: 'pending' | 'forwarded' | 'failed' | 'duplicate';
+  /** The endpoint's HTTP status, when it answered. */
+  status: number | undefined;
+  detail: string | undefined;
+  at: number | undefined;
+}
+
+/** What a forward attempt is recorded as. */
+export interface ForwardResult {
+  target: string;
+  ok: boolean;
+  duplicate?: boolean;
+  status?: number;
+  detail?: string;
+}
 
 export interface NewRequest {
   route: string;
@@ -66,6 +102,8 @@ export interface NewRequest {
   eventType?: string;
   /** Kept (sealed) only for accepted requests: a rejected body is of no use and could fill the disk. */
   body?: Buffer;
+  /** The local endpoints to forward it to, recorded with it so a crash before forwarding loses none. */
+  forwardTo?: readonly string[];
 }
 
 export interface InboxEntry {
@@ -83,6 +121,8 @@ export interface InboxEntry {
   outcome: Outcome | undefined;
   outcomeDetail: string | undefined;
   outcomeAt: number | undefined;
+  /** One per local endpoint it was to go to or was sent to, in that order. */
+  forwards: ForwardState[];
 }
 
 interface PendingWrite {
@@ -101,6 +141,8 @@ export interface InboxOptions {
 export class WebhookInbox {
   private readonly requests = new Map<string, RequestRecord>();
   private readonly outcomes = new Map<string, OutcomeRecord>();
+  /** By request id, then by target: the latest forward to each endpoint. */
+  private readonly forwarded = new Map<string, Map<string, ForwardRecord>>();
   private queue: PendingWrite[] = [];
   private flushing: Promise<void> | undefined;
   private sequence = 0;
@@ -138,6 +180,9 @@ export class WebhookInbox {
       ...(request.eventId === undefined ? {} : { eventId: request.eventId }),
       ...(request.eventType === undefined ? {} : { eventType: request.eventType }),
       ...(request.body === undefined ? {} : { payload: seal(this.key(), id, request.body) }),
+      ...(request.forwardTo === undefined || request.forwardTo.length === 0
+        ? {}
+        : { forwardTo: [...request.forwardTo] }),
     };
     await this.append(record);
     this.requests.set(id, record);
@@ -156,6 +201,23 @@ export class WebhookInbox {
     };
     await this.append(record);
     this.outcomes.set(id, record);
+  }
+
+  /** Records how forwarding a request to one local endpoint went. */
+  async storeForward(id: string, result: ForwardResult, replay = false): Promise<void> {
+    const record: ForwardRecord = {
+      kind: 'forward',
+      id,
+      at: this.options.clock.now(),
+      target: result.target,
+      ok: result.ok,
+      ...(result.duplicate === true ? { duplicate: true } : {}),
+      ...(result.status === undefined ? {} : { status: result.status }),
+      ...(result.detail === undefined ? {} : { detail: result.detail }),
+      ...(replay ? { replay } : {}),
+    };
+    await this.append(record);
+    this.rememberForward(record);
   }
 
   /** Every stored request, newest first. */
@@ -199,7 +261,32 @@ export class WebhookInbox {
       outcome: outcome?.outcome,
       outcomeDetail: outcome?.detail,
       outcomeAt: outcome?.at,
+      forwards: this.forwardsOf(record),
     };
+  }
+
+  private forwardsOf(record: RequestRecord): ForwardState[] {
+    const done = this.forwarded.get(record.id);
+    const targets = [...new Set([...(record.forwardTo ?? []), ...(done?.keys() ?? [])])];
+    return targets.map((target) => {
+      const f = done?.get(target);
+      return {
+        target,
+        state: f === undefined ? 'pending' : f.duplicate ? 'duplicate' : f.ok ? 'forwarded' : 'failed',
+        status: f?.status,
+        detail: f?.detail,
+        at: f?.at,
+      };
+    });
+  }
+
+  private rememberForward(record: ForwardRecord): void {
+    let byTarget = this.forwarded.get(record.id);
+    if (byTarget === undefined) {
+      byTarget = new Map();
+      this.forwarded.set(record.id, byTarget);
+    }
+    byTarget.set(record.target, record);
   }
 
   /** Ids sort by time: `wh_<ms base36>_<sequence>_<random>`, unique across processes sharing the file. */
@@ -223,11 +310,12 @@ export class WebhookInbox {
       const result = recordSchema.safeParse(parsed);
       if (!result.success) continue;
       if (result.data.kind === 'request') this.requests.set(result.data.id, result.data);
-      else this.outcomes.set(result.data.id, result.data);
+      else if (result.data.kind === 'outcome') this.outcomes.set(result.data.id, result.data);
+      else this.rememberForward(result.data);
     }
   }
 
-  private append(record: RequestRecord | OutcomeRecord): Promise<void> {
+  private append(record: RequestRecord | OutcomeRecord | ForwardRecord): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ line: `${JSON.stringify(record)}\n`, resolve, reject });
       this.flushing ??= this.flush();

@@ -7,6 +7,8 @@ export {
   WebhookInbox,
   type InboxEntry,
   type InboxOptions,
+  type ForwardResult,
+  type ForwardState,
   type NewRequest,
   type Outcome,
   type Verification,
@@ -46,3 +48,4 @@ export {
   type WebhookServiceOptions,
 } from './service';
 export { flowPayload, flowUrlSecrets, triggerFlow, type FlowPayload, type FlowTriggerOptions } from './flows';
+export { WebhookForwarder, type ForwarderOptions } from './forwarding';

@@ -33,6 +33,8 @@ export interface ReceiverOptions {
   /** Default 127.0.0.1: anything listening binds the loopback unless the user chose otherwise. */
   bindAddress?: string;
   maxBodyBytes?: number;
+  /** Local endpoints each verified Stripe event is to be forwarded to: recorded with the request. */
+  forwardTo?: readonly string[];
   /** Called after an accepted request is durable (the processor picks it up from the store). */
   onStored?: (entry: InboxEntry) => void;
   /** Called after any request is durable, accepted or refused (the inbox view refreshes). */
@@ -117,6 +119,9 @@ async function receive(req: IncomingMessage, res: ServerResponse, options: Recei
     body === undefined
       ? reject(route, 'oversized', 413, 0, `the body is over ${maxBody} bytes`)
       : decide(req, url, route, body, options);
+  if (decision.record.verification === 'verified' && route === 'stripe' && options.forwardTo?.length) {
+    decision.record.forwardTo = options.forwardTo;
+  }
   let entry: InboxEntry;
   try {
     entry = await options.inbox.storeRequest(decision.record);

@@ -8,7 +8,7 @@ import type { Logger } from '../log';
 import type { TableMapping } from '../practice';
 import type { PracticeRecords } from '../reminders';
 import { recordPayment, type StripeApi } from '../stripe';
-import { checkedForwardTargets } from './forwarding';
+import { checkedForwardTargets, WebhookForwarder } from './forwarding';
 import { WebhookInbox, type InboxEntry } from './inbox';
 import { WebhookProcessor, type ProcessorOptions, type WebhookHandler } from './processor';
 import { startWebhookReceiver, type ReceiverRoutes, type ReceiverSecrets } from './receiver';
@@ -44,8 +44,11 @@ export interface RunningWebhookService {
   routes: ReceiverRoutes;
   inbox: WebhookInbox;
   processor: WebhookProcessor;
-  /** Re-runs the handler on a stored event, as `lc webhooks replay` does; throws WebhookNotFoundError. */
-  replay(id: string): Promise<InboxEntry>;
+  /**
+   * Re-runs the handler on a stored event, as `lc webhooks replay` does; throws WebhookNotFoundError.
+   * With `forward`, sends it again to every forward target too (only when the user asks).
+   */
+  replay(id: string, options?: { forward?: boolean }): Promise<InboxEntry>;
   /** Stops listening, finishes the handling pass, and closes the inbox. */
   close(): Promise<void>;
 }
@@ -53,7 +56,8 @@ export interface RunningWebhookService {
 export async function startWebhookService(options: WebhookServiceOptions): Promise<RunningWebhookService> {
   const { log } = options;
   // Checked before anything opens: a target that is not loopback (a hostile workspace setting) stops the start.
-  checkedForwardTargets(options.forwardTo ?? []);
+  const forwardTo = options.forwardTo ?? [];
+  checkedForwardTargets(forwardTo);
   const inbox = await WebhookInbox.open({
     directory: options.inboxDirectory,
     key: options.payloadKey,
@@ -67,12 +71,29 @@ export async function startWebhookService(options: WebhookServiceOptions): Promi
       log.warn('a webhook change listener failed', { error });
     }
   };
+  const forwarder =
+    forwardTo.length === 0
+      ? undefined
+      : new WebhookForwarder({
+          inbox,
+          http: options.http,
+          targets: forwardTo,
+          stripeSecret: options.secrets.stripe[0],
+          clock: options.clock,
+          log,
+          onForwarded: changed,
+        });
   let closing = false;
+  // Handling and forwarding run beside each other, after the answer: a slow endpoint delays neither the
+  // sender nor the handling.
   const handlePending = (): Promise<void> =>
     processor
       .processPending()
       .then(changed)
       .catch((error: unknown) => log.error('webhook handling pass failed', { error }));
+  const forwardPending = (): Promise<void> =>
+    forwarder?.forwardPending().catch((error: unknown) => log.error('webhook forwarding pass failed', { error })) ??
+    Promise.resolve();
   let receiver;
   try {
     receiver = await startWebhookReceiver({
@@ -82,18 +103,22 @@ export async function startWebhookService(options: WebhookServiceOptions): Promi
       log,
       port: options.port,
       ...(options.bindAddress === undefined ? {} : { bindAddress: options.bindAddress }),
+      ...(forwarder === undefined ? {} : { forwardTo }),
       onRecorded: changed,
       onStored: (entry) => {
         options.afterStore?.(entry);
-        if (!closing) void handlePending();
+        if (closing) return;
+        void handlePending();
+        void forwardPending();
       },
     });
   } catch (error) {
     await inbox.close();
     throw error;
   }
-  // Events stored by an earlier run that stopped before handling them are handled now, once.
+  // Events stored by an earlier run that stopped before handling or forwarding them are handled now, once.
   void handlePending();
+  void forwardPending();
   const running = receiver;
   return {
     url: running.url,
@@ -101,8 +126,9 @@ export async function startWebhookService(options: WebhookServiceOptions): Promi
     routes: running.routes,
     inbox,
     processor,
-    replay: async (id) => {
+    replay: async (id, replayOptions = {}) => {
       try {
+        if (replayOptions.forward === true) await forwarder?.forwardAgain(id);
         return await processor.replay(id);
       } finally {
         changed();
@@ -111,7 +137,7 @@ export async function startWebhookService(options: WebhookServiceOptions): Promi
     close: async () => {
       closing = true;
       await running.close();
-      await processor.processPending().catch((error: unknown) => log.error('webhook handling pass failed', { error }));
+      await Promise.all([handlePending(), forwardPending()]);
       await inbox.close();
     },
   };

@@ -125,6 +125,11 @@ export function flowSignatureHeader(secret: string, body: string | Buffer, times
   return `t=${timestampSeconds},v1=${v1}`;
 }
 
+/** Stripe's `Stripe-Signature` over the raw bytes: the scheme the flows borrow, so the same MAC. */
+export function stripeSignatureHeader(secret: string, body: string | Buffer, timestampSeconds: number): string {
+  return flowSignatureHeader(secret, body, timestampSeconds);
+}
+
 function sameText(a: string, b: string): boolean {
   const x = Buffer.from(a, 'utf8');
   const y = Buffer.from(b, 'utf8');

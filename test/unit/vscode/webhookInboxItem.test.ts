@@ -24,6 +24,7 @@ function anEntry(overrides: Partial<InboxEntry> = {}): InboxEntry {
     outcome: undefined,
     outcomeDetail: undefined,
     outcomeAt: undefined,
+    forwards: [],
     ...overrides,
   };
 }
