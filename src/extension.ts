@@ -20,6 +20,10 @@ import { watchDueReminders } from './vscode/reminderCommands';
 import { SandboxLauncher } from './vscode/sandboxLauncher';
 import { followStartupProfile } from './vscode/startedSandbox';
 import { registerViews } from './vscode/views';
+import { registerWebhookViews } from './vscode/webhookInboxTree';
+import { coalesced, receiverSecretsFor, webhookLauncher } from './vscode/webhookLaunch';
+import { WebhookPayloadKeys } from './vscode/webhookPayloadKey';
+import { EditorWebhookReceiver } from './vscode/webhookReceiver';
 
 export interface LifeCockpitApi {
   readonly auth: AuthService;
@@ -69,7 +73,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<LifeCo
     gate: new AgentWritesGate(context.globalState, () => new Date(clock.now())),
     log,
   });
-  const services = { ...base, sender, mcp };
+  const webhooks = new EditorWebhookReceiver({
+    storageDirectory: context.globalStorageUri.fsPath,
+    keys: new WebhookPayloadKeys(context.secrets),
+    settings: () => config.loaded.config.webhooks,
+    activeProfile: () => config.loaded.activeProfile?.name,
+    receiverSecrets: (profile) => receiverSecretsFor(base, profile),
+    launch: webhookLauncher(
+      base,
+      (profile) => https.for(profile),
+      coalesced(() => session.refresh()),
+    ),
+    clock,
+    log: hub.logger('api'),
+  });
+  const services = { ...base, sender, mcp, webhooks };
   const views = registerViews(session, auth);
   context.subscriptions.push(
     { dispose: () => void https.close() },
@@ -82,6 +100,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<LifeCo
     ...views.disposables,
     sender,
     ...registerCommands(services),
+    ...registerWebhookViews(webhooks),
+    config.onDidChange(() => void webhooks.follow()),
+    context.secrets.onDidChange((e) => {
+      if (e.key.startsWith(`lifeCockpit/${config.loaded.activeProfile?.name}/stripeWebhookSecret/`))
+        void webhooks.restart();
+    }),
+    // Events that waited for this window to sign in to their profile are handled once it has.
+    session.sessions.onDidChange((snapshot) => {
+      if (snapshot.data) void webhooks.handlePending();
+    }),
+    { dispose: () => void webhooks.dispose() },
     watchDueReminders(services, views.reminders),
     mcp.start(),
   );

@@ -16,6 +16,7 @@ import { signIn } from './signIn';
 import { useSandbox } from './startedSandbox';
 import { clearStripeKeys, setStripeKeys } from './stripeAccess';
 import { previewTemplate } from './templateCommands';
+import { triggerFlowCommand } from './flowCommands';
 import {
   cancelSessionCommand,
   markAttendedCommand,
@@ -33,6 +34,13 @@ import {
   retryReminderCommand,
   skipReminderCommand,
 } from './reminderRowCommands';
+import {
+  replayWebhook,
+  showWebhookPayload,
+  startWebhookReceiver,
+  stopWebhookReceiver,
+  toggleWebhookReceiver,
+} from './webhookCommands';
 
 type Handler = (...args: unknown[]) => unknown;
 type CommandFactory = (s: EditorServices) => Handler;
@@ -169,6 +177,12 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
   'lifeCockpit.addMcpServerToCursor': (s) => () => addMcpServerToCursor(s),
   'lifeCockpit.allowAgentWrites': (s) => () => allowAgentWrites(s),
   'lifeCockpit.revokeAgentWrites': (s) => () => revokeAgentWrites(s),
+  'lifeCockpit.startWebhookReceiver': (s) => () => startWebhookReceiver(s),
+  'lifeCockpit.stopWebhookReceiver': (s) => () => stopWebhookReceiver(s),
+  'lifeCockpit.toggleWebhookReceiver': (s) => () => toggleWebhookReceiver(s),
+  'lifeCockpit.showWebhookPayload': (s) => (node: unknown) => showWebhookPayload(s, node),
+  'lifeCockpit.replayWebhook': (s) => (node: unknown) => replayWebhook(s, node),
+  'lifeCockpit.triggerFlow': signedIn((s, c) => (node: unknown) => triggerFlowCommand(s, c, node)),
 };
 
 function refreshWithProgress(viewId: string, work: () => Promise<void>): Thenable<void> {

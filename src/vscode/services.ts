@@ -10,6 +10,7 @@ import type { McpRegistration } from './mcpRegistration';
 import type { ProfileSession } from './profileSession';
 import type { ReminderSender } from './reminderSending';
 import type { SandboxLauncher } from './sandboxLauncher';
+import type { EditorWebhookReceiver } from './webhookReceiver';
 
 export interface EditorServices {
   context: vscode.ExtensionContext;
@@ -28,5 +29,7 @@ export interface EditorServices {
   sender: ReminderSender;
   /** The MCP server registered with the editor's agent, and the live profiles' agent-writes confirmations. */
   mcp: McpRegistration;
+  /** The local webhook receiver of the active profile, and its inbox. */
+  webhooks: EditorWebhookReceiver;
   showLog(): void;
 }

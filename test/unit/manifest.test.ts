@@ -53,7 +53,12 @@ describe('the manifest', () => {
     assert.equal(pkg.contributes.viewsContainers.activitybar[0].id, 'lifeCockpit');
     assert.ok(fs.existsSync(path.join(root, pkg.contributes.viewsContainers.activitybar[0].icon)));
     const views = pkg.contributes.views.lifeCockpit.map((v: { id: string }) => v.id);
-    assert.deepEqual(views, ['lifeCockpit.sessions', 'lifeCockpit.reminders', 'lifeCockpit.dataverse']);
+    assert.deepEqual(views, [
+      'lifeCockpit.sessions',
+      'lifeCockpit.reminders',
+      'lifeCockpit.dataverse',
+      'lifeCockpit.webhookInbox',
+    ]);
     for (const view of views) {
       const welcome = pkg.contributes.viewsWelcome.find((w: { view: string }) => w.view === view);
       assert.ok(welcome, `${view} has a welcome view`);

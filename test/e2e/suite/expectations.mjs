@@ -1,6 +1,6 @@
 // The texts the suite expects from Life Cockpit's UI, in one place so a change of wording is one edit.
 export const CONTAINER = 'Life Cockpit';
-export const VIEWS = { sessions: 'Sessions', reminders: 'Reminders' };
+export const VIEWS = { sessions: 'Sessions', reminders: 'Reminders', webhookInbox: 'Webhook Inbox' };
 export const COMMANDS = {
   signIn: 'Life Cockpit: Sign In',
   showConfiguration: 'Life Cockpit: Show Configuration',
@@ -50,3 +50,11 @@ export const EDIT_REMINDER = 'Edit Reminder';
 /** After saving an edited reminder: names the profile. */
 export const REMINDER_SAVED = /Saved the (reminder|follow-up) to .* on profile "sandbox"/;
 export const PREVIEW_REMINDER = 'Preview Reminder';
+export const START_WEBHOOK_RECEIVER = 'Life Cockpit: Start Webhook Receiver';
+export const STOP_WEBHOOK_RECEIVER = 'Life Cockpit: Stop Webhook Receiver';
+/** The receiver's status-bar item; group 1 of LISTENING is the port. */
+export const WEBHOOK_RECEIVER_LISTENING = /Webhooks: listening on port (\d+)/;
+export const WEBHOOK_RECEIVER_STOPPED = /Webhooks: stopped/;
+/** The password boxes that ask for the profile's Stripe secrets when the receiver starts without them. */
+export const STRIPE_WEBHOOK_SECRET_PROMPT = /webhook signing secret|whsec_/i;
+export const STRIPE_KEY_PROMPT = /secret key|sk_test_/i;
