@@ -17,6 +17,10 @@ const restrict = (files, patterns, paths = []) => ({
   files,
   rules: { 'no-restricted-imports': ['error', { paths, patterns }] },
 });
+const mcpDeepImport = {
+  regex: '^(\\.\\./)+mcp/.+',
+  message: "Enter the MCP module through its index.ts ('../../mcp').",
+};
 const noVscode = [{ name: 'vscode', message: 'src/core must stay free of vscode: put editor code in src/vscode.' }];
 
 export default tseslint.config(
@@ -48,7 +52,13 @@ export default tseslint.config(
   ),
   restrict(['src/vscode/**/*.ts'], [deepImport('\\.\\./'), sandboxImport('\\.\\./')]),
   restrict(['src/extension.ts'], [deepImport('\\./'), sandboxImport('\\./')]),
-  restrict(['src/cli/**/*.ts'], [deepImport('(\\.\\./)+'), sandboxImport('(\\.\\./)+')]),
+  restrict(['src/cli/**/*.ts'], [deepImport('(\\.\\./)+'), sandboxImport('(\\.\\./)+'), mcpDeepImport]),
+  // The MCP server stands on the core alone: no editor, no CLI, no sandbox, and the core through its doors.
+  restrict(
+    ['src/mcp/**/*.ts'],
+    [deepImport('\\.\\./'), sandboxImport('\\.\\./'), { regex: '^\\.\\./(cli|vscode)(/.*)?$', message: 'src/mcp imports src/core only.' }],
+    [{ name: 'vscode', message: 'src/mcp imports src/core only.' }],
+  ),
   // `lc sandbox` is the one verb that starts the stand-in.
   restrict(
     ['src/cli/commands/sandbox.ts'],

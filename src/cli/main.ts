@@ -7,6 +7,7 @@ import { configCommand } from './commands/config';
 import { doctorCommand } from './commands/doctor';
 import { dvCommand } from './commands/dv';
 import { flowsCommand } from './commands/flows';
+import { mcpCommand } from './commands/mcp';
 import { remindersCommand } from './commands/reminders';
 import { sandboxCommand } from './commands/sandbox';
 import { sessionsCommand } from './commands/sessions';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   program.addCommand(webhooksCommand());
   program.addCommand(workerCommand());
   program.addCommand(flowsCommand());
+  program.addCommand(mcpCommand());
   program.addCommand(sandboxCommand());
   applyRecursively(program, (c) => c.exitOverride());
   return program;

@@ -1,0 +1,291 @@
+// The agent's write tools: send the due reminders, mark a session attended, add a session note, charge a
+// session. Each is refused at once when the client cannot ask and the profile does not allow agent writes;
+// otherwise it reads what it would act on, asks the practitioner naming the profile, its tenant and exactly
+// what will happen, and acts only on their yes, through the core's idempotent actions (the exactly-once
+// sender, a follow-up and a note whose ids derive from the session, Stripe calls under derived keys), so a
+// retried call changes nothing more. Every effect is audited once.
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { markAttended } from '../core/booking';
+import { PolicyError } from '../core/errors';
+import { auditEffect } from '../core/log';
+import { sendDueReminders } from '../core/reminders';
+import { addSessionNote, MAX_NOTE_CHARS, type Session } from '../core/sessions';
+import { chargeSession, createStripeApi, money, readPaymentSession } from '../core/stripe';
+import { decideWriteApproval, requireApproval, type AskPractitioner, type WriteApproval } from './approval';
+import type { McpConnection } from './deps';
+import { clientCanAsk, planNow, type ToolContext } from './readTools';
+import { addNoteOutput, chargeOutput, markAttendedOutput, sendReportOutput, sessionId } from './schemas';
+import { agentSession } from './sessionReads';
+import { guarded } from './toolAnswers';
+
+/** How long the practitioner has to answer a question before the write is dropped (a person may be away). */
+const APPROVAL_TIMEOUT_MS = 10 * 60_000;
+
+/** The payment states in which the core's charge only reads the existing invoice (chargeSession's BILLED). */
+const ALREADY_BILLED: ReadonlySet<Session['payment']> = new Set(['invoiced', 'paid', 'refunded']);
+
+/** One yes/no question through MCP elicitation: a form with no fields, accepted or declined. */
+export function askThroughClient(server: McpServer): AskPractitioner {
+  return async (question) => {
+    const result = await server.server.elicitInput(
+      { mode: 'form', message: question, requestedSchema: { type: 'object', properties: {} } },
+      { timeout: APPROVAL_TIMEOUT_MS },
+    );
+    return result.action;
+  };
+}
+
+/** The approval decision for this client and profile; a refusal is thrown before anything is read or signed in. */
+function writeDecision(ctx: ToolContext): WriteApproval {
+  const decision = decideWriteApproval({
+    profile: ctx.link.profile(),
+    clientAsks: clientCanAsk(ctx),
+    liveWritesConfirmed: ctx.deps.liveWritesConfirmed,
+  });
+  if (decision.kind === 'refused') throw new PolicyError(decision.message, { code: decision.code });
+  return decision;
+}
+
+function approve(ctx: ToolContext, decision: WriteApproval, connection: McpConnection, action: string) {
+  return requireApproval(decision, askThroughClient(ctx.server), connection.profile, action);
+}
+
+function effect(connection: McpConnection, action: string, target: string) {
+  return { actor: connection.actor, profile: connection.profile.name, action, target };
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function when(date: Date): string {
+  return date.toLocaleString('en-GB', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+}
+
+function sessionWords(s: Session): string {
+  return `the session "${s.subject}" with ${s.clientName ?? 'no client'} on ${when(s.start)}`;
+}
+
+export function registerWriteTools(ctx: ToolContext): void {
+  const { server, link } = ctx;
+  const log = ctx.deps.runtime.log;
+
+  server.registerTool(
+    'reminders_send',
+    {
+      title: 'Send due reminders',
+      description:
+        "Send every reminder and follow-up that is due now (reminders_plan shows them) from the practitioner's " +
+        'mailbox, each exactly once, after the practitioner approves. A retry sends nothing twice.',
+      inputSchema: {},
+      outputSchema: sendReportOutput,
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+    },
+    (_input, extra) =>
+      guarded(log, 'reminders_send', async () => {
+        const decision = writeDecision(ctx);
+        const connection = await link.connection();
+        const profile = connection.profile.name;
+        const { now, planned, document } = await planNow(ctx, connection);
+        if (planned.length === 0) return { profile, ...emptyReport() };
+        const from = document.mailboxes.map(
+          (m) => `${m.mailbox || '(no mailbox)'}${document.mailboxes.length > 1 ? ` (${m.count})` : ''}`,
+        );
+        const recovering =
+          document.recovering > 0
+            ? `, ${document.recovering} of them left in sending by an earlier run and looked up first`
+            : '';
+        await approve(
+          ctx,
+          decision,
+          connection,
+          `Send ${plural(planned.length, 'due reminder')} from ${from.join(', ')}${recovering}`,
+        );
+        // Exactly what was approved: the planned reminders at the planned moment, nothing that fell due since.
+        const report = await sendDueReminders(
+          {
+            dataverse: connection.dataverse,
+            graph: connection.graph,
+            tables: link.tables,
+            clock: ctx.deps.clock,
+            log: ctx.deps.runtime.hub.logger('business'),
+            profile: connection.profile,
+            settings: link.config.reminders,
+            audit: ctx.deps.runtime.hub.audit(),
+            actor: connection.actor,
+          },
+          { now, reminderIds: planned.map((m) => m.reminderId), signal: extra.signal },
+        );
+        return { profile, ...report };
+      }),
+  );
+
+  server.registerTool(
+    'session_mark_attended',
+    {
+      title: 'Mark a session attended',
+      description:
+        'Record that the client attended: the session is completed, its unsent reminders are cancelled and a ' +
+        'follow-up is drafted for approval. Asks the practitioner first; marking again changes nothing.',
+      inputSchema: { sessionId },
+      outputSchema: markAttendedOutput,
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    (input, extra) =>
+      guarded(log, 'session_mark_attended', async () => {
+        const decision = writeDecision(ctx);
+        const connection = await link.connection();
+        const tables = link.tables;
+        const { session } = await readPaymentSession(
+          { dataverse: connection.dataverse, tables },
+          input.sessionId,
+          extra.signal,
+        );
+        await approve(
+          ctx,
+          decision,
+          connection,
+          `Mark ${sessionWords(session)} attended (its unsent reminders are cancelled, a follow-up is drafted)`,
+        );
+        const reminders = link.config.reminders;
+        const templates = await ctx.deps.templates();
+        const marked = await auditEffect(
+          ctx.deps.runtime.hub.audit(),
+          effect(connection, 'session.markAttended', `${tables.session.entitySet}(${session.id})`),
+          () =>
+            markAttended(
+              {
+                dataverse: connection.dataverse,
+                tables,
+                clock: ctx.deps.clock,
+                log: ctx.deps.runtime.hub.logger('business'),
+                templates,
+                practitioner: {
+                  name: connection.profile.mailbox ?? connection.profile.name,
+                  email: connection.profile.mailbox,
+                  timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+                },
+                profile: connection.profile,
+                settings: {
+                  leadTimesMinutes: reminders.leadTimesMinutes,
+                  followUpDelayMinutes: reminders.followUpDelayMinutes,
+                },
+              },
+              session.id,
+              { signal: extra.signal },
+            ),
+          (made) => ({ detail: { followUpCreated: made.followUpCreated, cancelled: made.cancelled.length } }),
+        );
+        return {
+          profile: connection.profile.name,
+          session: agentSession(marked.session, [], []),
+          followUpCreated: marked.followUpCreated,
+          cancelledReminders: marked.cancelled.length,
+        };
+      }),
+  );
+
+  server.registerTool(
+    'session_add_note',
+    {
+      title: 'Add a session note',
+      description:
+        'Attach a Markdown note to a session (a Dataverse note on the appointment). Asks the practitioner first; ' +
+        'the same text saved again leaves one note.',
+      inputSchema: {
+        sessionId,
+        text: z.string().min(1).max(MAX_NOTE_CHARS).describe('The note, in Markdown'),
+        subject: z.string().max(500).optional().describe('The note title (default: its first heading or line)'),
+      },
+      outputSchema: addNoteOutput,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    },
+    (input, extra) =>
+      guarded(log, 'session_add_note', async () => {
+        const decision = writeDecision(ctx);
+        const connection = await link.connection();
+        const tables = link.tables;
+        const { session } = await readPaymentSession(
+          { dataverse: connection.dataverse, tables },
+          input.sessionId,
+          extra.signal,
+        );
+        const titled = input.subject ? ` titled "${input.subject}"` : '';
+        await approve(
+          ctx,
+          decision,
+          connection,
+          `Add a note${titled} (${plural(input.text.length, 'character')}) to ${sessionWords(session)}`,
+        );
+        const saved = await auditEffect(
+          ctx.deps.runtime.hub.audit(),
+          effect(connection, 'dataverse.note', `${tables.session.entitySet}(${session.id})`),
+          () =>
+            addSessionNote({ dataverse: connection.dataverse, tables }, session.id, input.text, {
+              ...(input.subject ? { subject: input.subject } : {}),
+              signal: extra.signal,
+            }),
+          (made) => ({ detail: { noteId: made.noteId, alreadySaved: made.alreadySaved } }),
+        );
+        return { profile: connection.profile.name, sessionId: session.id, ...saved };
+      }),
+  );
+
+  server.registerTool(
+    'session_charge',
+    {
+      title: 'Charge a session',
+      description:
+        "Charge a session's fee by a Stripe invoice sent to the client (due in the configured days). Asks the " +
+        'practitioner first, naming the amount; a session already invoiced is not charged again.',
+      inputSchema: { sessionId },
+      outputSchema: chargeOutput,
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+    },
+    (input, extra) =>
+      guarded(log, 'session_charge', async () => {
+        const decision = writeDecision(ctx);
+        const connection = await link.connection();
+        const tables = link.tables;
+        const { currency, daysUntilDue } = link.config.payments;
+        const deps = {
+          dataverse: connection.dataverse,
+          tables,
+          stripe: createStripeApi(connection.http, connection.profile, ctx.deps.runtime.secret('stripeSecretKey')),
+          log: ctx.deps.runtime.hub.logger('business'),
+        };
+        const stored = await readPaymentSession(deps, input.sessionId, extra.signal);
+        const { session } = stored;
+        const billed = ALREADY_BILLED.has(session.payment) && stored.invoiceId !== undefined;
+        // Already invoiced: the core only reads the invoice back, so there is nothing to approve.
+        if (!billed) {
+          const fee = session.feeCents === undefined ? 'no fee' : money(session.feeCents, currency);
+          await approve(
+            ctx,
+            decision,
+            connection,
+            `Charge ${fee} for ${sessionWords(session)} by a Stripe invoice e-mailed to the client (Stripe ${connection.profile.stripeMode} mode)`,
+          );
+        }
+        const charged = await auditEffect(
+          ctx.deps.runtime.hub.audit(),
+          effect(connection, 'stripe.charge', `${tables.session.entitySet}(${session.id})`),
+          () => chargeSession(deps, session.id, { currency, daysUntilDue, signal: extra.signal }),
+          (made) => ({ detail: { invoiceId: made.invoiceId, amountCents: made.amountCents } }),
+        );
+        return { profile: connection.profile.name, ...charged };
+      }),
+  );
+}
+
+function emptyReport() {
+  return { total: 0, sent: 0, submitted: 0, failed: 0, retryLater: 0, skipped: 0, items: [] };
+}
