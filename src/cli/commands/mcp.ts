@@ -11,7 +11,7 @@ import { systemClock, type Clock } from '../../core/clock';
 import { ConfigurationError } from '../../core/config';
 import { actorOf } from '../../core/log';
 import { loadTemplates, WORKSPACE_TEMPLATES_FOLDER } from '../../core/reminders';
-import { runMcpServer, type McpConnection, type McpDeps } from '../../mcp';
+import type { McpConnection, McpDeps } from '../../mcp';
 import { verb } from '../action';
 import { connect } from '../connect';
 import type { CliRuntime } from '../runtime';
@@ -63,6 +63,8 @@ export function mcpCommand(clock: Clock = systemClock): Command {
       verb(
         async (ctx) => {
           keepStdoutForProtocol();
+          // Loaded on use: the SDK and its schemas weigh on every other verb's start-up and heap otherwise.
+          const { runMcpServer } = await import('../../mcp');
           await runMcpServer(mcpDeps(ctx.runtime, clock), {
             stdin: process.stdin,
             stdout: process.stdout,
