@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { toLifeCockpitError, ValidationError } from '../../src/core/errors';
 import {
   mailboxesWithDueWork,
+  noticeRunFailed,
   reconcilePayments,
   runDueReminders,
   type DueRemindersRun,
@@ -39,7 +40,19 @@ export interface TimerResult {
 export function enqueueDueMailboxes(services: WorkerServices) {
   return async (_timer: Timer, context: InvocationContext): Promise<TimerResult> => {
     const now = new Date(services.clock.now());
-    const mailboxes = await mailboxesWithDueWork(await services.senderDeps(), now);
+    const deps = await services.senderDeps();
+    let mailboxes: string[];
+    try {
+      mailboxes = await mailboxesWithDueWork(deps, now);
+    } catch (error) {
+      // The practice hears of a tick that could not even list the work, once a day, as of a failed run.
+      if (deps.profile.mailbox) {
+        await noticeRunFailed(deps, { mailbox: deps.profile.mailbox, now, error }).catch((noticeError: unknown) =>
+          context.error(`the failure notice could not be written: ${toLifeCockpitError(noticeError).message}`),
+        );
+      }
+      throw error;
+    }
     for (const mailbox of mailboxes) {
       const message: MailboxMessage = { mailbox, enqueuedAt: now.toISOString() };
       await services.enqueue(JSON.stringify(message));

@@ -57,7 +57,7 @@ export async function runWorkerPass(ctx: VerbContext, clock: Clock): Promise<Wor
     return {
       profile: connection.profile.name,
       now: now.toISOString(),
-      reminders: { ...counts, mailboxes: run.mailboxes },
+      reminders: { ...counts, mailboxes: run.mailboxes, notices: run.notices },
       payments,
     };
   });

@@ -2,7 +2,16 @@
 // for every mailbox or one, told per mailbox; and which mailboxes have anything due, so a scheduler can
 // hand each mailbox to its own instance. Plain functions on the core's clients: no process state, safe on
 // any number of instances at once (the sender's claim with ETag lets one sender take each reminder).
-import { planDueReminders, sendDueReminders, type SendOutcome, type SendReport, type SenderDeps } from '../reminders';
+import {
+  planDueReminders,
+  sendDueReminders,
+  SenderCrashedError,
+  type SendOutcome,
+  type SendReport,
+  type SendReportItem,
+  type SenderDeps,
+} from '../reminders';
+import { noticeFailedReminders, noticeRunFailed, type FailureNotice } from './failureNotices';
 
 /** What a pass did for one mailbox. */
 export interface MailboxTally {
@@ -22,6 +31,8 @@ export interface DueRemindersRun {
   /** Per mailbox, in the order first planned. */
   mailboxes: MailboxTally[];
   report: SendReport;
+  /** Mails to practitioners about reminders that landed in Failed (at most one a mailbox a day). */
+  notices: FailureNotice[];
 }
 
 export interface DueRemindersOptions {
@@ -49,8 +60,26 @@ function emptyTally(mailbox: string): MailboxTally {
   return { mailbox, total: 0, sent: 0, submitted: 0, failed: 0, retryLater: 0, skipped: 0 };
 }
 
-/** One pass of the sender at `now`, with what it did per mailbox. */
+/**
+ * One pass of the sender at `now`, with what it did per mailbox. A pass that fails mails the practitioner
+ * (the mailbox's, or the profile's) before it throws; reminders that landed in Failed mail theirs.
+ */
 export async function runDueReminders(deps: SenderDeps, options: DueRemindersOptions): Promise<DueRemindersRun> {
+  try {
+    return await sendAndTally(deps, options);
+  } catch (error) {
+    // A crash point stands for a process that died: it sends nothing more, a notice included.
+    const notify = options.mailbox ?? deps.profile.mailbox;
+    if (!(error instanceof SenderCrashedError) && !options.signal?.aborted && notify) {
+      await noticeRunFailed(deps, { mailbox: notify, now: options.now, error }).catch((noticeError: unknown) =>
+        deps.log.error('failure notice could not be written', { error: noticeError }),
+      );
+    }
+    throw error;
+  }
+}
+
+async function sendAndTally(deps: SenderDeps, options: DueRemindersOptions): Promise<DueRemindersRun> {
   const { now, mailbox, signal } = options;
   // The plan says which mailbox sends each reminder; the sender's report names reminders only.
   const planned = await planDueReminders(deps, { now, ...(mailbox === undefined ? {} : { mailbox }) });
@@ -65,6 +94,7 @@ export async function runDueReminders(deps: SenderDeps, options: DueRemindersOpt
     const key = m.mailbox.toLowerCase();
     if (!tallies.has(key)) tallies.set(key, emptyTally(m.mailbox));
   }
+  const failed = new Map<string, SendReportItem[]>();
   for (const item of report.items) {
     const from = mailboxOf.get(item.reminderId.toLowerCase()) ?? mailbox ?? deps.profile.mailbox ?? '';
     const key = from.toLowerCase();
@@ -72,11 +102,14 @@ export async function runDueReminders(deps: SenderDeps, options: DueRemindersOpt
     tallies.set(key, tally);
     tally.total++;
     if (OUTCOMES.includes(item.outcome)) tally[item.outcome]++;
+    if (item.outcome === 'failed') failed.set(tally.mailbox, [...(failed.get(tally.mailbox) ?? []), item]);
   }
+  const notices = signal?.aborted ? [] : await noticeFailedReminders(deps, now, failed);
   return {
     now: now.toISOString(),
     mailbox,
     mailboxes: [...tallies.values()].filter((t) => t.total > 0),
     report,
+    notices,
   };
 }

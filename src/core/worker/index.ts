@@ -2,3 +2,4 @@
 // reconciliation) as plain functions on the core's clients, for `lc worker run` and the Functions app.
 export * from './dueReminders';
 export * from './reconcilePayments';
+export * from './failureNotices';
