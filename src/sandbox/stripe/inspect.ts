@@ -42,6 +42,8 @@ export function summarize(state: StripeState): unknown {
       amountTotal: s.amount_total,
       currency: s.currency,
       paymentLink: s.payment_link,
+      customer: s.customer,
+      expiresAt: s.expires_at,
       metadata: s.metadata,
     })),
     paymentLinks: Object.values(state.paymentLinks).map((l) => ({

@@ -60,10 +60,12 @@ function checkoutPage(rt: StripeRuntime, id: string): SandboxResponse {
       (item) => `<li>${item.quantity} × ${escape(item.description)}: ${money(item.amount_total, item.currency)}</li>`,
     )
     .join('');
-  const pay = session.status === 'open' ? payButton(`/v1/_sandbox/pages/checkout/${id}/pay`) : '';
+  // A session past its expires_at can no longer be paid, though nobody has read it (and expired it) yet.
+  const status = session.status === 'open' && session.expires_at <= rt.now() ? 'expired' : session.status;
+  const pay = status === 'open' ? payButton(`/v1/_sandbox/pages/checkout/${id}/pay`) : '';
   return page(
     `Pay ${escape(rt.state.accountName)}`,
-    `<ul>${lines}</ul><p>Total ${money(session.amount_total, session.currency)} — ${session.status}, ${session.payment_status}</p>${pay}`,
+    `<ul>${lines}</ul><p>Total ${money(session.amount_total, session.currency)} — ${status}, ${session.payment_status}</p>${pay}`,
   );
 }
 

@@ -86,6 +86,14 @@ describe('Stripe sandbox: Checkout Sessions as Charge Session uses them', () => 
   it('expires a session left open past expires_at when it is read, with checkout.session.expired, and refuses to pay it', async () => {
     const made = await stripeCall(service, 'POST', '/v1/checkout/sessions', sessionParams());
     fake.clock.ms += 24 * HOUR * 1000 + 1000;
+    const page = await stripeCall(
+      service,
+      'GET',
+      `/v1/_sandbox/pages/checkout/${made.body.id}`,
+      {},
+      { Authorization: '' },
+    );
+    assert.doesNotMatch(String(page.body), /Pay with test card/, 'the page offers no payment once the time ran out');
     const read = await stripeCall(service, 'GET', `/v1/checkout/sessions/${made.body.id}`);
     assert.equal(read.body.status, 'expired');
     assert.equal(read.body.url, null);
