@@ -121,6 +121,7 @@ function renderCheckout(c: CheckoutChargedSession): string {
       `Checkout link ${c.checkoutSessionId} for ${amount} made for Stripe customer ${c.customerId ?? '(none)'}.`,
     );
   }
+  const why = mail.error ? ` (${mail.error})` : '';
   switch (mail.outcome) {
     case 'sent':
     case 'submitted':
@@ -129,10 +130,14 @@ function renderCheckout(c: CheckoutChargedSession): string {
     case 'alreadySent':
       lines.push(`It was mailed to ${to} before; no second mail.`);
       break;
+    case 'skipped':
+      lines.push(`Another run is mailing it to ${to} now; no second mail.`);
+      break;
+    case 'retryLater':
+      lines.push(`The mail to ${to} did not leave yet${why}; it stays due, and \`lc reminders send\` sends it.`);
+      break;
     default:
-      lines.push(
-        `The mail to ${to} did not leave now (${mail.error ?? mail.outcome}); it stays due, and \`lc reminders send\` sends it.`,
-      );
+      lines.push(`The mail to ${to} was not sent${why}.`);
   }
   if (c.url) lines.push(`The client pays at ${c.url} until ${c.expiresAt}.`);
   if (c.testMode) lines.push('Test mode: the page takes only Stripe test cards.');

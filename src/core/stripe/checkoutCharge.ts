@@ -306,13 +306,10 @@ async function mailLink(
     ...(signal ? { signal } : {}),
   });
   const item = report.items[0];
-  const mail: PaymentLinkMail = {
-    messageId: draft.id,
-    to: draft.email,
-    mailbox: deps.sender.profile.mailbox,
-    outcome: item?.outcome ?? (await earlierOutcome(deps, draft.id, signal)),
-    ...(item?.error === undefined ? {} : { error: item.error }),
-  };
+  const sent = item
+    ? { outcome: item.outcome, ...(item.error === undefined ? {} : { error: item.error }) }
+    : await earlierOutcome(deps, draft.id, signal);
+  const mail: PaymentLinkMail = { messageId: draft.id, to: draft.email, mailbox: deps.sender.profile.mailbox, ...sent };
   return result(session, checkout, {
     payment: 'invoiced',
     alreadyCharged: state.alreadyCharged,
@@ -321,14 +318,15 @@ async function mailLink(
   });
 }
 
-/** The sender took nothing: an earlier run sent the mail, or someone cancelled it. */
+/** The sender took nothing: an earlier run sent the mail, or it is no longer to be sent (cancelled, failed). */
 async function earlierOutcome(
   deps: CheckoutChargeDeps,
   messageId: string,
   signal?: AbortSignal,
-): Promise<PaymentLinkMail['outcome']> {
+): Promise<Pick<PaymentLinkMail, 'outcome' | 'error'>> {
   const { reminder } = await readMessage(deps.dataverse, deps.tables, messageId, signal);
-  return reminder.status === 'sent' ? 'alreadySent' : 'notSent';
+  if (reminder.status === 'sent') return { outcome: 'alreadySent' };
+  return { outcome: 'notSent', error: `the mail is ${reminder.status} in the reminders` };
 }
 
 function result(
