@@ -5,10 +5,14 @@ import Stripe from 'stripe';
 import { AuthenticationError, TransientError, ValidationError } from '../../../src/core/errors';
 import { silentLogger } from '../../../src/core/log/types';
 import { DEFAULT_TABLES, PAYMENT_STATUS } from '../../../src/core/practice';
+import { defaultTemplates, type SenderDeps } from '../../../src/core/reminders';
 import {
   chargeSession,
+  chargeSessionByCheckout,
   createStripeApi,
   paymentStateOf,
+  paymentStateOfCheckout,
+  type CheckoutChargeDeps,
   refundSession,
   stripeFailure,
   StripeIdempotencyError,
@@ -85,6 +89,44 @@ describe('payments before Stripe', () => {
     const id = seedSession(dv, { [C.fee]: 90, [C.paymentStatus]: PAYMENT_STATUS.paid, [C.stripeInvoiceId]: 'in_1' });
     const error = await failure(refundSession(deps(dv), id, { amountCents: -5 }));
     assert.equal(error.code, 'stripe.invalidRefundAmount');
+  });
+});
+
+describe('a Checkout link before Stripe', () => {
+  let dv: MemoryDataverse;
+  beforeEach(() => {
+    dv = new MemoryDataverse();
+  });
+  /** No Stripe and no sender: the refusals come before either is used. */
+  const checkoutDeps = (): CheckoutChargeDeps => ({
+    ...deps(dv),
+    clock: { now: () => Date.parse('2026-01-05T12:00:00Z'), sleep: () => Promise.resolve() },
+    templates: defaultTemplates(),
+    practitioner: { name: 'Dr. Morgan', timeZone: 'Europe/Berlin' },
+    sender: new Proxy({} as SenderDeps, { get: (_t, name) => assert.fail(`the sender was used (${String(name)})`) }),
+  });
+
+  it('refuses a session without a fee and a client without an e-mail address, before Stripe and the sender', async () => {
+    const clientId = seedContact(dv, aContact().build());
+    const client = { [`${C.regardingClientNav}@odata.bind`]: `/contacts(${clientId})` };
+    const noFee = await failure(chargeSessionByCheckout(checkoutDeps(), seedSession(dv, client)));
+    assert.equal(noFee.code, 'stripe.noFee');
+    const noMail = seedContact(dv, aContact().withoutEmail().build());
+    const withoutEmail = seedSession(dv, {
+      [C.fee]: 90,
+      [`${C.regardingClientNav}@odata.bind`]: `/contacts(${noMail})`,
+    });
+    assert.equal((await failure(chargeSessionByCheckout(checkoutDeps(), withoutEmail))).code, 'stripe.noClientEmail');
+  });
+});
+
+describe('Checkout Session status as payment state', () => {
+  it('maps complete and paid, open and expired, keeping a recorded refund', () => {
+    assert.equal(paymentStateOfCheckout({ status: 'complete', payment_status: 'paid' }, 'invoiced'), 'paid');
+    assert.equal(paymentStateOfCheckout({ status: 'complete', payment_status: 'paid' }, 'refunded'), 'refunded');
+    assert.equal(paymentStateOfCheckout({ status: 'complete', payment_status: 'unpaid' }, 'invoiced'), 'invoiced');
+    assert.equal(paymentStateOfCheckout({ status: 'open', payment_status: 'unpaid' }, 'unpaid'), 'invoiced');
+    assert.equal(paymentStateOfCheckout({ status: 'expired', payment_status: 'unpaid' }, 'invoiced'), 'unpaid');
   });
 });
 
