@@ -49,3 +49,17 @@ export {
 } from './service';
 export { flowPayload, flowUrlSecrets, triggerFlow, type FlowPayload, type FlowTriggerOptions } from './flows';
 export { WebhookForwarder, type ForwarderOptions } from './forwarding';
+export {
+  CALENDAR_CHANGE_TYPES,
+  fileSubscriptionStore,
+  keepCalendarSubscriptionRenewed,
+  newClientState,
+  recreateCalendarSubscription,
+  renewalTime,
+  renewCalendarSubscription,
+  subscribeToCalendar,
+  type CalendarSubscription,
+  type CalendarSubscriptionDeps,
+  type SubscriptionStore,
+} from './graphSubscriptions';
+export { graphNotificationHandler, type GraphNotificationDeps } from './graphNotifications';
