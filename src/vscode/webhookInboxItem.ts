@@ -2,7 +2,7 @@
 // and tooltip as plain values (no vscode import), so the wording, the ordering and the menus' context
 // values are unit-tested. Everything shown comes from the sender (event types, routes), so nothing here
 // is Markdown: the tooltip is plain text.
-import type { InboxEntry } from '../core/webhooks';
+import type { ForwardState, InboxEntry } from '../core/webhooks';
 
 export interface WebhookInboxItemView {
   label: string;
@@ -19,13 +19,6 @@ export interface WebhookItemOptions {
   /** The editor's locale and time zone (undefined: the host's); tests fix them. */
   locale?: string;
   timeZone?: string;
-}
-
-/** A forwarding result, when the receiver forwarded the request to a local endpoint (webhooks.forwardTo). */
-export interface ForwardResult {
-  target: string;
-  status?: number | undefined;
-  error?: string | undefined;
 }
 
 const VERIFICATION_WORDS: Record<InboxEntry['verification'], string> = {
@@ -52,11 +45,8 @@ export function outcomeOf(entry: InboxEntry): string {
   return entry.outcome ?? 'pending';
 }
 
-export function webhookItemView(
-  entry: InboxEntry,
-  forwards: readonly ForwardResult[] = [],
-  options: WebhookItemOptions = {},
-): WebhookInboxItemView {
+export function webhookItemView(entry: InboxEntry, options: WebhookItemOptions = {}): WebhookInboxItemView {
+  const forwards = entry.forwards;
   const outcome = outcomeOf(entry);
   const verification = VERIFICATION_WORDS[entry.verification] ?? entry.verification;
   const time = formatTime(entry.at, options);
@@ -97,14 +87,14 @@ function iconOf(verification: InboxEntry['verification'], outcome: string): stri
   }
 }
 
-function forwardWords(f: ForwardResult): string {
-  if (f.error) return f.error;
-  return f.status === undefined ? 'pending' : String(f.status);
+function forwardWords(f: ForwardState): string {
+  const status = f.status === undefined ? '' : ` (HTTP ${f.status})`;
+  return `${f.state}${status}${f.detail ? `: ${f.detail}` : ''}`;
 }
 
-function forwardSummary(forwards: readonly ForwardResult[]): string {
-  const ok = forwards.filter((f) => f.status !== undefined && f.status >= 200 && f.status < 300).length;
-  return `forwarded ${ok}/${forwards.length}`;
+function forwardSummary(forwards: readonly ForwardState[]): string {
+  const done = forwards.filter((f) => f.state === 'forwarded' || f.state === 'duplicate').length;
+  return `forwarded ${done}/${forwards.length}`;
 }
 
 function formatTime(at: number, options: WebhookItemOptions): string {

@@ -31,7 +31,7 @@ function anEntry(overrides: Partial<InboxEntry> = {}): InboxEntry {
 
 describe('webhookItemView', () => {
   it('shows time, route, verification and outcome, labelled with the event type', () => {
-    const view = webhookItemView(anEntry({ outcome: 'applied', outcomeDetail: 'session s1 paid' }), [], berlin);
+    const view = webhookItemView(anEntry({ outcome: 'applied', outcomeDetail: 'session s1 paid' }), berlin);
     assert.equal(view.label, 'invoice.paid');
     assert.match(view.description, /^25 Nov, 11:00:05 · \/stripe · verified · applied$/);
     assert.equal(view.icon, 'pass');
@@ -40,7 +40,7 @@ describe('webhookItemView', () => {
   });
 
   it('calls a verified request pending until it is handled, and a refused one refused with its status', () => {
-    assert.equal(webhookItemView(anEntry(), [], berlin).contextValue, 'webhook.verified.pending');
+    assert.equal(webhookItemView(anEntry(), berlin).contextValue, 'webhook.verified.pending');
     const refused = webhookItemView(
       anEntry({
         verification: 'badSignature',
@@ -49,7 +49,6 @@ describe('webhookItemView', () => {
         eventType: undefined,
         eventId: undefined,
       }),
-      [],
       berlin,
     );
     assert.equal(refused.contextValue, 'webhook.badSignature.none');
@@ -60,15 +59,18 @@ describe('webhookItemView', () => {
 
   it('adds forwarding results when the request was forwarded', () => {
     const view = webhookItemView(
-      anEntry({ outcome: 'applied' }),
-      [
-        { target: 'http://127.0.0.1:3000/hook', status: 200 },
-        { target: 'http://127.0.0.1:4000/hook', error: 'connection refused' },
-      ],
+      anEntry({
+        outcome: 'applied',
+        forwards: [
+          { target: 'http://127.0.0.1:3000/hook', state: 'forwarded', status: 200, detail: undefined, at: 1 },
+          { target: 'http://127.0.0.1:4000/hook', state: 'failed', status: undefined, detail: 'ECONNREFUSED', at: 2 },
+        ],
+      }),
       berlin,
     );
     assert.match(view.description, /forwarded 1\/2$/);
-    assert.match(view.tooltip, /Forwarded to http:\/\/127\.0\.0\.1:4000\/hook: connection refused/);
+    assert.match(view.tooltip, /Forwarded to http:\/\/127\.0\.0\.1:3000\/hook: forwarded \(HTTP 200\)/);
+    assert.match(view.tooltip, /Forwarded to http:\/\/127\.0\.0\.1:4000\/hook: failed: ECONNREFUSED/);
   });
 
   it('lists newest first, by time and then by id', () => {
@@ -87,7 +89,7 @@ describe('webhookItemView', () => {
   it('gives the menus the context values they match', () => {
     const outcomes: Array<InboxEntry['outcome']> = ['applied', 'ignored', 'duplicate', 'failed'];
     assert.deepEqual(
-      outcomes.map((outcome) => webhookItemView(anEntry({ outcome }), [], berlin).contextValue),
+      outcomes.map((outcome) => webhookItemView(anEntry({ outcome }), berlin).contextValue),
       ['webhook.verified.applied', 'webhook.verified.ignored', 'webhook.verified.duplicate', 'webhook.verified.failed'],
     );
   });

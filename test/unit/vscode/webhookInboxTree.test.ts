@@ -55,8 +55,9 @@ function anEntry(id: string, at: number, overrides: Partial<InboxEntry> = {}): I
     outcome: 'applied',
     outcomeDetail: undefined,
     outcomeAt: undefined,
+    forwards: [],
     ...overrides,
-  } as InboxEntry;
+  };
 }
 
 function fakeReceiver(entries: InboxEntry[]) {
