@@ -86,11 +86,36 @@ describe('payment status and refunds (sandbox, real stripe SDK)', function () {
     const sessionId = await aPaidSession(9000);
     await refreshPaymentStatus(h.paymentDeps(), sessionId);
     const before = Object.keys(h.stripeState().refunds).length;
+    // A double click: both clicks saw the session as it was before either refund. Left to the scheduler, a
+    // slow machine could finish the first refund before the second one reads, which is a second refund
+    // asked for on purpose; so both refunds are held at Stripe's door until both have arrived there.
+    const deps = h.paymentDeps();
+    const arrivedBoth = barrier(2);
+    const refunds = Object.create(deps.stripe.refunds) as typeof deps.stripe.refunds;
+    refunds.create = async (...args: Parameters<typeof refunds.create>) => {
+      await arrivedBoth();
+      return deps.stripe.refunds.create(...args);
+    };
+    const stripe = Object.create(deps.stripe) as typeof deps.stripe;
+    Object.defineProperty(stripe, 'refunds', { value: refunds });
+    const clicked = { ...deps, stripe };
     const [first, second] = await Promise.all([
-      refundSession(h.paymentDeps(), sessionId, { amountCents: 2000 }),
-      refundSession(h.paymentDeps(), sessionId, { amountCents: 2000 }),
+      refundSession(clicked, sessionId, { amountCents: 2000 }),
+      refundSession(clicked, sessionId, { amountCents: 2000 }),
     ]);
     assert.equal(first.refundId, second.refundId);
     assert.equal(Object.keys(h.stripeState().refunds).length, before + 1);
   });
 });
+
+/** Resolves every caller once `count` callers are waiting. */
+function barrier(count: number): () => Promise<void> {
+  let waiting = 0;
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return () => {
+    waiting += 1;
+    if (waiting === count) open();
+    return opened;
+  };
+}
