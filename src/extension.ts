@@ -88,7 +88,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LifeCo
     log: hub.logger('api'),
   });
   const services = { ...base, sender, mcp, webhooks };
-  const views = registerViews(session, auth);
+  const views = registerViews(session, auth, config);
   context.subscriptions.push(
     { dispose: () => void https.close() },
     sandbox,

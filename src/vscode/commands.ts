@@ -15,6 +15,13 @@ import { showError } from './showError';
 import { signIn } from './signIn';
 import { useSandbox } from './startedSandbox';
 import { clearStripeKeys, setStripeKeys } from './stripeAccess';
+import {
+  chargeSessionCommand,
+  openInStripeDashboardCommand,
+  PaymentsUnderWay,
+  refreshPaymentStatusCommand,
+  refundSessionCommand,
+} from './paymentCommands';
 import { previewTemplate } from './templateCommands';
 import { triggerFlowCommand } from './flowCommands';
 import {
@@ -183,6 +190,20 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
   'lifeCockpit.showWebhookPayload': (s) => (node: unknown) => showWebhookPayload(s, node),
   'lifeCockpit.replayWebhook': (s) => (node: unknown) => replayWebhook(s, node),
   'lifeCockpit.triggerFlow': signedIn((s, c) => (node: unknown) => triggerFlowCommand(s, c, node)),
+  'lifeCockpit.chargeSession': (s) => {
+    const underWay = new PaymentsUnderWay();
+    return (node: unknown) => chargeSessionCommand(s, s.session.requireDataverse(), node, underWay);
+  },
+  'lifeCockpit.refreshPaymentStatus': withDataverse(
+    (s, c) => (node: unknown) => refreshPaymentStatusCommand(s, c, node),
+  ),
+  'lifeCockpit.refundSession': (s) => {
+    const underWay = new PaymentsUnderWay();
+    return (node: unknown) => refundSessionCommand(s, s.session.requireDataverse(), node, underWay);
+  },
+  'lifeCockpit.openInStripeDashboard': withDataverse(
+    (s, c) => (node: unknown) => openInStripeDashboardCommand(s, c, node),
+  ),
 };
 
 function refreshWithProgress(viewId: string, work: () => Promise<void>): Thenable<void> {

@@ -7,7 +7,9 @@ export interface SessionItemView {
   description: string;
   /** A codicon name. */
   icon: string;
-  /** `session.<status>.<payment>`: package.json menus match it with when-clauses. */
+  /** A theme color id tinting the icon by payment (undefined: the default). */
+  iconColor: string | undefined;
+  /** `session.<status>.<payment>`, `.noFee` appended when there is no fee: package.json menus match it. */
   contextValue: string;
   /** Markdown. */
   tooltip: string;
@@ -26,6 +28,37 @@ const STATUS_WORDS: Record<Session['status'], string> = {
   noShow: 'no-show',
   canceled: 'cancelled',
 };
+
+/** Payment shown by the icon's color: what needs money is yellow, what failed red, what is paid green. */
+const PAYMENT_COLORS: Record<Session['payment'], string | undefined> = {
+  none: undefined,
+  unpaid: 'charts.yellow',
+  invoiced: 'charts.blue',
+  paid: 'charts.green',
+  failed: 'charts.red',
+  refunded: 'charts.purple',
+};
+
+/** What a charge may be asked for: attended, with a fee, not invoiced, paid or refunded yet. */
+export function isChargeable(s: Session): boolean {
+  return (
+    s.status === 'attended' && hasFee(s) && (s.payment === 'none' || s.payment === 'unpaid' || s.payment === 'failed')
+  );
+}
+
+/** What Refund Session applies to: a paid session (a partly refunded one stays paid). */
+export function isRefundable(s: Session): boolean {
+  return s.payment === 'paid';
+}
+
+/** What has (or may have) something in Stripe: Refresh Payment Status and Open in Stripe Dashboard. */
+export function isBilled(s: Session): boolean {
+  return s.payment === 'invoiced' || s.payment === 'failed' || s.payment === 'paid' || s.payment === 'refunded';
+}
+
+function hasFee(s: Session): boolean {
+  return s.feeCents !== undefined && s.feeCents > 0;
+}
 
 const PAYMENT_WORDS: Record<Session['payment'], string> = {
   none: '',
@@ -57,7 +90,8 @@ export function sessionItemView(s: Session, options: SessionItemOptions = {}): S
     label: s.clientName ?? s.subject,
     description: [when, ...notes].join(' · '),
     icon: STATUS_ICONS[s.status],
-    contextValue: `session.${s.status}.${s.payment}`,
+    iconColor: s.status === 'canceled' ? undefined : PAYMENT_COLORS[s.payment],
+    contextValue: `session.${s.status}.${s.payment}${hasFee(s) ? '' : '.noFee'}`,
     tooltip: sessionTooltip(s, options),
   };
 }
@@ -107,9 +141,20 @@ function sessionTooltip(s: Session, options: SessionItemOptions): string {
   const reasons = options.reasons ?? [];
   if (reasons.includes('stillScheduled')) lines.push('', '_Past, still scheduled: mark it attended or a no-show._');
   if (reasons.includes('unpaid')) lines.push('', '_Attended and not paid._');
+  const hint = PAYMENT_HINTS[s.payment];
+  if (hint && s.status !== 'canceled') lines.push('', hint);
+  if (isChargeable(s) && s.payment !== 'failed')
+    lines.push('', '_Not charged yet: Charge Session sends the client a Stripe invoice._');
   if (reasons.includes('noNote')) lines.push('', '_Attended without a note: add one (Add Session Note)._');
   return lines.join('\n');
 }
+
+/** What the payment state means for the practitioner, and what to do next. */
+const PAYMENT_HINTS: Partial<Record<Session['payment'], string>> = {
+  invoiced: '_Invoiced in Stripe: waiting for the client to pay. Refresh Payment Status if a webhook was missed._',
+  failed: '_The payment failed: look at the invoice in the Stripe Dashboard, or charge again to resend it._',
+  refunded: '_Refunded in full._',
+};
 
 /** Client names and subjects are data: no character in them may turn into Markdown or a link. */
 export function escapeMarkdown(text: string): string {

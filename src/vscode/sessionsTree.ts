@@ -1,5 +1,6 @@
 // The Sessions view: maps the sessions store to tree items. getChildren never calls the network;
-// context values (`session.<status>.<payment>`) drive the menus in package.json.
+// context values (`session.<status>.<payment>`) drive the menus in package.json. Needs Attention says what
+// clients owe in all (outstandingPayments), so the money side is visible without opening every row.
 import * as vscode from 'vscode';
 import { systemClock, type Clock } from '../core/clock';
 import { groupedPerMinute } from './groupedPerMinute';
@@ -8,6 +9,7 @@ import { offlineMessage } from './offlineMessage';
 import { sessionItemView } from './sessionItem';
 import {
   groupSessions,
+  outstandingPayments,
   SESSION_GROUP_ORDER,
   SESSION_GROUP_TITLES,
   type NeedsAttention,
@@ -15,9 +17,17 @@ import {
   type SessionGroupName,
 } from '../core/sessions';
 import type { DataStore } from '../core/store';
+import { money } from '../core/stripe';
+
+/** What attended sessions still owe, for the Needs Attention row. */
+export interface OwedTotal {
+  totalCents: number;
+  sessions: number;
+  currency: string;
+}
 
 type Node =
-  | { kind: 'group'; name: SessionGroupName; count: number }
+  | { kind: 'group'; name: SessionGroupName; count: number; owed?: OwedTotal }
   | { kind: 'session'; session: Session; reason?: NeedsAttention['reason']; reasons?: NeedsAttention['reasons'] }
   | { kind: 'message'; text: string; icon: string; tooltip?: string };
 
@@ -28,7 +38,9 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
 
   constructor(
     private readonly store: DataStore<Session[]>,
-    clock: Clock = systemClock,
+    private readonly clock: Clock = systemClock,
+    /** The fees' currency (settings payments.currency). */
+    private readonly currency: () => string = () => 'eur',
   ) {
     super();
     this.groups = groupedPerMinute(groupSessions, clock);
@@ -47,9 +59,16 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
         return top;
       }
       const groups = this.groups(data);
+      const owed = outstandingPayments(data, new Date(this.clock.now()));
+      const owedTotal = { totalCents: owed.totalCents, sessions: owed.sessions.length, currency: this.currency() };
       return [
         ...top,
-        ...SESSION_GROUP_ORDER.map((name) => ({ kind: 'group' as const, name, count: groups[name].length })),
+        ...SESSION_GROUP_ORDER.map((name) => ({
+          kind: 'group' as const,
+          name,
+          count: groups[name].length,
+          ...(name === 'needsAttention' && owed.totalCents > 0 ? { owed: owedTotal } : {}),
+        })),
       ];
     }
     if (node.kind !== 'group' || !data) return [];
@@ -83,7 +102,8 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
             : vscode.TreeItemCollapsibleState.Collapsed,
       );
       item.id = `group.${node.name}`;
-      item.description = String(node.count);
+      item.description = groupDescription(node.count, node.owed);
+      if (node.owed) item.tooltip = owedTooltip(node.owed);
       item.contextValue = `group.${node.name}`;
       return item;
     }
@@ -91,7 +111,7 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
     const item = new vscode.TreeItem(view.label, vscode.TreeItemCollapsibleState.None);
     item.id = `${node.reason ?? 'session'}.${node.session.id}`;
     item.description = view.description;
-    item.iconPath = new vscode.ThemeIcon(view.icon);
+    item.iconPath = new vscode.ThemeIcon(view.icon, view.iconColor ? new vscode.ThemeColor(view.iconColor) : undefined);
     item.contextValue = view.contextValue;
     item.tooltip = new vscode.MarkdownString(view.tooltip);
     return item;
@@ -99,3 +119,13 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
 }
 
 export type SessionNode = Node;
+
+/** "3 · 270.00 EUR owed": a group's count, and for Needs Attention what clients owe in all. */
+export function groupDescription(count: number, owed: OwedTotal | undefined): string {
+  return owed ? `${count} · ${money(owed.totalCents, owed.currency)} owed` : String(count);
+}
+
+function owedTooltip(owed: OwedTotal): string {
+  const sessions = owed.sessions === 1 ? '1 attended session' : `${owed.sessions} attended sessions`;
+  return `${money(owed.totalCents, owed.currency)} owed for ${sessions} not paid yet (not charged, invoiced or failed).`;
+}

@@ -2,7 +2,9 @@
 import * as vscode from 'vscode';
 import type { AuthService } from '../core/auth';
 import { AuthStatusBar } from './authStatusBar';
+import type { EditorConfigSource } from './configSource';
 import { DataverseTree } from './dataverseExplorer';
+import { PaymentStatusBar } from './paymentStatusBar';
 import type { ProfileSession } from './profileSession';
 import { RemindersTree } from './remindersTree';
 import { SessionsTree } from './sessionsTree';
@@ -12,8 +14,20 @@ export interface RegisteredViews {
   reminders: RemindersTree;
 }
 
-export function registerViews(session: ProfileSession, auth: AuthService): RegisteredViews {
-  const sessionsTree = new SessionsTree(session.sessions);
+export function registerViews(
+  session: ProfileSession,
+  auth: AuthService,
+  config?: EditorConfigSource,
+): RegisteredViews {
+  const sessionsTree = new SessionsTree(
+    session.sessions,
+    undefined,
+    () => config?.loaded.config.payments.currency ?? 'eur',
+  );
+  const sessionsView = vscode.window.createTreeView('lifeCockpit.sessions', {
+    treeDataProvider: sessionsTree,
+    showCollapseAll: true,
+  });
   const remindersTree = new RemindersTree(session.reminders);
   const dataverseTree = new DataverseTree(session);
   const remindersView = vscode.window.createTreeView('lifeCockpit.reminders', {
@@ -28,12 +42,13 @@ export function registerViews(session: ProfileSession, auth: AuthService): Regis
   dataverseTree.attach(dataverseView);
   const disposables = [
     sessionsTree,
-    vscode.window.createTreeView('lifeCockpit.sessions', { treeDataProvider: sessionsTree, showCollapseAll: true }),
+    sessionsView,
     remindersTree,
     remindersView,
     dataverseTree,
     dataverseView,
     new AuthStatusBar(auth),
+    new PaymentStatusBar(auth, sessionsView),
   ];
   return { disposables, reminders: remindersTree };
 }
