@@ -64,6 +64,11 @@ export async function chargeSessionCommand(
 }
 
 async function charge(s: EditorServices, c: DataverseClients, chosen: Session): Promise<void> {
+  if (c.profile.stripeChargeMode === 'checkout')
+    throw new ValidationError(
+      `Profile ${c.profile.name} charges by a mailed Checkout link (stripeChargeMode), which the editor does not do yet: run \`lc stripe charge ${chosen.id}\`, or set the profile's stripeChargeMode to invoice. Nothing was charged.`,
+      { code: 'payments.checkoutNotInEditor', detail: { sessionId: chosen.id } },
+    );
   const { api, profile, mode } = await stripeFor(s, c);
   const deps = paymentDeps(s, c, api);
   const { currency, daysUntilDue } = s.config.loaded.config.payments;

@@ -193,7 +193,14 @@ describe('payment commands in the editor', () => {
 
   it('reports what a refresh changed, and that nothing did', () => {
     const commands = load({ warnings: [], infos: [], cancelProgress: false, confirm: async () => undefined });
-    const base = { sessionId: '1', subject: 'Intake', invoiceId: 'in_1', invoiceStatus: 'paid' as const };
+    const base = {
+      sessionId: '1',
+      subject: 'Intake',
+      invoiceId: 'in_1',
+      invoiceStatus: 'paid' as const,
+      checkoutSessionId: null,
+      checkoutStatus: null,
+    };
     assert.equal(
       commands.refreshReport([{ ...base, before: 'invoiced', after: 'paid', changed: true }]),
       'Checked 1 session with Stripe; changed: "Intake" invoiced → paid.',
