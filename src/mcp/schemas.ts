@@ -180,13 +180,20 @@ export const addNoteOutput = {
 
 export const chargeOutput = {
   profile: z.string(),
+  mode: z.enum(['invoice', 'checkout']).describe("How the client is asked to pay (the profile's stripeChargeMode)"),
   sessionId: z.string(),
-  customerId: z.string(),
-  invoiceId: z.string(),
+  customerId: z.string().nullable(),
   amountCents: z.number(),
   currency: z.string(),
   payment: paymentState,
-  alreadyInvoiced: z.boolean().describe('The session was already invoiced: nothing new was charged'),
-  hostedInvoiceUrl: z.string().nullable(),
+  alreadyCharged: z.boolean().describe('The session was already charged this way: nothing new was made at Stripe'),
   testMode: z.boolean(),
+  invoiceId: z.string().nullable().describe('invoice mode: the Stripe invoice'),
+  hostedInvoiceUrl: z.string().nullable(),
+  checkoutSessionId: z.string().nullable().describe('checkout mode: the Stripe Checkout Session whose link was mailed'),
+  checkoutUrl: z.string().nullable(),
+  mail: z
+    .object({ to: z.string(), mailbox: z.string().nullable(), outcome: z.string(), error: z.string().nullable() })
+    .nullable()
+    .describe("checkout mode: the link's mail and what the sender did with it"),
 };

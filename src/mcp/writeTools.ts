@@ -9,9 +9,17 @@ import { z } from 'zod';
 import { markAttended } from '../core/booking';
 import { PolicyError } from '../core/errors';
 import { auditEffect } from '../core/log';
-import { sendDueReminders } from '../core/reminders';
+import { sendDueReminders, type SenderDeps } from '../core/reminders';
 import { addSessionNote, MAX_NOTE_CHARS, type Session } from '../core/sessions';
-import { chargeSession, createStripeApi, money, readPaymentSession } from '../core/stripe';
+import {
+  chargeSession,
+  chargeSessionByCheckout,
+  createStripeApi,
+  money,
+  readPayingClient,
+  readPaymentSession,
+  type PaymentDeps,
+} from '../core/stripe';
 import { decideWriteApproval, requireApproval, type AskPractitioner, type WriteApproval } from './approval';
 import type { McpConnection } from './deps';
 import { clientCanAsk, planNow, type ToolContext } from './readTools';
@@ -53,6 +61,29 @@ function approve(ctx: ToolContext, decision: WriteApproval, connection: McpConne
 
 function effect(connection: McpConnection, action: string, target: string) {
   return { actor: connection.actor, profile: connection.profile.name, action, target };
+}
+
+function senderDeps(ctx: ToolContext, connection: McpConnection): SenderDeps {
+  return {
+    dataverse: connection.dataverse,
+    graph: connection.graph,
+    tables: ctx.link.tables,
+    clock: ctx.deps.clock,
+    log: ctx.deps.runtime.hub.logger('business'),
+    profile: connection.profile,
+    settings: ctx.link.config.reminders,
+    audit: ctx.deps.runtime.hub.audit(),
+    actor: connection.actor,
+  };
+}
+
+/** Who signs the messages: the profile's mailbox, in this machine's time zone (as the CLI's verbs sign them). */
+function practitionerOf(connection: McpConnection) {
+  return {
+    name: connection.profile.mailbox ?? connection.profile.name,
+    email: connection.profile.mailbox,
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+  };
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -110,20 +141,11 @@ export function registerWriteTools(ctx: ToolContext): void {
           `Send ${plural(planned.length, 'due reminder')} from ${from.join(', ')}${recovering}`,
         );
         // Exactly what was approved: the planned reminders at the planned moment, nothing that fell due since.
-        const report = await sendDueReminders(
-          {
-            dataverse: connection.dataverse,
-            graph: connection.graph,
-            tables: link.tables,
-            clock: ctx.deps.clock,
-            log: ctx.deps.runtime.hub.logger('business'),
-            profile: connection.profile,
-            settings: link.config.reminders,
-            audit: ctx.deps.runtime.hub.audit(),
-            actor: connection.actor,
-          },
-          { now, reminderIds: planned.map((m) => m.reminderId), signal: extra.signal },
-        );
+        const report = await sendDueReminders(senderDeps(ctx, connection), {
+          now,
+          reminderIds: planned.map((m) => m.reminderId),
+          signal: extra.signal,
+        });
         return { profile, ...report };
       }),
   );
@@ -168,11 +190,7 @@ export function registerWriteTools(ctx: ToolContext): void {
                 clock: ctx.deps.clock,
                 log: ctx.deps.runtime.hub.logger('business'),
                 templates,
-                practitioner: {
-                  name: connection.profile.mailbox ?? connection.profile.name,
-                  email: connection.profile.mailbox,
-                  timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-                },
+                practitioner: practitionerOf(connection),
                 profile: connection.profile,
                 settings: {
                   leadTimesMinutes: reminders.leadTimesMinutes,
@@ -244,8 +262,9 @@ export function registerWriteTools(ctx: ToolContext): void {
     {
       title: 'Charge a session',
       description:
-        "Charge a session's fee by a Stripe invoice sent to the client (due in the configured days). Asks the " +
-        'practitioner first, naming the amount; a session already invoiced is not charged again.',
+        "Charge a session's fee as the profile's stripeChargeMode says: a Stripe invoice sent to the client, or a " +
+        "Stripe Checkout link mailed to them from the practitioner's mailbox. Asks the practitioner first, naming the " +
+        'amount and what happens; a session already charged is not charged again.',
       inputSchema: { sessionId },
       outputSchema: chargeOutput,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
@@ -254,34 +273,97 @@ export function registerWriteTools(ctx: ToolContext): void {
       guarded(log, 'session_charge', async () => {
         const decision = writeDecision(ctx);
         const connection = await link.connection();
+        const { profile } = connection;
         const tables = link.tables;
         const { currency, daysUntilDue } = link.config.payments;
-        const deps = {
+        const deps: PaymentDeps = {
           dataverse: connection.dataverse,
           tables,
-          stripe: createStripeApi(connection.http, connection.profile, ctx.deps.runtime.secret('stripeSecretKey')),
+          stripe: createStripeApi(connection.http, profile, ctx.deps.runtime.secret('stripeSecretKey')),
           log: ctx.deps.runtime.hub.logger('business'),
         };
+        const mode = profile.stripeChargeMode;
         const stored = await readPaymentSession(deps, input.sessionId, extra.signal);
         const { session } = stored;
-        const billed = ALREADY_BILLED.has(session.payment) && stored.invoiceId !== undefined;
+        const audit = effect(connection, 'stripe.charge', `${tables.session.entitySet}(${session.id})`);
+        const common = { profile: profile.name, sessionId: session.id, currency };
         // Already invoiced: the core only reads the invoice back, so there is nothing to approve.
-        if (!billed) {
+        const invoiced = mode === 'invoice' && ALREADY_BILLED.has(session.payment) && stored.invoiceId !== undefined;
+        if (!invoiced) {
+          const payer = await readPayingClient(deps, session, extra.signal);
           const fee = session.feeCents === undefined ? 'no fee' : money(session.feeCents, currency);
+          const what =
+            mode === 'checkout'
+              ? `mail a Stripe Checkout link to ${profile.sendToSelf ? `${profile.mailbox ?? '(no mailbox)'} (send-to-me mode, for ${payer.email})` : payer.email} from ${profile.mailbox ?? '(no mailbox: set LC_MAILBOX)'}`
+              : `send a Stripe invoice to ${payer.email}, due in ${daysUntilDue} days`;
           await approve(
             ctx,
             decision,
             connection,
-            `Charge ${fee} for ${sessionWords(session)} by a Stripe invoice e-mailed to the client (Stripe ${connection.profile.stripeMode} mode)`,
+            `Charge ${fee} for ${sessionWords(session)}: ${what} (Stripe ${profile.stripeMode} mode)`,
           );
         }
-        const charged = await auditEffect(
+        if (mode === 'checkout') {
+          const templates = await ctx.deps.templates();
+          const made = await auditEffect(
+            ctx.deps.runtime.hub.audit(),
+            audit,
+            () =>
+              chargeSessionByCheckout(
+                {
+                  ...deps,
+                  clock: ctx.deps.clock,
+                  templates,
+                  practitioner: practitionerOf(connection),
+                  sender: senderDeps(ctx, connection),
+                },
+                session.id,
+                { currency, signal: extra.signal },
+              ),
+            (c) => ({ detail: { mode, checkoutSessionId: c.checkoutSessionId, amountCents: c.amountCents } }),
+          );
+          return {
+            ...common,
+            mode,
+            customerId: made.customerId,
+            amountCents: made.amountCents,
+            currency: made.currency,
+            payment: made.payment,
+            alreadyCharged: made.alreadyCharged,
+            testMode: made.testMode,
+            invoiceId: null,
+            hostedInvoiceUrl: null,
+            checkoutSessionId: made.checkoutSessionId,
+            checkoutUrl: made.url,
+            mail: {
+              to: made.mail.to,
+              mailbox: made.mail.mailbox ?? null,
+              outcome: made.mail.outcome,
+              error: made.mail.error ?? null,
+            },
+          };
+        }
+        const made = await auditEffect(
           ctx.deps.runtime.hub.audit(),
-          effect(connection, 'stripe.charge', `${tables.session.entitySet}(${session.id})`),
+          audit,
           () => chargeSession(deps, session.id, { currency, daysUntilDue, signal: extra.signal }),
-          (made) => ({ detail: { invoiceId: made.invoiceId, amountCents: made.amountCents } }),
+          (c) => ({ detail: { mode, invoiceId: c.invoiceId, amountCents: c.amountCents } }),
         );
-        return { profile: connection.profile.name, ...charged };
+        return {
+          ...common,
+          mode,
+          customerId: made.customerId,
+          amountCents: made.amountCents,
+          currency: made.currency,
+          payment: made.payment,
+          alreadyCharged: made.alreadyInvoiced,
+          testMode: made.testMode,
+          invoiceId: made.invoiceId,
+          hostedInvoiceUrl: made.hostedInvoiceUrl,
+          checkoutSessionId: null,
+          checkoutUrl: null,
+          mail: null,
+        };
       }),
   );
 }

@@ -209,6 +209,81 @@ describe('lc mcp', function () {
     );
   });
 
+  /** A seeded attended session with a fee, never charged, whose client has an e-mail address. */
+  function chargeable(skip: readonly string[] = []): string {
+    const withEmail = new Set(sandbox.practice.clients.filter((c) => c.email).map((c) => c.id));
+    const found = sandbox.practice.sessions.find(
+      (s) =>
+        s.state === 'attended' &&
+        s.feeCents > 0 &&
+        (s.paymentStatus === 'unpaid' || s.paymentStatus === 'none') &&
+        !s.stripeInvoiceId &&
+        withEmail.has(s.clientId) &&
+        !skip.includes(s.id),
+    );
+    assert.ok(found, 'the seed has an attended unpaid session with a fee');
+    return found.id;
+  }
+  const stripeObjects = (kind: 'invoices' | 'checkoutSessions', sessionId: string) => {
+    const state = sandbox.exportState().services.stripe as unknown as Record<
+      string,
+      Record<string, { metadata: Record<string, string> }>
+    >;
+    return Object.values(state[kind]).filter((o) => o.metadata['session_id'] === sessionId);
+  };
+
+  it('charges by invoice once after an accepted question, and a retry charges nothing more without asking', async () => {
+    const mcp = await open({ answer: 'accept' });
+    const sessionId = chargeable();
+    const first = structured<{ mode: string; invoiceId: string; alreadyCharged: boolean; amountCents: number }>(
+      await mcp.call('session_charge', { sessionId }),
+    );
+    assert.equal(first.mode, 'invoice');
+    assert.equal(first.alreadyCharged, false);
+    assert.equal(mcp.questions.length, 1);
+    assert.match(
+      mcp.questions[0],
+      /^Charge \d+\.\d\d EUR for the session ".*" with .* on .*: send a Stripe invoice to \S+@\S+, due in 14 days \(Stripe test mode\) in the sandbox profile "sandbox"/,
+    );
+    const again = structured<{ invoiceId: string; alreadyCharged: boolean }>(
+      await mcp.call('session_charge', { sessionId }),
+    );
+    assert.deepEqual([again.invoiceId, again.alreadyCharged], [first.invoiceId, true]);
+    assert.equal(mcp.questions.length, 1, 'nothing left to approve');
+    assert.equal(stripeObjects('invoices', sessionId).length, 1, 'one invoice at Stripe');
+  });
+
+  it('charges by a mailed Checkout link when the profile says so, once however often it is called', async () => {
+    const mcp = await open({ answer: 'accept', env: env({ LC_STRIPE_CHARGE_MODE: 'checkout' }) });
+    const sessionId = chargeable();
+    type Charged = { mode: string; checkoutSessionId: string; alreadyCharged: boolean; mail: { outcome: string } };
+    const first = structured<Charged>(await mcp.call('session_charge', { sessionId }));
+    assert.equal(first.mode, 'checkout');
+    assert.ok(['sent', 'submitted'].includes(first.mail.outcome), first.mail.outcome);
+    assert.match(mcp.questions[0], /mail a Stripe Checkout link to \S+@\S+ from /);
+    const again = structured<Charged>(await mcp.call('session_charge', { sessionId }));
+    assert.deepEqual([again.checkoutSessionId, again.alreadyCharged], [first.checkoutSessionId, true]);
+    assert.notEqual(again.mail.outcome, 'sent', 'the link is not mailed twice');
+    assert.equal(stripeObjects('checkoutSessions', sessionId).length, 1, 'one Checkout Session at Stripe');
+  });
+
+  it('marks a session attended after an accepted question; marking again changes nothing more', async () => {
+    const mcp = await open({ answer: 'accept' });
+    const past = sandbox.practice.sessions.find((s) => s.state === 'scheduled' && Date.parse(s.end) < Date.now());
+    const target = past ?? sandbox.practice.sessions.find((s) => s.state === 'scheduled');
+    assert.ok(target);
+    type Marked = { session: { status: string }; followUpCreated: boolean; cancelledReminders: number };
+    const first = structured<Marked>(await mcp.call('session_mark_attended', { sessionId: target.id }));
+    assert.equal(first.session.status, 'attended');
+    assert.match(mcp.questions[0], /^Mark the session ".*" with .* attended \(its unsent reminders are cancelled/);
+    const again = structured<Marked>(await mcp.call('session_mark_attended', { sessionId: target.id }));
+    assert.deepEqual(
+      [again.session.status, again.followUpCreated, again.cancelledReminders],
+      ['attended', false, 0],
+      'the second mark writes no follow-up and cancels nothing',
+    );
+  });
+
   it('refuses agentWrites on a live profile without the editor’s confirmation, and sends nothing', async () => {
     const mcp = await open({ env: env({ LC_PROFILE_KIND: 'live', LC_AGENT_WRITES: 'true' }) });
     const who = structured<{ kind: string; agentWrites: { decision: string } }>(await mcp.call('whoami'));
