@@ -70,6 +70,9 @@ export function renderWorkerPass(d: WorkerPassDocument): string {
       ? `Profile ${d.profile}: no reminder was due.`
       : `Profile ${d.profile}: ${r.total} reminders: ${r.sent} sent, ${r.submitted} submitted, ${r.failed} failed, ${r.retryLater} left for a later run, ${r.skipped} skipped.`,
     ...r.mailboxes.map((m) => `  ${m.mailbox || '(no mailbox)'}: ${m.sent} sent, ${m.failed} failed of ${m.total}`),
+    ...r.notices.map(
+      (n) => `  ${n.mailbox} ${n.created ? 'was told' : 'was already told today'} of reminders in Failed.`,
+    ),
     'skipped' in d.payments
       ? `Payments not reconciled: ${d.payments.skipped}.`
       : `Payments: ${d.payments.checked} sessions checked with Stripe, ${d.payments.changed} changed.`,
