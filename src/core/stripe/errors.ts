@@ -43,7 +43,7 @@ export function stripeFailure(error: unknown, doing: string): LifeCockpitError {
   const said = error.message;
   if (error instanceof Stripe.errors.StripeIdempotencyError || error.rawType === 'idempotency_error') {
     return new StripeIdempotencyError(
-      `Stripe refused ${doing}: the same request was made before with other details (the fee, the currency or the client changed since). Nothing new was charged. Look at the session's invoice in the Stripe Dashboard before trying again.`,
+      `Stripe refused ${doing}: the same request was made before with other details (the fee, the currency or the client changed since). Nothing new was charged. Look at the session's invoice or Checkout Session in the Stripe Dashboard before trying again.`,
       { code: 'stripe.idempotencyKeyReused', ...options },
     );
   }

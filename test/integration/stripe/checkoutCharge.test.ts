@@ -21,6 +21,7 @@ import {
 import {
   chargeSession,
   chargeSessionByCheckout,
+  StripeIdempotencyError,
   refreshAllPaymentStatuses,
   refreshPaymentStatus,
   refundSession,
@@ -355,5 +356,17 @@ describe('charging a session by a Stripe Checkout link (sandbox, real stripe SDK
     assert.deepEqual([rest.amountCents, rest.refundedCents, rest.payment], [6000, 9000, 'refunded']);
     assert.equal((await sessionRow(sessionId))[S.columns.paymentStatus], PAYMENT_STATUS.refunded);
     assert.equal((await sessionRow(sessionId))[S.columns.stripeCheckoutSessionId], charged.checkoutSessionId);
+  });
+
+  it('a fee changed after a charge died before recording its link is refused plainly, with no second link or mail', async () => {
+    const sessionId = await h.aSession({ feeCents: 9000 });
+    await assert.rejects(chargeSessionByCheckout(deps({ dataverse: dyingOnFirstSessionWrite(h.dv) }), sessionId));
+    await h.dv.update(S.entitySet, sessionId, { [S.columns.fee]: 120 });
+    const error = await failure(chargeSessionByCheckout(deps(), sessionId));
+    assert.ok(error instanceof StripeIdempotencyError, `${error.name}: ${error.message}`);
+    assert.match(error.message, /Checkout Session/);
+    assert.equal(checkoutsOf(sessionId).length, 1);
+    const mails = await linkMailsOf(sessionId);
+    assert.equal(mails.filter((m) => String(m[M.columns.text]).includes('checkout')).length, 0);
   });
 });
