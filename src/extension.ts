@@ -20,6 +20,7 @@ import { watchDueReminders } from './vscode/reminderCommands';
 import { SandboxLauncher } from './vscode/sandboxLauncher';
 import { followStartupProfile } from './vscode/startedSandbox';
 import { registerViews } from './vscode/views';
+import { CalendarRenewal } from './vscode/webhookCalendar';
 import { registerWebhookViews } from './vscode/webhookInboxTree';
 import { coalesced, receiverSecretsFor, webhookLauncher } from './vscode/webhookLaunch';
 import { WebhookPayloadKeys } from './vscode/webhookPayloadKey';
@@ -110,6 +111,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LifeCo
     session.sessions.onDidChange((snapshot) => {
       if (snapshot.data) void webhooks.handlePending();
     }),
+    new CalendarRenewal(services),
     { dispose: () => void webhooks.dispose() },
     watchDueReminders(services, views.reminders),
     mcp.start(),

@@ -24,6 +24,7 @@ import {
 } from './paymentCommands';
 import { previewTemplate } from './templateCommands';
 import { triggerFlowCommand } from './flowCommands';
+import { subscribeToCalendarCommand } from './webhookCalendar';
 import {
   cancelSessionCommand,
   markAttendedCommand,
@@ -189,6 +190,7 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
   'lifeCockpit.toggleWebhookReceiver': (s) => () => toggleWebhookReceiver(s),
   'lifeCockpit.showWebhookPayload': (s) => (node: unknown) => showWebhookPayload(s, node),
   'lifeCockpit.replayWebhook': (s) => (node: unknown) => replayWebhook(s, node),
+  'lifeCockpit.subscribeToCalendarChanges': withDataverse((s, c) => () => subscribeToCalendarCommand(s, c)),
   'lifeCockpit.triggerFlow': signedIn((s, c) => (node: unknown) => triggerFlowCommand(s, c, node)),
   'lifeCockpit.chargeSession': (s) => {
     const underWay = new PaymentsUnderWay();

@@ -9,6 +9,7 @@ import type { Profile } from '../core/config';
 import type { HttpClient } from '../core/http';
 import { createStripeApi } from '../core/stripe';
 import {
+  graphNotificationHandler,
   startWebhookService,
   stripeWebhookHandler,
   type HandlerResult,
@@ -18,6 +19,7 @@ import {
 import type { DataverseClients } from './profileSession';
 import type { EditorServices } from './services';
 import { stripeSecretKeyName, stripeWebhookSecretName } from './stripeAccess';
+import { calendarDeps, graphClientStateName, importAfterCalendarChange } from './webhookCalendar';
 import type { ReceiverLaunch, ReceiverService } from './webhookReceiver';
 
 type LaunchServices = Pick<EditorServices, 'context' | 'config' | 'session' | 'sandbox' | 'hub' | 'clock'>;
@@ -56,7 +58,10 @@ export function webhookLauncher(
       port: options.port,
       bindAddress: options.bindAddress,
       forwardTo: options.forwardTo,
-      handlers: { stripe: stripeHandlerFor(s, options.profile, afterApplied) },
+      handlers: {
+        stripe: stripeHandlerFor(s, options.profile, afterApplied),
+        graph: graphHandlerFor(s, options.profile, options.inboxDirectory),
+      },
       http: http(profile),
       clock: s.clock,
       log: s.hub.logger('api'),
@@ -84,6 +89,20 @@ function stripeHandlerFor(s: LaunchServices, profile: string, afterApplied: () =
     const result = await handler(body, entry);
     if (result.outcome === 'applied') afterApplied();
     return result;
+  };
+}
+
+/** /graph: calendar changes import the mailbox's sessions; lifecycle notifications renew or recreate. */
+function graphHandlerFor(s: LaunchServices, profile: string, directory: string): WebhookHandler {
+  return async (body, entry): Promise<HandlerResult> => {
+    const clients = signedInAs(s, profile);
+    const clientState = await s.context.secrets.get(graphClientStateName(profile));
+    const handler = graphNotificationHandler({
+      ...calendarDeps(s, clients, directory),
+      clientState: () => clientState,
+      onCalendarChanged: (signal) => importAfterCalendarChange(s, clients, signal),
+    });
+    return handler(body, entry);
   };
 }
 
