@@ -10,6 +10,7 @@
 //   lc webhooks inbox [--dir DIR] [--json]
 //   lc webhooks replay <id> [--forward] [--dir DIR] [--json]
 //     --forward  send it again to the local endpoints in config webhooks.forwardTo (LC_WEBHOOK_FORWARD_TO)
+//   lc webhooks subscribe [--port N] [--dir DIR] [--json]   (see calendarSubscription.ts)
 //   LC_STRIPE_WEBHOOK_SECRET  the endpoint's signing secret (whsec_…); LC_WEBHOOK_KEY the payload key
 //   (else one kept in the OS keychain); LC_GRAPH_CLIENT_STATE; LC_FLOW_SECRET_<NAME> for /flows/<name>.
 import { writeSync } from 'node:fs';
@@ -35,6 +36,7 @@ import {
 import { verb, type VerbContext } from '../action';
 import { connect, requireProfile, stderrKeychain, type Connection } from '../connect';
 import { integerIn, parsedBy } from '../flags';
+import { calendarServing, subscribeCalendar } from './calendarSubscription';
 
 interface WebhookFlags {
   port?: number;
@@ -55,6 +57,23 @@ export function webhooksCommand(): Command {
     )
     .option('--dir <dir>', 'inbox directory')
     .action(verb(async (ctx) => serve(ctx, ctx.options as WebhookFlags), { ownsSignals: true }));
+  webhooks
+    .command('subscribe')
+    .description("Create or renew the Graph subscription on the profile mailbox's calendar, notifying /graph")
+    .option('--json', 'print one JSON document on stdout')
+    .option(
+      '--port <n>',
+      'the port `lc webhooks serve` listens on (default config webhooks.port)',
+      parsedBy(integerIn(1, 65535)),
+    )
+    .option('--dir <dir>', 'inbox directory of `lc webhooks serve`')
+    .action(
+      verb(async (ctx) => {
+        const flags = ctx.options as WebhookFlags;
+        const port = flags.port ?? ctx.runtime.loaded.config.webhooks.port;
+        await subscribeCalendar(ctx, { port, inboxDirectory: inboxDirectory(ctx, flags) });
+      }),
+    );
   webhooks
     .command('inbox')
     .description('List the received requests, newest first: time, route, type, verification, outcome')
@@ -133,7 +152,8 @@ async function serve(ctx: VerbContext, flags: WebhookFlags): Promise<void> {
   if (!stripeSecret) ctx.out.warning('LC_STRIPE_WEBHOOK_SECRET is not set: /stripe will refuse every request.');
   const payloadKeyBytes = await payloadKey(ctx);
   const connection = await connect(ctx.runtime);
-  const graphClientState = process.env.LC_GRAPH_CLIENT_STATE;
+  const calendar = await calendarServing(ctx, connection, inboxDirectory(ctx, flags));
+  const graphClientState = calendar.clientState;
   const flows = flowSecrets();
   for (const secret of [graphClientState, ...Object.values(flows)]) ctx.runtime.hub.addSecret(secret);
   let service;
@@ -145,7 +165,7 @@ async function serve(ctx: VerbContext, flags: WebhookFlags): Promise<void> {
       port: flags.port ?? webhooks.port,
       bindAddress: webhooks.bindAddress,
       forwardTo: webhooks.forwardTo,
-      handlers: { stripe: stripeHandlerFor(ctx, connection) },
+      handlers: { stripe: stripeHandlerFor(ctx, connection), ...calendar.handlers },
       http: connection.http,
       clock: systemClock,
       log: ctx.runtime.hub.logger('api'),
@@ -170,7 +190,9 @@ async function serve(ctx: VerbContext, flags: WebhookFlags): Promise<void> {
       ].join('\n'),
     );
   }
+  const stopRenewing = calendar.start();
   await signalled;
+  await stopRenewing();
   await service.close();
   await connection.close();
   ctx.out.note('Webhook receiver stopped.');
