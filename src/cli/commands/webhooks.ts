@@ -11,22 +11,33 @@
 //   lc webhooks replay <id> [--forward] [--dir DIR] [--json]
 //     --forward  send it again to the local endpoints in config webhooks.forwardTo (LC_WEBHOOK_FORWARD_TO)
 //   lc webhooks subscribe [--port N] [--dir DIR] [--json]   (see calendarSubscription.ts)
+//   lc webhooks test-event <type> --session <id> [--object ID] [--url U] [--json]
+//     <type>       invoice.paid | invoice.payment_failed | checkout.session.completed | charge.refunded
+//     --session    the session the event names (metadata.session_id)
+//     --object     the Stripe object it is about (in_…, cs_…, ch_…): the receiver re-reads it from Stripe
+//     --url        the receiver (default http://<webhooks.bindAddress>:<webhooks.port>/stripe)
 //   LC_STRIPE_WEBHOOK_SECRET  the endpoint's signing secret (whsec_…); LC_WEBHOOK_KEY the payload key
 //   (else one kept in the OS keychain); LC_GRAPH_CLIENT_STATE; LC_FLOW_SECRET_<NAME> for /flows/<name>.
 import { writeSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command } from 'commander';
+import { z } from 'zod';
 import { systemClock } from '../../core/clock';
 import { ConfigurationError } from '../../core/config';
-import { ValidationError } from '../../core/errors';
+import { ExternalServiceError, ValidationError } from '../../core/errors';
+import { HttpClient } from '../../core/http';
 import { resolveTables } from '../../core/practice';
 import { createStripeApi } from '../../core/stripe';
 import {
+  isTestEventType,
   newPayloadKey,
   payloadKeyFrom,
+  sendTestEvent,
+  signedTestEvent,
   startWebhookService,
   stripeWebhookHandler,
+  TEST_EVENT_TYPES,
   WebhookForwarder,
   WebhookInbox,
   WebhookProcessor,
@@ -35,7 +46,7 @@ import {
 } from '../../core/webhooks';
 import { verb, type VerbContext } from '../action';
 import { connect, requireProfile, stderrKeychain, type Connection } from '../connect';
-import { integerIn, parsedBy } from '../flags';
+import { integerIn, parseFlags, parsedBy } from '../flags';
 import { calendarServing, subscribeCalendar } from './calendarSubscription';
 
 interface WebhookFlags {
@@ -88,7 +99,64 @@ export function webhooksCommand(): Command {
     .option('--json', 'print one JSON document on stdout')
     .option('--dir <dir>', 'inbox directory')
     .action(verb(async (ctx, id: string) => replay(ctx, ctx.options as WebhookFlags, id)));
+  webhooks
+    .command('test-event')
+    .description('Post a correctly signed Stripe test event about a session to the running receiver')
+    .argument('<type>', TEST_EVENT_TYPES.join(' | '))
+    .requiredOption('--session <id>', 'the session the event names (metadata.session_id)')
+    .option('--object <id>', 'the Stripe object it is about (in_…, cs_…, ch_…); the receiver re-reads it from Stripe')
+    .option('--url <url>', 'the receiver (default http://<webhooks.bindAddress>:<webhooks.port>/stripe)')
+    .option('--json', 'print one JSON document on stdout')
+    .action(verb(async (ctx, type: string) => testEvent(ctx, parseFlags(testEventFlags, ctx.options), type)));
   return webhooks;
+}
+
+const testEventFlags = z.object({
+  session: z.string().min(1),
+  object: z
+    .string()
+    .regex(/^(in|cs|ch)_[A-Za-z0-9_]+$/, 'a Stripe id such as in_…, cs_… or ch_…')
+    .optional(),
+  url: z.url('an absolute URL such as http://127.0.0.1:8787/stripe').optional(),
+});
+type TestEventFlags = z.infer<typeof testEventFlags>;
+
+async function testEvent(ctx: VerbContext, flags: TestEventFlags, type: string): Promise<void> {
+  if (!isTestEventType(type)) {
+    throw new ValidationError(`"${type}" is not a test event type: use one of ${TEST_EVENT_TYPES.join(', ')}.`, {
+      code: 'webhooks.unknownTestEventType',
+    });
+  }
+  const secret = ctx.runtime.secret('stripeWebhookSecret');
+  if (!secret) {
+    throw new ConfigurationError(
+      'LC_STRIPE_WEBHOOK_SECRET is not set: the test event is signed with the secret the receiver verifies with.',
+    );
+  }
+  const { webhooks } = ctx.runtime.loaded.config;
+  const host = webhooks.bindAddress.includes(':') ? `[${webhooks.bindAddress}]` : webhooks.bindAddress;
+  const url = flags.url ?? `http://${host}:${webhooks.port}/stripe`;
+  const event = signedTestEvent({
+    type,
+    sessionId: flags.session,
+    ...(flags.object === undefined ? {} : { objectId: flags.object }),
+    secret,
+    clock: systemClock,
+  });
+  const http = new HttpClient({ logger: ctx.runtime.hub.logger('api'), clock: systemClock });
+  try {
+    const { status } = await sendTestEvent(http, url, event);
+    const eventId = (JSON.parse(event.body) as { id: string }).id;
+    if (status < 200 || status >= 300) {
+      throw new ExternalServiceError(
+        `The receiver at ${url} answered ${status} to the test event: check that it verifies with the same LC_STRIPE_WEBHOOK_SECRET.`,
+        { code: 'webhooks.testEventRefused', detail: { status } },
+      );
+    }
+    ctx.out.result({ sent: true, type, eventId, url, status }, () => `Sent ${type} ${eventId} to ${url}: ${status}.`);
+  } finally {
+    await http.close();
+  }
 }
 
 function inboxDirectory(ctx: VerbContext, flags: WebhookFlags, env: NodeJS.ProcessEnv = process.env): string {

@@ -63,3 +63,12 @@ export {
   type SubscriptionStore,
 } from './graphSubscriptions';
 export { graphNotificationHandler, type GraphNotificationDeps } from './graphNotifications';
+export {
+  isTestEventType,
+  sendTestEvent,
+  signedTestEvent,
+  TEST_EVENT_TYPES,
+  type SignedTestEvent,
+  type TestEventInput,
+  type TestEventType,
+} from './testEvent';
