@@ -57,7 +57,7 @@ export interface StartSandboxOptions {
   dueReminders?: number;
   /** Practitioners, each with a mailbox of their own; the ready line's mailbox is the first. */
   practitioners?: number;
-  /** Exchange's per-minute sending limit and transport delay run this many times faster. */
+  /** Exchange's per-minute sending limit and transport delay, and Stripe's webhook retries, run this many times faster. */
   timeScale?: number;
   /** The sandbox's clock (epoch ms); tokens, seeded dates and expiries follow it. */
   now?: () => number;
@@ -161,7 +161,10 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   const timeScaled: Partial<Record<HostedServiceName, ServiceFactory>> =
     options.timeScale === undefined
       ? {}
-      : { graph: (ctx) => createGraphService(ctx, { timeScale: options.timeScale }) };
+      : {
+          graph: (ctx) => createGraphService(ctx, { timeScale: options.timeScale }),
+          stripe: (ctx) => createStripeService(ctx, { delivery: { timeScale: options.timeScale } }),
+        };
   const hosted = buildHostedServices({ ...DEFAULT_SERVICES, ...timeScaled, ...options.services }, contextFor);
   const all: SandboxService[] = [entra, ...hosted];
 

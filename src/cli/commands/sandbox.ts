@@ -13,7 +13,8 @@
 //     --token-lifetime S    access-token lifetime in seconds (default 3599)
 //     --due-reminders N     also seed N approved reminders due now, spread over the practitioners
 //     --practitioners K     K practitioners, each with a mailbox of their own (default 1; the ready line's mailbox is the first)
-//     --time-scale X        Exchange's per-minute sending limit (30 a mailbox) and transport delay run X times faster
+//     --time-scale X        Exchange's per-minute sending limit (30 a mailbox) and transport delay, and Stripe's
+//                           webhook retries (30 min, 1 h, 2 h in test mode), run X times faster
 //     --fault SPEC          inject faults, repeatable: SERVICE:KIND:RATE[:VALUE[:LIMIT]][@ROUTE]
 //                           SERVICE graph|dataverse|stripe|entra|*; KIND latency (VALUE ms) | throttle (429,
 //                           Retry-After VALUE s) | error500 | error503 | drop | slowBody (VALUE ms); RATE 0..1;
@@ -61,7 +62,11 @@ export function sandboxCommand(): Command {
     )
     .option('--due-reminders <n>', 'also seed N approved reminders due now', integerIn(0, 1_000_000))
     .option('--practitioners <k>', 'practitioners, each with a mailbox of their own', integerIn(1, 1_000))
-    .option('--time-scale <x>', "run Exchange's per-minute limits and transport delay X times faster", positiveNumber)
+    .option(
+      '--time-scale <x>',
+      "run Exchange's per-minute limits and transport delay, and Stripe's webhook retries, X times faster",
+      positiveNumber,
+    )
     .action(
       verb(async (ctx) => runSandbox(ctx, ctx.options as unknown as SandboxFlags), {
         ...reportsConfiguration,

@@ -1,20 +1,26 @@
 // Delivers Events to webhook endpoints the way Stripe does: a JSON POST signed with
 // `Stripe-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<payload>")>` (re-signed on every
-// attempt), retried with exponential backoff on non-2xx answers and network errors. Every attempt is
-// recorded in the state for inspect(); timers are unref'd and cleared on dispose().
+// attempt), retried with exponential backoff on non-2xx answers and network errors (a receiver that is
+// down). Stripe's test mode retries three times over a few hours ("Process undelivered events"); the
+// sandbox does the same, 30 min, 1 h and 2 h after the first attempt (the exact spacing is not published),
+// run `timeScale` times faster (`lc sandbox --time-scale`). Every attempt is recorded in the state for
+// inspect(); timers are unref'd and cleared on dispose().
 
 import { createHmac } from 'node:crypto';
 import type { SandboxClock, ServiceContext } from '../types';
 import type { Delivery, StripeEvent, StripeState } from './state';
 
 export interface DeliveryOptions {
-  /** Delay before the 2nd attempt; doubles for each later one. Stripe waits hours; tests want ms. */
+  /** Delay before the 2nd attempt, in Stripe's time; doubles for each later one. */
   retryBaseMs: number;
   /** Attempts per event and endpoint, the first included. */
   maxAttempts: number;
+  /** Retries come this many times sooner than in Stripe's time (the sandbox's time-scale); 1 is real time. */
+  timeScale: number;
 }
 
-export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = { retryBaseMs: 2000, maxAttempts: 5 };
+/** Test mode: the first attempt and three retries, over 3.5 hours of Stripe's time. */
+export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = { retryBaseMs: 30 * 60_000, maxAttempts: 4, timeScale: 1 };
 
 const MAX_RECORDED_DELIVERIES = 1000;
 
@@ -132,7 +138,8 @@ export class WebhookDelivery {
     if (succeeded) {
       event.pending_webhooks = Math.max(0, event.pending_webhooks - 1);
     } else if (attempt < this.options.maxAttempts) {
-      this.schedule(eventId, endpointId, attempt + 1, this.options.retryBaseMs * 2 ** (attempt - 1));
+      const scale = this.options.timeScale > 0 ? this.options.timeScale : 1;
+      this.schedule(eventId, endpointId, attempt + 1, (this.options.retryBaseMs * 2 ** (attempt - 1)) / scale);
     }
   }
 
