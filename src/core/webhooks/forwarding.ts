@@ -112,21 +112,18 @@ export class WebhookForwarder {
   private async pass(): Promise<void> {
     const jobs: { entry: InboxEntry; target: string }[] = [];
     const duplicates: { entry: InboxEntry; target: string }[] = [];
-    const entries = this.options.inbox.entries().reverse(); // oldest first
+    const { inbox } = this.options;
     // Stripe delivers an event again when it doubts the first delivery: each target gets each event id once.
-    const sent = new Set<string>();
-    for (const entry of entries) {
-      for (const f of entry.forwards) if (f.state !== 'pending') sent.add(eventKey(entry, f.target));
-    }
-    for (const entry of entries) {
+    const inThisPass = new Set<string>();
+    for (const entry of inbox.unforwardedEntries()) {
       if (!entry.hasPayload || entry.verification !== 'verified') continue;
       for (const f of entry.forwards) {
         // A target since removed from the settings stays pending: it is no longer the user's wish.
         if (f.state !== 'pending' || !this.targets.has(f.target)) continue;
         const key = eventKey(entry, f.target);
-        if (sent.has(key)) duplicates.push({ entry, target: f.target });
+        if (inThisPass.has(key) || inbox.forwardTried(entry, f.target)) duplicates.push({ entry, target: f.target });
         else jobs.push({ entry, target: f.target });
-        sent.add(key);
+        inThisPass.add(key);
       }
     }
     for (const { entry, target } of duplicates) {

@@ -143,6 +143,16 @@ export class WebhookInbox {
   private readonly outcomes = new Map<string, OutcomeRecord>();
   /** By request id, then by target: the latest forward to each endpoint. */
   private readonly forwarded = new Map<string, Map<string, ForwardRecord>>();
+  // Indexes kept as records arrive, so a handling or forwarding pass looks at what is left to do rather
+  // than at every request ever stored (a burst of thousands would otherwise cost a full scan per pass).
+  /** Accepted requests not handled yet (no outcome, or a failed one), oldest first. */
+  private readonly unhandled = new Set<string>();
+  /** `route:eventId` of events handled (applied, ignored or duplicate). */
+  private readonly handledEvents = new Set<string>();
+  /** Requests with a forward target that has no forward record yet, oldest first. */
+  private readonly unforwarded = new Set<string>();
+  /** `eventId\ntarget` (the request id for an event without one) of forwards already made or tried. */
+  private readonly forwardedEvents = new Set<string>();
   private queue: PendingWrite[] = [];
   private flushing: Promise<void> | undefined;
   private sequence = 0;
@@ -185,7 +195,7 @@ export class WebhookInbox {
         : { forwardTo: [...request.forwardTo] }),
     };
     await this.append(record);
-    this.requests.set(id, record);
+    this.rememberRequest(record);
     return this.entryOf(record);
   }
 
@@ -200,7 +210,7 @@ export class WebhookInbox {
       ...(replay ? { replay } : {}),
     };
     await this.append(record);
-    this.outcomes.set(id, record);
+    this.rememberOutcome(record);
   }
 
   /** Records how forwarding a request to one local endpoint went. */
@@ -218,6 +228,32 @@ export class WebhookInbox {
     };
     await this.append(record);
     this.rememberForward(record);
+  }
+
+  /** Accepted requests with no outcome yet or a failed one, oldest first: what a handling pass looks at. */
+  unhandledEntries(): InboxEntry[] {
+    return [...this.unhandled].flatMap((id) => {
+      const record = this.requests.get(id);
+      return record ? [this.entryOf(record)] : [];
+    });
+  }
+
+  /** Whether another delivery of this event was handled already (applied, ignored or duplicate). */
+  eventHandled(route: string, eventId: string): boolean {
+    return this.handledEvents.has(`${route}:${eventId}`);
+  }
+
+  /** Requests with a forward target not tried yet, oldest first: what a forwarding pass looks at. */
+  unforwardedEntries(): InboxEntry[] {
+    return [...this.unforwarded].flatMap((id) => {
+      const record = this.requests.get(id);
+      return record ? [this.entryOf(record)] : [];
+    });
+  }
+
+  /** Whether this event (by id; a request without one by its own id) went or was tried to the target. */
+  forwardTried(entry: Pick<InboxEntry, 'id' | 'eventId'>, target: string): boolean {
+    return this.forwardedEvents.has(forwardKey(entry.eventId ?? entry.id, target));
   }
 
   /** Every stored request, newest first. */
@@ -280,6 +316,20 @@ export class WebhookInbox {
     });
   }
 
+  private rememberRequest(record: RequestRecord): void {
+    this.requests.set(record.id, record);
+    if (record.verification === 'verified' && record.payload !== undefined) this.unhandled.add(record.id);
+    if ((record.forwardTo?.length ?? 0) > 0) this.unforwarded.add(record.id);
+  }
+
+  private rememberOutcome(record: OutcomeRecord): void {
+    this.outcomes.set(record.id, record);
+    const request = this.requests.get(record.id);
+    if (record.outcome === 'failed') return;
+    this.unhandled.delete(record.id);
+    if (request?.eventId !== undefined) this.handledEvents.add(`${request.route}:${request.eventId}`);
+  }
+
   private rememberForward(record: ForwardRecord): void {
     let byTarget = this.forwarded.get(record.id);
     if (byTarget === undefined) {
@@ -287,6 +337,9 @@ export class WebhookInbox {
       this.forwarded.set(record.id, byTarget);
     }
     byTarget.set(record.target, record);
+    const request = this.requests.get(record.id);
+    this.forwardedEvents.add(forwardKey(request?.eventId ?? record.id, record.target));
+    if ((request?.forwardTo ?? []).every((target) => byTarget.has(target))) this.unforwarded.delete(record.id);
   }
 
   /** Ids sort by time: `wh_<ms base36>_<sequence>_<random>`, unique across processes sharing the file. */
@@ -309,8 +362,8 @@ export class WebhookInbox {
       }
       const result = recordSchema.safeParse(parsed);
       if (!result.success) continue;
-      if (result.data.kind === 'request') this.requests.set(result.data.id, result.data);
-      else if (result.data.kind === 'outcome') this.outcomes.set(result.data.id, result.data);
+      if (result.data.kind === 'request') this.rememberRequest(result.data);
+      else if (result.data.kind === 'outcome') this.rememberOutcome(result.data);
       else this.rememberForward(result.data);
     }
   }
@@ -338,4 +391,8 @@ export class WebhookInbox {
     }
     this.flushing = undefined;
   }
+}
+
+function forwardKey(eventOrRequestId: string, target: string): string {
+  return `${eventOrRequestId}\n${target}`;
 }

@@ -71,21 +71,18 @@ export class WebhookProcessor {
 
   private async pass(): Promise<PassSummary> {
     const summary: PassSummary = { applied: 0, ignored: 0, duplicate: 0, failed: 0 };
-    const entries = this.options.inbox.entries().reverse(); // oldest first
-    const handledEvents = new Set(
-      entries.filter((e) => e.eventId !== undefined && isDone(e)).map((e) => `${e.route}:${e.eventId}`),
-    );
-    for (const entry of entries) {
+    const { inbox } = this.options;
+    // Only what is left to do, oldest first; the inbox learns each outcome as it is stored, so a second
+    // delivery later in the same pass is seen as a duplicate too.
+    for (const entry of inbox.unhandledEntries()) {
       if (!entry.hasPayload || entry.verification !== 'verified' || isDone(entry)) continue;
-      const key = entry.eventId === undefined ? undefined : `${entry.route}:${entry.eventId}`;
-      if (key !== undefined && handledEvents.has(key)) {
-        await this.options.inbox.storeOutcome(entry.id, 'duplicate', `event ${entry.eventId} was already handled`);
+      if (entry.eventId !== undefined && inbox.eventHandled(entry.route, entry.eventId)) {
+        await inbox.storeOutcome(entry.id, 'duplicate', `event ${entry.eventId} was already handled`);
         summary.duplicate += 1;
         continue;
       }
       const outcome = await this.handle(entry, false);
       summary[outcome] += 1;
-      if (key !== undefined && outcome !== 'failed') handledEvents.add(key);
     }
     return summary;
   }
