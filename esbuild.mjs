@@ -20,6 +20,9 @@ const common = {
   logLevel: 'info',
   // The keychain bindings load native code; the CLI requires them from node_modules on first use.
   external: ['vscode', '@napi-rs/keyring', '@azure/msal-node-extensions'],
+  // jsonc-parser's `main` is a UMD build whose require('./impl/…') calls esbuild cannot follow, so the
+  // bundle failed at activation with "Cannot find module './impl/format'": take its ES module build.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   define: { 'process.env.LC_BUILD_MODE': JSON.stringify(production ? 'production' : 'development') },
 };
 

@@ -1,7 +1,9 @@
 // Lists the packaged .vsix and fails if anything but the run-time files slipped in: no sources, tests,
 // node_modules, source maps, .env files or keys. Runs after `npm run package` (see package.json).
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as yauzl from 'yauzl';
 
@@ -68,5 +70,31 @@ describe('the packaged extension', () => {
       !bundle.includes('AADSTS7000215: Invalid client secret provided'),
       'the sandbox’s Entra answers are not in the extension bundle',
     );
+  });
+
+  it('loads on its own, with nothing but vscode beside it, as the editor loads it', () => {
+    // The .vsix carries no node_modules: a dependency esbuild could not follow fails only here and at
+    // activation in a real editor (a UMD build's require('./impl/format') did).
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lc-bundle-'));
+    try {
+      fs.copyFileSync(path.join(__dirname, '..', '..', 'dist', 'extension.js'), path.join(dir, 'extension.js'));
+      fs.mkdirSync(path.join(dir, 'node_modules', 'vscode'), { recursive: true });
+      fs.writeFileSync(
+        path.join(dir, 'node_modules', 'vscode', 'index.js'),
+        // Any property of this stand-in is itself: enough for the bundle's top level, which only declares.
+        "const any = new Proxy(function () {}, { get: (t, k) => (k === 'prototype' ? {} : any), apply: () => any, construct: () => ({}) });\nmodule.exports = any;\n",
+      );
+      const run = spawnSync(
+        process.execPath,
+        ['-e', "process.stdout.write(typeof require('./extension.js').activate)"],
+        {
+          cwd: dir,
+          encoding: 'utf8',
+        },
+      );
+      assert.equal(run.stdout, 'function', run.stderr);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
