@@ -100,9 +100,10 @@ function settingText(inputs: McpLaunchInputs, path: string): string | null {
   return text(node);
 }
 
-/** The text the configuration loader coerces back to the same value (lists comma-separated). */
+/** The text the configuration loader coerces back to the same value (lists comma-separated, mappings JSON). */
 function text(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   if (Array.isArray(value)) return value.map(String).join(',');
+  if (typeof value === 'object') return Object.keys(value).length === 0 ? null : JSON.stringify(value);
   return String(value);
 }

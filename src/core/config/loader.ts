@@ -412,6 +412,14 @@ function coerce(schema: z.ZodType | undefined, text: string): unknown {
   if (type === 'number') return text.trim() === '' || Number.isNaN(Number(text)) ? text : Number(text);
   if (type === 'boolean')
     return /^(true|1|yes|on)$/i.test(text) ? true : /^(false|0|no|off)$/i.test(text) ? false : text;
+  if (type === 'object' || type === 'record') {
+    // A mapping such as LC_TABLES is JSON; text that is not stays text, and the schema names the problem.
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return text;
+    }
+  }
   if (type === 'array') return text.split(',').map((part) => (Number.isNaN(Number(part)) ? part.trim() : Number(part)));
   return text;
 }

@@ -168,6 +168,8 @@ export const SETTING_ENV: Readonly<Record<string, string>> = {
   'webhooks.graphSubscriptionMinutes': 'LC_GRAPH_SUBSCRIPTION_MINUTES',
   'payments.currency': 'LC_CURRENCY',
   'payments.daysUntilDue': 'LC_DAYS_UNTIL_DUE',
+  /** The practice's own table mapping, as JSON: how the editor hands it to `lc mcp`, and a CI sets it. */
+  tables: 'LC_TABLES',
   'reminders.leadTimesMinutes': 'LC_REMINDER_LEAD_TIMES',
   'reminders.followUpDelayMinutes': 'LC_FOLLOW_UP_DELAY_MINUTES',
   'reminders.perMinute': 'LC_REMINDER_PER_MINUTE',

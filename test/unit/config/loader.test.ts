@@ -104,3 +104,15 @@ describe('configuration layers', () => {
     assert.equal(DEFAULT_TABLES.session.entitySet, 'appointments', 'defaults stay untouched');
   });
 });
+
+describe('LC_TABLES', () => {
+  it('reads the practice’s table mapping as JSON, and names the variable when it is not', () => {
+    const read = loadConfiguration({ env: { LC_TABLES: '{"session":{"entitySet":"cr123_sessions"}}' } });
+    assert.deepEqual(read.problems, []);
+    assert.deepEqual(read.config.tables, { session: { entitySet: 'cr123_sessions' } });
+    const broken = loadConfiguration({ env: { LC_TABLES: '{session: cr123}' } });
+    assert.equal(broken.problems.length, 1);
+    assert.match(broken.problems[0].key, /LC_TABLES/);
+    assert.deepEqual(broken.config.tables, {});
+  });
+});

@@ -106,7 +106,13 @@ function memento(): vscode.Memento {
 
 function configured(profiles: Profile[], active: string): LoadedConfiguration {
   return loadConfiguration({
-    settings: { activeProfile: active, profiles, reminders: { perMinute: 12, leadTimesMinutes: [2880, 60] } },
+    settings: {
+      activeProfile: active,
+      profiles,
+      reminders: { perMinute: 12, leadTimesMinutes: [2880, 60] },
+      // The practice's own tables: a server on the default names would read the wrong table.
+      tables: { session: { entitySet: 'cr123_sessions', columns: { fee: 'cr123_price' } } },
+    },
   });
 }
 
@@ -261,6 +267,7 @@ describe('MCP server registration', () => {
     assert.deepEqual(seenByChild.activeProfile, world.loaded.activeProfile);
     assert.deepEqual(seenByChild.config.reminders, world.loaded.config.reminders);
     assert.deepEqual(seenByChild.config.payments, world.loaded.config.payments);
+    assert.deepEqual(seenByChild.config.tables, world.loaded.config.tables);
     mcp.dispose();
   });
 
