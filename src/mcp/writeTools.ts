@@ -275,7 +275,7 @@ export function registerWriteTools(ctx: ToolContext): void {
         const connection = await link.connection();
         const { profile } = connection;
         const tables = link.tables;
-        const { currency, daysUntilDue } = link.config.payments;
+        const { currency, daysUntilDue, checkoutSuccessUrl } = link.config.payments;
         const deps: PaymentDeps = {
           dataverse: connection.dataverse,
           tables,
@@ -318,7 +318,7 @@ export function registerWriteTools(ctx: ToolContext): void {
                   sender: senderDeps(ctx, connection),
                 },
                 session.id,
-                { currency, signal: extra.signal },
+                { currency, ...(checkoutSuccessUrl ? { successUrl: checkoutSuccessUrl } : {}), signal: extra.signal },
               ),
             (c) => ({ detail: { mode, checkoutSessionId: c.checkoutSessionId, amountCents: c.amountCents } }),
           );

@@ -9,6 +9,7 @@ import { actorOf, auditEffect } from '../core/log';
 import type { Session } from '../core/sessions';
 import {
   chargeSession,
+  chargeSessionByCheckout,
   money,
   readPayingClient,
   readPaymentSession,
@@ -18,19 +19,21 @@ import {
   refundSession,
   stripeCall,
   type ChargedSession,
+  type CheckoutChargedSession,
   type PaymentDeps,
   type RefreshedPayment,
 } from '../core/stripe';
 import {
   amountText,
   chargeQuestion,
+  checkoutQuestion,
   dashboardUrl,
   parseRefundAmount,
   refundQuestion,
   type Question,
 } from './paymentText';
 import type { DataverseClients, SignedInClients } from './profileSession';
-import { sessionOf } from './sessionCommands';
+import { practitionerOf, sessionOf, workspaceTemplates } from './sessionCommands';
 import { isBilled, isChargeable, isRefundable } from './sessionItem';
 import type { EditorServices } from './services';
 import { stripeFor } from './stripeAccess';
@@ -64,11 +67,7 @@ export async function chargeSessionCommand(
 }
 
 async function charge(s: EditorServices, c: DataverseClients, chosen: Session): Promise<void> {
-  if (c.profile.stripeChargeMode === 'checkout')
-    throw new ValidationError(
-      `Profile ${c.profile.name} charges by a mailed Checkout link (stripeChargeMode), which the editor does not do yet: run \`lc stripe charge ${chosen.id}\`, or set the profile's stripeChargeMode to invoice. Nothing was charged.`,
-      { code: 'payments.checkoutNotInEditor', detail: { sessionId: chosen.id } },
-    );
+  if (c.profile.stripeChargeMode === 'checkout') return chargeByCheckout(s, c, chosen);
   const { api, profile, mode } = await stripeFor(s, c);
   const deps = paymentDeps(s, c, api);
   const { currency, daysUntilDue } = s.config.loaded.config.payments;
@@ -102,6 +101,74 @@ async function charge(s: EditorServices, c: DataverseClients, chosen: Session): 
   );
   await s.session.refresh();
   await reportCharged(session, charged);
+}
+
+/** The profile charges by a Checkout link: Stripe's page for the fee, its link mailed through the exactly-once sender. */
+async function chargeByCheckout(s: EditorServices, c: DataverseClients, chosen: Session): Promise<void> {
+  const { api, profile, mode } = await stripeFor(s, c);
+  const deps = paymentDeps(s, c, api);
+  const { currency, checkoutSuccessUrl } = s.config.loaded.config.payments;
+  const { session } = await readPaymentSession(deps, chosen.id);
+  if (session.feeCents === undefined || session.feeCents <= 0)
+    throw new ValidationError(`The session "${session.subject}" has no fee, so there is nothing to charge.`, {
+      code: 'stripe.noFee',
+      detail: { sessionId: session.id },
+    });
+  const client = await readPayingClient(deps, session);
+  const question = checkoutQuestion(profile, {
+    subject: session.subject,
+    clientName: client.name,
+    clientEmail: client.email,
+    amountCents: session.feeCents,
+    currency,
+    mailbox: profile.mailbox,
+    sendToSelf: profile.sendToSelf,
+  });
+  await ask(question, 'Charge');
+  requireSameProfile(s, c, 'charged');
+  const templates = await workspaceTemplates();
+  const charged = await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Charging "${session.subject}" by a Checkout link (${mode} mode)…`,
+    },
+    () =>
+      auditEffect(
+        s.hub.audit(),
+        effect(s, c, 'stripe.charge', `${c.tables.session.entitySet}(${session.id})`),
+        () =>
+          chargeSessionByCheckout(
+            { ...deps, clock: s.clock, templates, practitioner: practitionerOf(c), sender: s.sender.senderDeps(c) },
+            session.id,
+            { currency, ...(checkoutSuccessUrl ? { successUrl: checkoutSuccessUrl } : {}) },
+          ),
+        (made) => ({
+          detail: { mode: 'checkout', checkoutSessionId: made.checkoutSessionId, amountCents: made.amountCents },
+        }),
+      ),
+  );
+  await s.session.refresh();
+  await reportCheckout(session, charged);
+}
+
+async function reportCheckout(session: Session, charged: CheckoutChargedSession): Promise<void> {
+  const amount = money(charged.amountCents, charged.currency);
+  const mail = charged.mail;
+  const mailed =
+    mail.outcome === 'sent' || mail.outcome === 'submitted' || mail.outcome === 'alreadySent'
+      ? `The link was mailed to ${mail.to}.`
+      : mail.outcome === 'notSent'
+        ? 'No mail was needed: the link is paid already.'
+        : `The mail with the link did not leave yet (${mail.outcome}${mail.error ? `: ${mail.error}` : ''}); Send Due Reminders sends it, once.`;
+  const what = charged.alreadyCharged
+    ? `"${session.subject}" already had a Checkout link (${charged.checkoutSessionId}, ${amount}); nothing new was made at Stripe.`
+    : `Made a Checkout link for "${session.subject}": ${amount} (${charged.checkoutSessionId})${charged.replacesExpired ? `, replacing ${charged.replacesExpired}, which ran out unpaid` : ''}.`;
+  const open = 'Open Checkout Page';
+  const choice = await vscode.window.showInformationMessage(
+    `${what} ${mailed}${charged.testMode ? ' Test mode: nobody can pay it with a real card.' : ''}`,
+    ...(charged.url ? [open] : []),
+  );
+  if (choice === open && charged.url) await vscode.env.openExternal(vscode.Uri.parse(charged.url));
 }
 
 async function reportCharged(session: Session, charged: ChargedSession): Promise<void> {

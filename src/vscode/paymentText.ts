@@ -38,6 +38,35 @@ export function chargeQuestion(profile: Target, facts: ChargeFacts): Question {
   };
 }
 
+export interface CheckoutFacts {
+  subject: string;
+  clientName: string;
+  clientEmail: string;
+  amountCents: number;
+  currency: string;
+  /** The profile's mailbox the link leaves from, and whether send-to-me mode sends it to that mailbox instead. */
+  mailbox: string | undefined;
+  sendToSelf: boolean;
+}
+
+/** Charge by a Checkout link: what Stripe makes, and who gets which mail from where. */
+export function checkoutQuestion(profile: Target, facts: CheckoutFacts): Question {
+  const amount = money(facts.amountCents, facts.currency);
+  const test = profile.stripeMode === 'test';
+  const mode = test ? 'Stripe TEST MODE' : 'Stripe LIVE MODE: real money';
+  const to = facts.sendToSelf
+    ? `${facts.mailbox ?? '(no mailbox)'} (send-to-me mode: the mail names ${facts.clientEmail})`
+    : `${facts.clientName} <${facts.clientEmail}>`;
+  return {
+    message: `Charge ${amount} for "${facts.subject}" by a Checkout link in ${describeTarget(profile)} (${mode})?`,
+    detail: [
+      `Stripe makes a Checkout page for ${amount}, and a mail with its link goes to ${to} from ${facts.mailbox ?? '(no mailbox)'}. The session becomes invoiced; the link works 24 hours.`,
+      test ? 'In test mode nobody can pay the page with a real card.' : 'The client pays on Stripe’s page.',
+      'Charging again later never makes a second page or a second mail while the link works.',
+    ].join('\n\n'),
+  };
+}
+
 export interface RefundFacts {
   subject: string;
   amountCents: number;

@@ -60,7 +60,7 @@ export class ReminderSender implements vscode.Disposable {
   /** The dry run, shown read-only: every message that would leave now, with totals. */
   async preview(c: DataverseClients): Promise<PlannedMessage[]> {
     const now = new Date(this.s.clock.now());
-    const plan = await planDueReminders(this.deps(c), { now });
+    const plan = await planDueReminders(this.senderDeps(c), { now });
     const lines = plan.map((m) => planLine(m, this.s.session.sessions.current.data));
     await this.s.documents.show(
       DUE_REMINDERS_DOCUMENT,
@@ -91,7 +91,7 @@ export class ReminderSender implements vscode.Disposable {
   }
 
   private async run(c: DataverseClients, options: SendRequest): Promise<SendReport | undefined> {
-    const deps = this.deps(c);
+    const deps = this.senderDeps(c);
     const profile = c.profile.name;
     let count = options.reminderIds?.length;
     if (count === undefined) {
@@ -159,7 +159,8 @@ export class ReminderSender implements vscode.Disposable {
     return report;
   }
 
-  private deps(c: DataverseClients): SenderDeps {
+  /** The exactly-once sender's dependencies for the signed-in profile (its pacer shared with every send). */
+  senderDeps(c: DataverseClients): SenderDeps {
     const settings = this.s.config.loaded.config.reminders;
     const identity = c.identity;
     return {

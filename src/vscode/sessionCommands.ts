@@ -36,6 +36,15 @@ export async function workspaceTemplates(): Promise<Templates> {
   return folder ? loadTemplates(path.join(folder, WORKSPACE_TEMPLATES_FOLDER)) : defaultTemplates();
 }
 
+/** Who signs a mail to a client: the signed-in practitioner, in the editor's own time zone. */
+export function practitionerOf(c: DataverseClients): SessionActionDeps['practitioner'] {
+  return {
+    name: c.identity.userName ?? c.profile.mailbox ?? c.profile.name,
+    email: c.profile.mailbox,
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+  };
+}
+
 export async function sessionActionDeps(s: EditorServices, c: DataverseClients): Promise<SessionActionDeps> {
   const reminders = s.config.loaded.config.reminders;
   return {
@@ -44,11 +53,7 @@ export async function sessionActionDeps(s: EditorServices, c: DataverseClients):
     clock: s.clock,
     log: s.hub.logger('business'),
     templates: await workspaceTemplates(),
-    practitioner: {
-      name: c.identity.userName ?? c.profile.mailbox ?? c.profile.name,
-      email: c.profile.mailbox,
-      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-    },
+    practitioner: practitionerOf(c),
     profile: c.profile,
     settings: { leadTimesMinutes: reminders.leadTimesMinutes, followUpDelayMinutes: reminders.followUpDelayMinutes },
     graph: c.graph,

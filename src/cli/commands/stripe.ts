@@ -214,7 +214,9 @@ export function stripeCommand(): Command {
               () =>
                 chargeSessionByCheckout(checkoutDeps, s.id, {
                   currency,
-                  ...(flags.successUrl ? { successUrl: flags.successUrl } : {}),
+                  ...((flags.successUrl ?? payments.checkoutSuccessUrl)
+                    ? { successUrl: flags.successUrl ?? payments.checkoutSuccessUrl }
+                    : {}),
                   signal: ctx.signal,
                 }),
               (made) => ({

@@ -112,6 +112,8 @@ export const configSchema = z.object({
         .default('eur'),
       /** Days a client has to pay an invoice. */
       daysUntilDue: z.number().int().min(1).max(365).default(14),
+      /** The page Stripe shows a client who paid by a Checkout link (the practice's own thank-you page). */
+      checkoutSuccessUrl: httpsUrl.optional(),
     })
     .prefault({}),
   reminders: z
@@ -168,6 +170,7 @@ export const SETTING_ENV: Readonly<Record<string, string>> = {
   'webhooks.graphSubscriptionMinutes': 'LC_GRAPH_SUBSCRIPTION_MINUTES',
   'payments.currency': 'LC_CURRENCY',
   'payments.daysUntilDue': 'LC_DAYS_UNTIL_DUE',
+  'payments.checkoutSuccessUrl': 'LC_CHECKOUT_SUCCESS_URL',
   /** The practice's own table mapping, as JSON: how the editor hands it to `lc mcp`, and a CI sets it. */
   tables: 'LC_TABLES',
   'reminders.leadTimesMinutes': 'LC_REMINDER_LEAD_TIMES',

@@ -13,6 +13,7 @@ import { aSession } from '../../builders/sessionBuilder';
 import { failure } from '../../builders/failure';
 import {
   chargeQuestion,
+  checkoutQuestion,
   dashboardUrl,
   parseRefundAmount,
   refundQuestion,
@@ -176,6 +177,45 @@ describe('payment commands in the editor', () => {
     assert.match(asked?.message ?? '', /Stripe TEST MODE/);
     assert.match(asked?.detail ?? '', /Stripe sends no invoice e-mail in test mode/);
     assert.match(asked?.detail ?? '', /alex@example\.test/);
+  });
+
+  it('charges a profile that asks for Checkout links by link: the question names page, recipient and mailbox', async () => {
+    const dv = new MemoryDataverse();
+    const id = practiceWith(dv);
+    const byLink = profileSchema.parse({
+      ...practiceTest,
+      stripeChargeMode: 'checkout',
+      mailbox: 'dr.morgan@contoso.test',
+    });
+    const { s, c } = services(byLink, dv);
+    const editor: Editor = { warnings: [], infos: [], cancelProgress: false, confirm: async () => undefined };
+    const commands = load(editor);
+    const error = await failure(commands.chargeSessionCommand(s, c, row(id), new commands.PaymentsUnderWay()));
+    assert.equal(error.errorClass, 'cancelled', 'declining the question charges nothing');
+    const [asked] = editor.warnings;
+    assert.match(
+      asked?.message ?? '',
+      /^Charge 90\.00 EUR for "Session with Alex" by a Checkout link in the test profile/,
+    );
+    assert.match(asked?.detail ?? '', /link goes to .*alex@example\.test.* from dr\.morgan@contoso\.test/);
+    assert.deepEqual(dv.writes, []);
+  });
+
+  it('says where a Checkout link goes in send-to-me mode: to the practitioner, naming the client', () => {
+    const question = checkoutQuestion(practiceTest, {
+      subject: 'Session with Alex',
+      clientName: 'Alex Morgan',
+      clientEmail: 'alex@example.test',
+      amountCents: 9000,
+      currency: 'eur',
+      mailbox: 'dr.morgan@contoso.test',
+      sendToSelf: true,
+    });
+    assert.match(
+      question.detail,
+      /goes to dr\.morgan@contoso\.test \(send-to-me mode: the mail names alex@example\.test\)/,
+    );
+    assert.match(question.detail, /nobody can pay the page with a real card/);
   });
 
   it('stops a cancelled Refresh Payment Status before Stripe, says so, and still refreshes the tree', async () => {
