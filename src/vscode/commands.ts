@@ -24,6 +24,7 @@ import {
 } from './paymentCommands';
 import { previewTemplate } from './templateCommands';
 import { triggerFlowCommand } from './flowCommands';
+import { sendTestEventCommand } from './webhookTestEvent';
 import { subscribeToCalendarCommand } from './webhookCalendar';
 import {
   cancelSessionCommand,
@@ -191,6 +192,7 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
   'lifeCockpit.showWebhookPayload': (s) => (node: unknown) => showWebhookPayload(s, node),
   'lifeCockpit.replayWebhook': (s) => (node: unknown) => replayWebhook(s, node),
   'lifeCockpit.subscribeToCalendarChanges': withDataverse((s, c) => () => subscribeToCalendarCommand(s, c)),
+  'lifeCockpit.sendTestEvent': withDataverse((s, c) => (node: unknown) => sendTestEventCommand(s, c, node)),
   'lifeCockpit.triggerFlow': signedIn((s, c) => (node: unknown) => triggerFlowCommand(s, c, node)),
   'lifeCockpit.chargeSession': (s) => {
     const underWay = new PaymentsUnderWay();
