@@ -58,3 +58,9 @@ export const WEBHOOK_RECEIVER_STOPPED = /Webhooks: stopped/;
 /** The password boxes that ask for the profile's Stripe secrets when the receiver starts without them. */
 export const STRIPE_WEBHOOK_SECRET_PROMPT = /webhook signing secret|whsec_/i;
 export const STRIPE_KEY_PROMPT = /secret key|sk_test_/i;
+/** Charge Session (issue 16): the row action, its question and the test-mode notification. */
+export const CHARGE_SESSION = 'Charge Session';
+export const CHARGE_QUESTION = /Charge \d+\.\d{2} [A-Z]{3} for ".*" in the sandbox profile "sandbox"/;
+export const CHARGE_BUTTON = 'Charge';
+export const CHARGED_IN_TEST_MODE = /Stripe sends no invoice e-mail in test mode/;
+export const STRIPE_TEST_MODE = /Stripe TEST MODE/;
