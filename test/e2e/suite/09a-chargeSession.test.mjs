@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { waitFor } from '../harness/processes.mjs';
 import { editor } from './hooks.mjs';
+import { expandGroup } from './steps.mjs';
 import {
   CHARGE_BUTTON,
   CHARGE_QUESTION,
@@ -33,7 +34,7 @@ describe('Life Cockpit: Charge Session against the sandbox’s Stripe', () => {
     const { workbench, sandbox } = editor();
     await workbench.openViewContainer(CONTAINER);
     await workbench.viewTitleAction(VIEWS.sessions, 'Refresh Sessions');
-    await workbench.expandTreeItem(VIEWS.sessions, PAST_GROUP);
+    await expandGroup(workbench, VIEWS.sessions, PAST_GROUP);
     const unpaid = await waitFor('an attended unpaid session whose client has no other session shown', async () => {
       const rows = (await workbench.treeRows(VIEWS.sessions)).filter((r) => r.level === 2);
       // The same session may show in Needs Attention and in Past 30 Days; another session of the client may not.

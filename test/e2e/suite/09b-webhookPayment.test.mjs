@@ -21,7 +21,7 @@ import {
   WEBHOOK_RECEIVER_STOPPED,
   STOP_WEBHOOK_RECEIVER,
 } from './expectations.mjs';
-import { secretsIn } from './steps.mjs';
+import { secretsIn, expandGroup } from './steps.mjs';
 
 let settingsFile;
 let settingsBefore;
@@ -84,7 +84,7 @@ describe('Life Cockpit: a charged session paid through the webhook receiver', ()
     const { workbench, sandbox } = editor();
     await workbench.openViewContainer(CONTAINER);
     await workbench.viewTitleAction(VIEWS.sessions, 'Refresh Sessions');
-    await workbench.expandTreeItem(VIEWS.sessions, PAST_GROUP);
+    await expandGroup(workbench, VIEWS.sessions, PAST_GROUP);
     const unpaid = await waitFor('an attended unpaid session with a name of its own', async () => {
       const rows = (await workbench.treeRows(VIEWS.sessions)).filter((r) => r.level === 2);
       const count = (label) => rows.filter((r) => r.label === label).length;

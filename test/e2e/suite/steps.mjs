@@ -20,3 +20,17 @@ export function secretsIn(text, sandbox) {
     .filter(([, value]) => value && text.includes(value))
     .map(([name]) => name);
 }
+
+/**
+ * Expands a top-level group of a tree once its row is rendered: the tree draws only the rows in view, so the
+ * open groups above it (Today, Needs Attention with dozens of rows) are collapsed until it shows.
+ */
+export async function expandGroup(workbench, view, group) {
+  await waitFor(`the "${group}" group in ${view}`, async () => {
+    const rows = await workbench.treeRows(view);
+    if (rows.some((r) => r.level === 1 && r.label === group)) return true;
+    await workbench.viewTitleAction(view, 'Collapse All');
+    return false;
+  });
+  await workbench.expandTreeItem(view, group);
+}
