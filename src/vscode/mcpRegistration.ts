@@ -105,6 +105,10 @@ export class McpRegistration
       this.register(lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, this));
       this.registration = 'vscode';
     }
+    this.deps.log.info('MCP server registered with the editor', {
+      registration: this.registration,
+      provider: MCP_PROVIDER_ID,
+    });
     void this.refresh();
     return this;
   }
