@@ -23,7 +23,7 @@ import {
   type McpLaunchInputs,
 } from './mcpServerEnvironment';
 import { bundledCli, type BundledCliLaunch } from './sandboxLauncher';
-import { secretKeyProblem, stripeSecretKeyName } from './stripeAccess';
+import { secretKeyProblem, stripeSecretKeyName } from './stripeKeys';
 
 /** The id of contributes.mcpServerDefinitionProviders in package.json. */
 export const MCP_PROVIDER_ID = 'lifeCockpit.mcpServer';

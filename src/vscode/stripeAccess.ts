@@ -9,18 +9,15 @@ import { createStripeApi, keyMode, type StripeApi } from '../core/stripe';
 import type { SandboxInfo } from './sandboxLauncher';
 import type { SignedInClients } from './profileSession';
 import type { EditorServices } from './services';
+import {
+  secretKeyProblem,
+  stripeSecretKeyName,
+  stripeWebhookSecretName,
+  webhookSecretProblem,
+  type StripeMode,
+} from './stripeKeys';
 
-export type StripeMode = 'test' | 'live';
-
-/** The SecretStorage key of a profile's Stripe secret key in one mode. */
-export function stripeSecretKeyName(profile: string, mode: StripeMode): string {
-  return `lifeCockpit/${profile}/stripeSecretKey/${mode}`;
-}
-
-/** The SecretStorage key of a profile's Stripe webhook signing secret (endpoints differ per mode). */
-export function stripeWebhookSecretName(profile: string, mode: StripeMode): string {
-  return `lifeCockpit/${profile}/stripeWebhookSecret/${mode}`;
-}
+export { secretKeyProblem, stripeSecretKeyName, stripeWebhookSecretName, webhookSecretProblem, type StripeMode };
 
 export interface StripeAccess {
   api: StripeApi;
@@ -120,23 +117,6 @@ export async function clearStripeKeys(
     await services.context.secrets.delete(stripeWebhookSecretName(name, mode));
   }
   void vscode.window.showInformationMessage(`Removed the Stripe keys of profile ${name} from SecretStorage.`);
-}
-
-/** Why a pasted key does not fit the profile, or undefined when it does. */
-export function secretKeyProblem(value: string, profile: Pick<Profile, 'name' | 'stripeMode'>): string | undefined {
-  const key = value.trim();
-  if (key === '') return 'Paste the secret key from the Stripe Dashboard (Developers → API keys).';
-  const mode = keyMode(key);
-  if (mode === undefined) return 'This does not look like a Stripe secret key (sk_test_…, sk_live_…, rk_…).';
-  if (mode !== profile.stripeMode)
-    return `This is a ${mode}-mode key, but profile ${profile.name} is in ${profile.stripeMode} mode. Paste its ${profile.stripeMode}-mode key.`;
-  return undefined;
-}
-
-export function webhookSecretProblem(value: string): string | undefined {
-  return /^whsec_[A-Za-z0-9+/=_-]+$/.test(value.trim())
-    ? undefined
-    : 'A webhook signing secret starts with whsec_ (Dashboard → Webhooks, or `stripe listen`).';
 }
 
 async function stripeSecretKeyOf(

@@ -18,7 +18,7 @@ import {
 } from '../core/webhooks';
 import type { DataverseClients } from './profileSession';
 import type { EditorServices } from './services';
-import { stripeSecretKeyName, stripeWebhookSecretName } from './stripeAccess';
+import { stripeSecretKeyName, stripeWebhookSecretName } from './stripeKeys';
 import { calendarDeps, graphClientStateName, importAfterCalendarChange } from './webhookCalendar';
 import type { ReceiverLaunch, ReceiverService } from './webhookReceiver';
 
