@@ -68,22 +68,13 @@ export async function chargeSessionCommand(
 
 async function charge(s: EditorServices, c: DataverseClients, chosen: Session): Promise<void> {
   if (c.profile.stripeChargeMode === 'checkout') return chargeByCheckout(s, c, chosen);
-  const { api, profile, mode } = await stripeFor(s, c);
-  const deps = paymentDeps(s, c, api);
+  const { profile, mode, deps, session, feeCents, client } = await chargeable(s, c, chosen);
   const { currency, daysUntilDue } = s.config.loaded.config.payments;
-  // Read again: the fee or the client may have changed since the tree loaded.
-  const { session } = await readPaymentSession(deps, chosen.id);
-  if (session.feeCents === undefined || session.feeCents <= 0)
-    throw new ValidationError(`The session "${session.subject}" has no fee, so there is nothing to charge.`, {
-      code: 'stripe.noFee',
-      detail: { sessionId: session.id },
-    });
-  const client = await readPayingClient(deps, session);
   const question = chargeQuestion(profile, {
     subject: session.subject,
     clientName: client.name,
     clientEmail: client.email,
-    amountCents: session.feeCents,
+    amountCents: feeCents,
     currency,
     daysUntilDue,
   });
@@ -103,11 +94,10 @@ async function charge(s: EditorServices, c: DataverseClients, chosen: Session): 
   await reportCharged(session, charged);
 }
 
-/** The profile charges by a Checkout link: Stripe's page for the fee, its link mailed through the exactly-once sender. */
-async function chargeByCheckout(s: EditorServices, c: DataverseClients, chosen: Session): Promise<void> {
+/** The profile's Stripe, and the session and its client read again (the fee or the address may have changed since the tree loaded); a session without a fee is refused before Stripe. */
+async function chargeable(s: EditorServices, c: DataverseClients, chosen: Session) {
   const { api, profile, mode } = await stripeFor(s, c);
   const deps = paymentDeps(s, c, api);
-  const { currency, checkoutSuccessUrl } = s.config.loaded.config.payments;
   const { session } = await readPaymentSession(deps, chosen.id);
   if (session.feeCents === undefined || session.feeCents <= 0)
     throw new ValidationError(`The session "${session.subject}" has no fee, so there is nothing to charge.`, {
@@ -115,11 +105,18 @@ async function chargeByCheckout(s: EditorServices, c: DataverseClients, chosen: 
       detail: { sessionId: session.id },
     });
   const client = await readPayingClient(deps, session);
+  return { profile, mode, deps, session, feeCents: session.feeCents, client };
+}
+
+/** The profile charges by a Checkout link: Stripe's page for the fee, its link mailed through the exactly-once sender. */
+async function chargeByCheckout(s: EditorServices, c: DataverseClients, chosen: Session): Promise<void> {
+  const { profile, mode, deps, session, feeCents, client } = await chargeable(s, c, chosen);
+  const { currency, checkoutSuccessUrl } = s.config.loaded.config.payments;
   const question = checkoutQuestion(profile, {
     subject: session.subject,
     clientName: client.name,
     clientEmail: client.email,
-    amountCents: session.feeCents,
+    amountCents: feeCents,
     currency,
     mailbox: profile.mailbox,
     sendToSelf: profile.sendToSelf,
