@@ -20,7 +20,7 @@ import {
   SEND_SUMMARY,
   VIEWS,
 } from './expectations.mjs';
-import { waitForEditorText } from './steps.mjs';
+import { waitForEditorText, refreshSessions } from './steps.mjs';
 
 let dueBefore;
 
@@ -28,7 +28,7 @@ describe('Life Cockpit: the practitioner’s day, and every due reminder sent', 
   it('shows today’s sessions first: the Today group on top, expanded to its sessions', async () => {
     const { workbench } = editor();
     await workbench.openViewContainer(CONTAINER);
-    await workbench.viewTitleAction(VIEWS.sessions, 'Refresh Sessions');
+    await refreshSessions(workbench, VIEWS.sessions);
     const rows = await waitFor('Today expanded at the top of Sessions', async () => {
       const all = await workbench.treeRows(VIEWS.sessions);
       const top = all.filter((r) => r.level === 1);

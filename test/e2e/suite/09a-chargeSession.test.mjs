@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { waitFor } from '../harness/processes.mjs';
 import { editor } from './hooks.mjs';
-import { expandGroup } from './steps.mjs';
+import { expandGroup, refreshSessions } from './steps.mjs';
 import {
   CHARGE_BUTTON,
   CHARGE_QUESTION,
@@ -33,7 +33,7 @@ describe('Life Cockpit: Charge Session against the sandbox’s Stripe', () => {
     this.timeout(120_000);
     const { workbench, sandbox } = editor();
     await workbench.openViewContainer(CONTAINER);
-    await workbench.viewTitleAction(VIEWS.sessions, 'Refresh Sessions');
+    await refreshSessions(workbench, VIEWS.sessions);
     await expandGroup(workbench, VIEWS.sessions, PAST_GROUP);
     const unpaid = await waitFor('an attended unpaid session whose client has no other session shown', async () => {
       const rows = (await workbench.treeRows(VIEWS.sessions)).filter((r) => r.level === 2);

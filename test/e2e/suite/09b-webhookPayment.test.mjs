@@ -21,7 +21,7 @@ import {
   WEBHOOK_RECEIVER_STOPPED,
   STOP_WEBHOOK_RECEIVER,
 } from './expectations.mjs';
-import { secretsIn, expandGroup } from './steps.mjs';
+import { secretsIn, expandGroup, refreshSessions } from './steps.mjs';
 
 let settingsFile;
 let settingsBefore;
@@ -83,7 +83,7 @@ describe('Life Cockpit: a charged session paid through the webhook receiver', ()
     this.timeout(120_000);
     const { workbench, sandbox } = editor();
     await workbench.openViewContainer(CONTAINER);
-    await workbench.viewTitleAction(VIEWS.sessions, 'Refresh Sessions');
+    await refreshSessions(workbench, VIEWS.sessions);
     await expandGroup(workbench, VIEWS.sessions, PAST_GROUP);
     const unpaid = await waitFor('an attended unpaid session with a name of its own', async () => {
       const rows = (await workbench.treeRows(VIEWS.sessions)).filter((r) => r.level === 2);

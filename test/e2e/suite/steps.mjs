@@ -34,3 +34,14 @@ export async function expandGroup(workbench, view, group) {
   });
   await workbench.expandTreeItem(view, group);
 }
+
+/**
+ * Clicks Refresh Sessions and waits until the extension logged the refresh as done: a row clicked while the
+ * tree is being rebuilt reaches its command without its session.
+ */
+export async function refreshSessions(workbench, view) {
+  const count = () => (workbench.readOutputChannel('Life Cockpit').match(/views refreshed/g) ?? []).length;
+  const before = count();
+  await workbench.viewTitleAction(view, 'Refresh Sessions');
+  await waitFor('the sessions refreshed', async () => count() > before);
+}
