@@ -55,6 +55,15 @@ function writeDecision(ctx: ToolContext): WriteApproval {
   return decision;
 }
 
+/** Before a write on one session: who may approve it, the signed-in connection, and the session as it is now. */
+async function sessionToChange(ctx: ToolContext, sessionId: string, signal: AbortSignal) {
+  const decision = writeDecision(ctx);
+  const connection = await ctx.link.connection();
+  const tables = ctx.link.tables;
+  const { session } = await readPaymentSession({ dataverse: connection.dataverse, tables }, sessionId, signal);
+  return { decision, connection, tables, session };
+}
+
 function approve(ctx: ToolContext, decision: WriteApproval, connection: McpConnection, action: string) {
   return requireApproval(decision, askThroughClient(ctx.server), connection.profile, action);
 }
@@ -163,14 +172,7 @@ export function registerWriteTools(ctx: ToolContext): void {
     },
     (input, extra) =>
       guarded(log, 'session_mark_attended', async () => {
-        const decision = writeDecision(ctx);
-        const connection = await link.connection();
-        const tables = link.tables;
-        const { session } = await readPaymentSession(
-          { dataverse: connection.dataverse, tables },
-          input.sessionId,
-          extra.signal,
-        );
+        const { decision, connection, tables, session } = await sessionToChange(ctx, input.sessionId, extra.signal);
         await approve(
           ctx,
           decision,
@@ -228,14 +230,7 @@ export function registerWriteTools(ctx: ToolContext): void {
     },
     (input, extra) =>
       guarded(log, 'session_add_note', async () => {
-        const decision = writeDecision(ctx);
-        const connection = await link.connection();
-        const tables = link.tables;
-        const { session } = await readPaymentSession(
-          { dataverse: connection.dataverse, tables },
-          input.sessionId,
-          extra.signal,
-        );
+        const { decision, connection, tables, session } = await sessionToChange(ctx, input.sessionId, extra.signal);
         const titled = input.subject ? ` titled "${input.subject}"` : '';
         await approve(
           ctx,
