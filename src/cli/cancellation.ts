@@ -62,3 +62,14 @@ export class SignalCancellation {
     this.graceTimer.unref();
   }
 }
+
+/** For verbs that serve until stopped (`ownsSignals`): resolves at the first SIGINT or SIGTERM. */
+export function untilSignalled(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      for (const signal of SIGNALS) process.off(signal, done);
+      resolve();
+    };
+    for (const signal of SIGNALS) process.on(signal, done);
+  });
+}

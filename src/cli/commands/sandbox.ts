@@ -29,6 +29,7 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { ExternalServiceError, TransientError, ValidationError } from '../../core/errors';
 import type { FaultRule, SandboxReadyInfo } from '../../sandbox';
+import { untilSignalled } from '../cancellation';
 import { reportsConfiguration, verb, type VerbContext } from '../action';
 import { integerIn as integerBetween, parsedBy } from '../flags';
 
@@ -132,18 +133,6 @@ async function runSandbox(ctx: VerbContext, flags: SandboxFlags): Promise<void> 
   await untilSignalled();
   await sandbox.stop();
   ctx.out.note(flags.data ? `Sandbox stopped; state saved to ${flags.data}.` : 'Sandbox stopped.');
-}
-
-function untilSignalled(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-  });
 }
 
 function summary(info: SandboxReadyInfo, flags: SandboxFlags): string {

@@ -44,6 +44,7 @@ import {
   type InboxEntry,
   type WebhookHandler,
 } from '../../core/webhooks';
+import { untilSignalled } from '../cancellation';
 import { verb, type VerbContext } from '../action';
 import { connect, requireProfile, stderrKeychain, type Connection } from '../connect';
 import { integerIn, parseFlags, parsedBy } from '../flags';
@@ -283,18 +284,6 @@ function crashAfterStoreFromEnvironment(env: NodeJS.ProcessEnv): () => void {
     writeSync(2, 'lc: stopped at the crash point webhookStored (LC_TEST_CRASH_AT)\n');
     process.exit(86);
   };
-}
-
-function untilSignalled(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-  });
 }
 
 function rowOf(entry: InboxEntry) {
