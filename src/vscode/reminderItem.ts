@@ -19,6 +19,7 @@ const ICONS: Record<Reminder['status'], string> = {
   sent: 'mail-read',
   failed: 'error',
   cancelled: 'circle-slash',
+  needsCheck: 'question',
 };
 
 export interface ReminderItemOptions {

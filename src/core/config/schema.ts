@@ -21,6 +21,8 @@ const httpsUrl = z
   .refine((u) => u.startsWith('https://'), 'an https:// URL')
   .transform((u) => u.replace(/\/+$/, ''));
 
+const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'a phone number in E.164 form such as +4915112345678');
+
 export const PROFILE_KINDS = ['sandbox', 'test', 'live'] as const;
 export const AUTH_KINDS = ['secret', 'certificate', 'user'] as const;
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
@@ -56,6 +58,17 @@ export const profileSchema = z.object({
   sendToSelf: z.boolean().default(false),
   /** Send approved reminders without asking. */
   autoSend: z.boolean().default(false),
+  /**
+   * How e-mail leaves: Graph from the profile's mailbox (a crash is reconciled from Sent Items), or SMTP or
+   * SendGrid (a crash between handing over and recording leaves the reminder for a person to check).
+   */
+  mailChannel: z.enum(['graph', 'smtp', 'sendgrid']).default('graph'),
+  /** The sending number for SMS through Azure Communication Services, in E.164 form. */
+  smsFrom: e164.optional(),
+  /** The practitioner's own phone: in send-to-me mode every SMS goes here. */
+  selfPhone: e164.optional(),
+  /** SendGrid's API; only a sandbox profile may point it at a loopback stand-in. */
+  sendgridUrl: httpsUrl.default('https://api.sendgrid.com'),
 });
 export type Profile = z.infer<typeof profileSchema>;
 
@@ -200,6 +213,10 @@ export const PROFILE_ENV: Readonly<Partial<Record<keyof Profile, string>>> = {
   confirmEffects: 'LC_CONFIRM_EFFECTS',
   sendToSelf: 'LC_SEND_TO_SELF',
   autoSend: 'LC_AUTO_SEND',
+  mailChannel: 'LC_MAIL_CHANNEL',
+  smsFrom: 'LC_SMS_FROM',
+  selfPhone: 'LC_SELF_PHONE',
+  sendgridUrl: 'LC_SENDGRID_URL',
 };
 
 /** Secrets: never in settings, never in config; only SecretStorage (editor) or these env vars (CLI). */
@@ -208,5 +225,10 @@ export const SECRET_ENV = {
   certificatePassword: 'LC_CERTIFICATE_PASSWORD',
   stripeSecretKey: 'LC_STRIPE_SECRET_KEY',
   stripeWebhookSecret: 'LC_STRIPE_WEBHOOK_SECRET',
+  /** `endpoint=https://…;accesskey=…`: the endpoint is inside the secret, so no setting can redirect the key. */
+  acsConnectionString: 'LC_ACS_CONNECTION_STRING',
+  /** `smtp://user:password@host:587` (STARTTLS) or `smtps://…:465`: the host is inside the secret for the same reason. */
+  smtpUrl: 'LC_SMTP_URL',
+  sendgridApiKey: 'LC_SENDGRID_API_KEY',
 } as const;
 export type SecretName = keyof typeof SECRET_ENV;

@@ -30,6 +30,8 @@ export const MESSAGE_STATUS = {
   sent: 100000003,
   failed: 100000004,
   cancelled: 100000005,
+  /** Handed to a service that cannot be asked afterwards (SMTP, SendGrid) and not recorded: a person checks it. */
+  needsCheck: 100000006,
 } as const;
 export const MESSAGE_KIND = { reminder: 100000000, followUp: 100000001 } as const;
 export const MESSAGE_CHANNEL = { email: 100000000, sms: 100000001, telegram: 100000002, whatsapp: 100000003 } as const;
@@ -56,6 +58,8 @@ export interface TableMapping {
       stripeCustomerId: string;
       language: string;
       timeZone: string;
+      /** The channel the client prefers (MESSAGE_CHANNEL); e-mail when empty. */
+      preferredChannel: string;
     };
   };
   session: TableNames & {
@@ -84,6 +88,8 @@ export interface TableMapping {
     columns: {
       clientName: string;
       email: string;
+      /** The client's phone (E.164) for an SMS. */
+      phone: string;
       status: string;
       kind: string;
       channel: string;
@@ -101,6 +107,13 @@ export interface TableMapping {
        * sender lets go; recovery takes over a row left in sending only when its claimer is gone or its lease ran out.
        */
       sendClaim: string;
+      /**
+       * When the first attempt to hand the message to its service began, recorded before it: services that
+       * drop a repeat only within a window (ACS: minutes) are asked again only inside that window.
+       */
+      firstAttempt: string;
+      /** The service's last delivery report for the message (e.g. ACS `Delivered`, `Failed`), with its time. */
+      deliveryStatus: string;
       /** Lookup to the session; navigation property named in `sessionNav`. */
       session: string;
       sessionNav: string;
@@ -137,6 +150,7 @@ export const DEFAULT_TABLES: TableMapping = {
       stripeCustomerId: 'cre92_stripecustomerid',
       language: 'cre92_language',
       timeZone: 'cre92_timezone',
+      preferredChannel: 'cre92_preferredchannel',
     },
   },
   session: {
@@ -170,6 +184,7 @@ export const DEFAULT_TABLES: TableMapping = {
     columns: {
       clientName: 'cre92_clientname',
       email: 'cre92_email',
+      phone: 'cre92_phone',
       status: 'cre92_status',
       kind: 'cre92_kind',
       channel: 'cre92_channel',
@@ -182,6 +197,8 @@ export const DEFAULT_TABLES: TableMapping = {
       lastError: 'cre92_lasterror',
       graphMessageId: 'cre92_graphmessageid',
       sendClaim: 'cre92_sendclaim',
+      firstAttempt: 'cre92_firstattempt',
+      deliveryStatus: 'cre92_deliverystatus',
       session: 'cre92_session',
       sessionNav: 'cre92_Session',
       contact: 'cre92_contact',

@@ -40,6 +40,7 @@ const STATUS_WORDS: Record<ReminderStatus, string> = {
   sent: 'sent',
   failed: 'failed',
   cancelled: 'cancelled',
+  needsCheck: 'waiting for you to check whether it was sent',
 };
 
 function named(reminder: Reminder): string {
