@@ -2,6 +2,9 @@
 // notice and the link where a client pays a session's fee. A file of the same name in the
 // workspace's `.lifecockpit/templates/` replaces one of these. Each captures its subject (see
 // renderMessage.ts); `{{ }}` output is HTML-escaped, so client-supplied text cannot inject markup.
+// The `.sms` variants are plain text without a subject, short enough for two GSM-7 segments with a
+// typical name and date, and written in GSM-7 characters only (no typographic quotes or dashes, which
+// would make the whole SMS UCS-2).
 
 export const DEFAULT_TEMPLATE_SOURCES: Readonly<Record<string, string>> = {
   'reminder.liquid': `{% capture subject %}Reminder: your session on {{ session.date }} at {{ session.startTime }}{% endcapture %}
@@ -49,4 +52,20 @@ export const DEFAULT_TEMPLATE_SOURCES: Readonly<Record<string, string>> = {
 <p><a href="{{ payment.url }}">{{ payment.amount }} bezahlen</a></p>
 <p>Der Link gilt bis {{ payment.expiresDate }}, {{ payment.expiresTime }} Uhr. Sollte er abgelaufen sein, wenn Sie diese Nachricht lesen, schreiben Sie mir bitte kurz; ich schicke Ihnen dann einen neuen.</p>
 <p>Mit freundlichen Grüßen<br>{{ practitioner.name }}</p>`,
+
+  'reminder.sms.liquid': `Hello {{ client.firstName | default: client.name }}, a reminder of your session on {{ session.date }} at {{ session.startTime }}{% if session.location %}, {{ session.location }}{% endif %}. If you cannot make it, please let me know. {{ practitioner.name }}`,
+
+  'reminder.sms.de.liquid': `Hallo {{ client.firstName | default: client.name }}, ich erinnere Sie an Ihren Termin am {{ session.date }} um {{ session.startTime }}{% if session.location %} in {{ session.location }}{% endif %}. Falls Sie nicht kommen können, geben Sie mir bitte Bescheid. {{ practitioner.name }}`,
+
+  'followUp.sms.liquid': `Hello {{ client.firstName | default: client.name }}, thank you for your session on {{ session.date }}. If anything from it is on your mind, you are welcome to write to me. {{ practitioner.name }}`,
+
+  'followUp.sms.de.liquid': `Hallo {{ client.firstName | default: client.name }}, vielen Dank für Ihren Termin am {{ session.date }}. Wenn Sie etwas aus unserem Gespräch beschäftigt, schreiben Sie mir gerne. {{ practitioner.name }}`,
+
+  'cancellation.sms.liquid': `Hello {{ client.firstName | default: client.name }}, your session on {{ session.date }} at {{ session.startTime }} is cancelled. Please write to me to arrange another time. {{ practitioner.name }}`,
+
+  'cancellation.sms.de.liquid': `Hallo {{ client.firstName | default: client.name }}, Ihr Termin am {{ session.date }} um {{ session.startTime }} ist abgesagt. Schreiben Sie mir gerne für einen neuen Termin. {{ practitioner.name }}`,
+
+  'paymentLink.sms.liquid': `Hello {{ client.firstName | default: client.name }}, the fee for your session on {{ session.date }} is {{ payment.amount }}. Pay by card here until {{ payment.expiresDate }}, {{ payment.expiresTime }}: {{ payment.url }} {{ practitioner.name }}`,
+
+  'paymentLink.sms.de.liquid': `Hallo {{ client.firstName | default: client.name }}, das Honorar für Ihren Termin am {{ session.date }} beträgt {{ payment.amount }}. Bezahlen per Karte bis {{ payment.expiresDate }}, {{ payment.expiresTime }} Uhr: {{ payment.url }} {{ practitioner.name }}`,
 };

@@ -2,6 +2,8 @@
 export * from './message';
 export * from './renderMessage';
 export * from './templateError';
+export { smsSegments, SMS_SEGMENT_WARNING } from './smsSegments';
+export type { SmsEncoding, SmsSegments } from './smsSegments';
 export {
   defaultTemplates,
   loadTemplates,

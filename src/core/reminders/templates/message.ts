@@ -1,6 +1,7 @@
 // What a message is rendered from and what rendering gives back: the shapes renderMessage and the
 // locale choice share.
 import type { Session } from '../../sessions';
+import type { SmsSegments } from './smsSegments';
 
 /**
  * Which template: a reminder before a session, a follow-up after it, the notice that it is cancelled, the link
@@ -48,14 +49,22 @@ export interface MessageInput {
   language?: string | undefined;
   /** Overrides the client's time zone. */
   timeZone?: string | undefined;
+  /** `sms` picks the `<kind>.sms` templates (`reminder.sms.liquid`, `reminder.sms.de.liquid`): plain text, no subject. */
+  medium?: 'email' | 'sms' | undefined;
 }
 
 export interface RenderedMessage {
+  /** '' for an SMS. */
   subject: string;
   body: string;
-  contentType: 'html';
+  /** An e-mail's body is HTML, an SMS's plain text. */
+  contentType: 'html' | 'text';
   /** The template that produced it (a workspace path or `(built-in) name`). */
   template: string;
   language: string;
   timeZone: string;
+  /** For an SMS: what it costs in segments, and in which encoding. */
+  sms?: SmsSegments;
+  /** What a person should know before sending it, e.g. 'The SMS is 3 segments long (more than 2).' */
+  warnings?: string[];
 }

@@ -3,8 +3,9 @@
 // then `reminder.de`), then the practice language's, then the bare `reminder.liquid`. Dates are
 // written in the language of the template chosen (a French client without a French template gets
 // the English text with English dates, not a mix), in the caller's, the client's or else the
-// practice's IANA time zone.
-import type { MessageKind, MessageInput } from './message';
+// practice's IANA time zone. An SMS looks up `<kind>.sms` the same way (`reminder.sms.de`, then
+// `reminder.sms.liquid`).
+import type { MessageInput } from './message';
 import type { TemplateFile, Templates } from './templateSet';
 import { TemplateError } from './templateError';
 
@@ -24,20 +25,28 @@ export function chooseLocale(input: MessageInput, templates: Templates): Message
   const practice =
     input.practitioner.language === undefined ? undefined : canonicalLanguage(input.practitioner.language);
   const languages = [requested === undefined ? undefined : canonicalLanguage(requested), practice];
+  const base = templateBase(input);
   for (const language of languages) {
     if (language === undefined) continue;
     for (const tag of [language, new Intl.Locale(language).language]) {
-      const template = templates.files.get(`${input.kind}.${tag}.liquid`);
+      // `sms` is also a language tag (Skolt Sami): an e-mail never takes `reminder.sms.liquid` for one.
+      if (tag === 'sms') continue;
+      const template = templates.files.get(`${base}.${tag}.liquid`);
       if (template) return { template, language, timeZone };
     }
   }
-  const template = bareTemplate(input.kind, templates);
+  const template = bareTemplate(base, templates);
   // The shipped bare template is English; a workspace one is written in the practice's language.
   return { template, language: template.shipped ? FALLBACK_LANGUAGE : (practice ?? FALLBACK_LANGUAGE), timeZone };
 }
 
-function bareTemplate(kind: MessageKind, templates: Templates): TemplateFile {
-  const name = `${kind}.liquid`;
+/** `reminder`, or `reminder.sms` for an SMS. */
+function templateBase(input: MessageInput): string {
+  return input.medium === 'sms' ? `${input.kind}.sms` : input.kind;
+}
+
+function bareTemplate(base: string, templates: Templates): TemplateFile {
+  const name = `${base}.liquid`;
   const template = templates.files.get(name);
   if (!template) {
     throw new TemplateError(`There is no ${name} template. Add one to .lifecockpit/templates.`, {

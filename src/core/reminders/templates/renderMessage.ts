@@ -17,9 +17,16 @@
 // and `endTime` are written in the message's language and time zone; so are the `local_date` and
 // `local_time` filters and Liquid's own `date` filter. `{{ }}` output is HTML-escaped (`| raw` opts
 // out, for trusted text only). Rendering is bounded in template size, time and memory.
+//
+// An SMS (`medium: 'sms'`) renders a `<kind>.sms` template as plain text: no subject, nothing escaped
+// (a phone shows `&amp;` as typed), the same strict variables, and its segment count with a warning
+// past two segments. Intl writes a narrow or no-break space in times and amounts (`10:00\u202fAM`), a
+// character outside GSM-7 that would turn the whole SMS into UCS-2 (70 characters a segment, not 160):
+// an SMS gets plain spaces instead.
 import { Context, Liquid, type LiquidError } from 'liquidjs';
 import { chooseLocale, LocalFormat, type MessageLocale } from './messageLocale';
 import { TemplateFolderFs } from './templateFolderFs';
+import { smsSegments, smsWarnings } from './smsSegments';
 import { TemplateError, type TemplateErrorCode } from './templateError';
 import { MAX_TEMPLATE_CHARS, type TemplateFile, type Templates } from './templateSet';
 import type { MessageInput, RenderedMessage } from './message';
@@ -35,8 +42,9 @@ export const RENDER_LIMITS = {
 } as const;
 
 export async function renderMessage(input: MessageInput, templates: Templates): Promise<RenderedMessage> {
+  const sms = input.medium === 'sms';
   const locale = chooseLocale(input, templates);
-  const engine = engineFor(templates, locale);
+  const engine = engineFor(templates, locale, sms);
   const context = new Context(scopeFor(input, locale), engine.options, {}, { liquid: engine });
   let body: string;
   try {
@@ -44,6 +52,7 @@ export async function renderMessage(input: MessageInput, templates: Templates): 
   } catch (error) {
     throw templateErrorFrom(error, locale.template, templates);
   }
+  if (sms) return smsMessage(body, locale);
   const subject = plainSubject(context.bottom()['subject']);
   if (!subject) {
     throw new TemplateError(
@@ -61,7 +70,26 @@ export async function renderMessage(input: MessageInput, templates: Templates): 
   };
 }
 
-function engineFor(templates: Templates, locale: MessageLocale): Liquid {
+function smsMessage(rendered: string, locale: MessageLocale): RenderedMessage {
+  const body = rendered
+    .replace(/[\u00a0\u2007\u2009\u202f]/g, ' ')
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+  const counted = smsSegments(body);
+  return {
+    subject: '',
+    body,
+    contentType: 'text',
+    template: locale.template.origin,
+    language: locale.language,
+    timeZone: locale.timeZone,
+    sms: counted,
+    warnings: smsWarnings(counted),
+  };
+}
+
+function engineFor(templates: Templates, locale: MessageLocale, plainText: boolean): Liquid {
   const engine = new Liquid({
     fs: new TemplateFolderFs(templates),
     root: ['.'],
@@ -74,7 +102,7 @@ function engineFor(templates: Templates, locale: MessageLocale): Liquid {
     strictFilters: true,
     lenientIf: true,
     ownPropertyOnly: true,
-    outputEscape: 'escape',
+    ...(plainText ? {} : { outputEscape: 'escape' as const }),
     timezoneOffset: locale.timeZone,
     ...RENDER_LIMITS,
   });
