@@ -1,2 +1,3 @@
 // Public surface of the channels module: the transport interface, its errors, and each channel's factory.
 export * from './types';
+export { createSmtpChannel, SMTP_LIMITS, type SmtpChannelDeps } from './smtp';
