@@ -5,7 +5,7 @@
 //
 // Flags (copy for README):
 //   lc sandbox [--json] [--port N] [--seed S] [--clients N] [--data FILE] [--token-lifetime SECONDS] [--fault SPEC]…
-//              [--due-reminders N] [--practitioners K] [--time-scale X]
+//              [--due-reminders N] [--practitioners K] [--time-scale X] [--write-env FILE]
 //     --port N              listen on 127.0.0.1:N (0, the default, picks a free port)
 //     --seed S              the practice's seed: same seed, same tenant, app, clients and sessions (default life-cockpit)
 //     --clients N           number of clients (default 40; each has 20 weekly sessions)
@@ -15,6 +15,10 @@
 //     --practitioners K     K practitioners, each with a mailbox of their own (default 1; the ready line's mailbox is the first)
 //     --time-scale X        Exchange's per-minute sending limit (30 a mailbox) and transport delay, and Stripe's
 //                           webhook retries (30 min, 1 h, 2 h in test mode), run X times faster
+//     --write-env FILE      write the ready line's env as `export NAME='value'` lines to FILE (0600) once ready,
+//                           for another shell to source (`. FILE`); removed when the sandbox stops. Not named
+//                           --env-file: node takes --env-file anywhere on its command line, even after the
+//                           script, and exits 9 "not found" before lc runs (nodejs/node#54232).
 //     --fault SPEC          inject faults, repeatable: SERVICE:KIND:RATE[:VALUE[:LIMIT]][@ROUTE]
 //                           SERVICE graph|dataverse|stripe|entra|*; KIND latency (VALUE ms) | throttle (429,
 //                           Retry-After VALUE s) | error500 | error503 | drop | slowBody (VALUE ms); RATE 0..1;
@@ -23,7 +27,8 @@
 //   lc sandbox inspect|reset|export [FILE]|import FILE [--url URL] [--ca FILE]
 //     --url defaults to LC_SANDBOX_URL, --ca to LC_SANDBOX_CA (both are in the ready line's env).
 
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { request } from 'node:https';
 import { Command } from 'commander';
 import { z } from 'zod';
@@ -44,6 +49,7 @@ interface SandboxFlags {
   dueReminders?: number;
   practitioners?: number;
   timeScale?: number;
+  writeEnv?: string;
 }
 
 export function sandboxCommand(): Command {
@@ -68,6 +74,7 @@ export function sandboxCommand(): Command {
       "run Exchange's per-minute limits and transport delay, and Stripe's webhook retries, X times faster",
       positiveNumber,
     )
+    .option('--write-env <file>', 'write the env lines for a shell to source (0600), removed when the sandbox stops')
     .action(
       verb(async (ctx) => runSandbox(ctx, ctx.options as unknown as SandboxFlags), {
         ...reportsConfiguration,
@@ -127,17 +134,59 @@ async function runSandbox(ctx: VerbContext, flags: SandboxFlags): Promise<void> 
     timeScale: flags.timeScale,
     log: ctx.runtime.log.child('sandbox'),
   });
+  const envFile = flags.writeEnv
+    ? await writeEnvFile(flags.writeEnv, sandbox.info.env).catch(async (error: unknown) => {
+        await sandbox.stop();
+        throw new ValidationError(`Cannot write the env file ${flags.writeEnv}: ${(error as Error).message}`, {
+          code: 'sandbox.envFile',
+          cause: error,
+        });
+      })
+    : undefined;
   const stdout = ctx.out.io.stdout;
   if (ctx.out.json) stdout.write(`${JSON.stringify(sandbox.info)}\n`);
   else stdout.write(summary(sandbox.info, flags));
-  await untilSignalled();
-  await sandbox.stop();
+  try {
+    await untilSignalled();
+  } finally {
+    await envFile?.remove();
+    await sandbox.stop();
+  }
   ctx.out.note(flags.data ? `Sandbox stopped; state saved to ${flags.data}.` : 'Sandbox stopped.');
 }
 
+/** `export NAME='value'` lines a POSIX shell sources; a quote inside a value is closed, escaped and reopened. */
+export function envLines(env: Readonly<Record<string, string>>): string {
+  return Object.entries(env)
+    .map(([name, value]) => `export ${name}='${value.replace(/'/g, `'\\''`)}'\n`)
+    .join('');
+}
+
+/**
+ * Writes the env lines where another shell can source them while the sandbox runs: whole or not at
+ * all (a temporary file renamed into place, which also replaces a symlink there rather than writing
+ * through it), readable by the user alone since it holds the sandbox's secrets. `remove` deletes it
+ * again when it still holds what this sandbox wrote.
+ */
+async function writeEnvFile(file: string, env: Readonly<Record<string, string>>): Promise<{ remove(): Promise<void> }> {
+  const text = envLines(env);
+  const partial = `${file}.${process.pid}.tmp`;
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(partial, text, { mode: 0o600, flag: 'wx' });
+  await rename(partial, file);
+  return {
+    remove: async () => {
+      const now = await readFile(file, 'utf8').catch(() => undefined);
+      if (now === text) await rm(file, { force: true });
+    },
+  };
+}
+
 function summary(info: SandboxReadyInfo, flags: SandboxFlags): string {
-  const exports = Object.entries(info.env)
-    .map(([name, value]) => `  export ${name}='${value}'`)
+  const exports = envLines(info.env)
+    .trimEnd()
+    .split('\n')
+    .map((line) => `  ${line}`)
     .join('\n');
   return [
     'Life Cockpit sandbox is running (Ctrl+C to stop).',
@@ -154,8 +203,10 @@ function summary(info: SandboxReadyInfo, flags: SandboxFlags): string {
     `  Cert       thumbprint ${info.certificate.thumbprint}, key ${info.certificate.privateKeyFile}`,
     flags.data ? `  State      ${flags.data} (saved on exit)` : '  State      in memory (use --data FILE to keep it)',
     '',
-    'Point lc at it (in another terminal):',
-    exports,
+    flags.writeEnv
+      ? `Point lc at it in another terminal: . ${flags.writeEnv}   (the file is removed when the sandbox stops)`
+      : 'Point lc at it (in another terminal), or run with --write-env FILE and source that:',
+    ...(flags.writeEnv ? [] : [exports]),
     '',
   ].join('\n');
 }
