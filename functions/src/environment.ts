@@ -76,7 +76,7 @@ export function environmentServices(env: NodeJS.ProcessEnv = process.env): Worke
     senderDeps: async (): Promise<SenderDeps> => {
       const c = await signedIn();
       if (!c.dataverse) throw new ConfigurationError('The worker needs a Dataverse environment: set LC_DATAVERSE_URL.');
-      const { perMinute, concurrency, maxAttempts } = loaded.config.reminders;
+      const { perMinute, concurrency, maxAttempts, submittedDraftGraceSeconds } = loaded.config.reminders;
       return {
         dataverse: c.dataverse,
         graph: c.graph,
@@ -84,7 +84,7 @@ export function environmentServices(env: NodeJS.ProcessEnv = process.env): Worke
         clock: systemClock,
         log,
         profile: c.profile,
-        settings: { perMinute, concurrency, maxAttempts },
+        settings: { perMinute, concurrency, maxAttempts, submittedDraftGraceMs: submittedDraftGraceSeconds * 1000 },
         audit: hub.audit(),
         actor: `worker ${c.profile.clientId}`,
       };

@@ -80,7 +80,10 @@ function senderDeps(ctx: ToolContext, connection: McpConnection): SenderDeps {
     clock: ctx.deps.clock,
     log: ctx.deps.runtime.hub.logger('business'),
     profile: connection.profile,
-    settings: ctx.link.config.reminders,
+    settings: {
+      ...ctx.link.config.reminders,
+      submittedDraftGraceMs: ctx.link.config.reminders.submittedDraftGraceSeconds * 1000,
+    },
     audit: ctx.deps.runtime.hub.audit(),
     actor: connection.actor,
   };

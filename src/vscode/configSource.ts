@@ -23,6 +23,7 @@ const SETTING_KEYS = [
   'reminders.perMinute',
   'reminders.concurrency',
   'reminders.maxAttempts',
+  'reminders.submittedDraftGraceSeconds',
   'tables',
 ] as const;
 

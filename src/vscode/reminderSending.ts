@@ -174,6 +174,7 @@ export class ReminderSender implements vscode.Disposable {
         perMinute: settings.perMinute,
         concurrency: settings.concurrency,
         maxAttempts: settings.maxAttempts,
+        submittedDraftGraceMs: settings.submittedDraftGraceSeconds * 1000,
       },
       pacer: this.pacerFor(c.profile.name, settings),
       audit: this.s.hub.audit(),

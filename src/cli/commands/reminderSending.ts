@@ -72,7 +72,7 @@ export function crashHookFromEnvironment(env: NodeJS.ProcessEnv): Pick<SenderDep
 
 export function senderDeps(ctx: VerbContext, connection: Connection, clock: Clock): SenderDeps {
   const { config } = ctx.runtime.loaded;
-  const { perMinute, concurrency, maxAttempts } = config.reminders;
+  const { perMinute, concurrency, maxAttempts, submittedDraftGraceSeconds } = config.reminders;
   const state = connection.auth.state;
   const identity = 'identity' in state ? state.identity : { clientId: connection.profile.clientId };
   if (!connection.dataverse) throw new Error('withClient hands over a Dataverse client');
@@ -83,7 +83,7 @@ export function senderDeps(ctx: VerbContext, connection: Connection, clock: Cloc
     clock,
     log: ctx.runtime.hub.logger('business'),
     profile: connection.profile,
-    settings: { perMinute, concurrency, maxAttempts },
+    settings: { perMinute, concurrency, maxAttempts, submittedDraftGraceMs: submittedDraftGraceSeconds * 1000 },
     audit: ctx.runtime.hub.audit(),
     actor: actorOf(identity),
     ...crashHookFromEnvironment(process.env),

@@ -152,6 +152,16 @@ export const configSchema = z.object({
       concurrency: z.number().int().min(1).max(16).default(4),
       /** Tries before a reminder lands in Failed. */
       maxAttempts: z.number().int().min(1).max(20).default(5),
+      /**
+       * How long after a send was asked for a message Exchange still shows in Drafts is taken as possibly
+       * submitted (looked up again later, never sent again); after it, the send is taken as never having arrived.
+       */
+      submittedDraftGraceSeconds: z
+        .number()
+        .int()
+        .min(0)
+        .max(24 * 3600)
+        .default(300),
     })
     .prefault({}),
   tables: z
@@ -191,6 +201,7 @@ export const SETTING_ENV: Readonly<Record<string, string>> = {
   'reminders.perMinute': 'LC_REMINDER_PER_MINUTE',
   'reminders.concurrency': 'LC_REMINDER_CONCURRENCY',
   'reminders.maxAttempts': 'LC_REMINDER_MAX_ATTEMPTS',
+  'reminders.submittedDraftGraceSeconds': 'LC_SUBMITTED_DRAFT_GRACE_SECONDS',
 };
 
 /** Env vars that override a field of the active profile (or create it when settings lack it). */

@@ -32,6 +32,8 @@ export interface GraphServiceOptions {
   transportDelayMs?: number;
   /** Between leaving the Outbox and its Sent Items copy, a read by id finds nothing (default 500 ms). */
   transitGapMs?: number;
+  /** How long a message submitted by `/send` still shows in Drafts before the Outbox (default 0). */
+  submittedDraftMs?: number;
   /** Messages one mailbox submits a minute; the surplus queues with no error (Exchange Online: 30). */
   submissionsPerMinute?: number;
   /** Exchange's minutes and transport delays run this many times faster (default 1). */
@@ -60,6 +62,7 @@ const DEFAULTS: Required<GraphServiceOptions> = {
   validationTimeoutMs: 10_000,
   transportDelayMs: 2_000,
   transitGapMs: 500,
+  submittedDraftMs: 0,
   submissionsPerMinute: SUBMISSIONS_PER_MINUTE,
   timeScale: 1,
   notificationRetryDelaysMs: DEFAULT_RETRY_DELAYS_MS,
@@ -112,6 +115,7 @@ export function createGraphService(ctx: ServiceContext, initial: GraphServiceOpt
     transport: () => ({
       transportDelayMs: options.transportDelayMs,
       transitGapMs: options.transitGapMs,
+      submittedDraftMs: options.submittedDraftMs,
       submissionsPerMinute: options.submissionsPerMinute,
       timeScale: options.timeScale,
     }),

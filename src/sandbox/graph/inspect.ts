@@ -102,12 +102,15 @@ export function inspectState(state: GraphState, now: number, transport: Transpor
         mail: user.mail,
         displayName: user.displayName,
         events: state.calendars[user.id]?.length ?? 0,
-        drafts: (state.drafts[user.id] ?? []).map((message) => inspectMessage(message, 'drafts')),
+        drafts: [
+          ...(state.drafts[user.id] ?? []),
+          ...outbox.filter((message) => transportStage(message, now, transport) === 'drafts'),
+        ].map((message) => inspectMessage(message, 'drafts')),
         outbox: outbox
-          .filter((message) => transportStage(message, now) === 'outbox')
+          .filter((message) => transportStage(message, now, transport) === 'outbox')
           .map((message) => inspectMessage(message, 'outbox')),
         inTransit: outbox
-          .filter((message) => transportStage(message, now) !== 'outbox')
+          .filter((message) => transportStage(message, now, transport) === 'transit')
           .map((message) => inspectMessage(message, 'outbox')),
         sentItems: (state.sentItems[user.id] ?? []).map((message) => inspectMessage(message, 'sentitems')),
         submissions: {

@@ -61,10 +61,12 @@ export function folderScopedId(immutableId: string, folder: MailFolder): string 
 /** The messages a folder shows now (an Outbox message in transit is in no folder). */
 export function messagesIn(env: RouteEnv, userId: string, folder: MailFolder): StoredMessage[] {
   const state = env.state();
-  if (folder === 'drafts') return draftsOf(state, userId);
   if (folder === 'sentitems') return sentItemsOf(state, userId);
   const now = env.now();
-  return outboxOf(state, userId).filter((message) => transportStage(message, now) === 'outbox');
+  const submitted = outboxOf(state, userId).filter(
+    (message) => transportStage(message, now, env.transport()) === folder,
+  );
+  return folder === 'drafts' ? [...draftsOf(state, userId), ...submitted] : submitted;
 }
 
 /** Finds a message by either form of its id; undefined when it is in no folder (unknown or in transit). */

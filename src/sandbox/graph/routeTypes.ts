@@ -12,6 +12,11 @@ export interface TransportSettings {
   transportDelayMs: number;
   /** Transport → Sent Items copy, in ms of Exchange time (reads by id find nothing meanwhile). */
   transitGapMs: number;
+  /**
+   * For this long after a 202 from `/send`, the submitted message still shows in Drafts (Microsoft: the draft is
+   * saved in Drafts, the 202 returned, and only later moved on by transport). Default 0: straight to the Outbox.
+   */
+  submittedDraftMs: number;
   submissionsPerMinute: number;
   /** Exchange's minutes and delays run this many times faster. */
   timeScale: number;

@@ -199,12 +199,13 @@ function sendDraft(call: GraphCall, env: RouteEnv, sender: GraphUserRecord, mess
   }
   const state = env.state();
   let message = found.message;
-  if (found.folder === 'drafts') {
+  if (draftsOf(state, sender.id).includes(message)) {
     checkHasRecipients(message);
     state.drafts[sender.id] = draftsOf(state, sender.id).filter((draft) => draft !== message);
   } else {
-    // Still in the Outbox (and still flagged a draft): nothing documents a refusal, so the sandbox takes
-    // the pessimistic reading and sends it again, so that a sender that re-sends shows a second mail.
+    // Already submitted, still in Drafts or the Outbox (and still flagged a draft): nothing documents a
+    // refusal, so the sandbox takes the pessimistic reading and sends it again, so that a sender that
+    // re-sends shows a second mail.
     message = { ...structuredClone(message), id: immutableId(`resend:${message.id}:${env.ctx.prng.uuid()}`) };
   }
   submit(state, sender.id, message, { now: env.now(), saveCopy: true, settings: env.transport() });

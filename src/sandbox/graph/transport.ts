@@ -53,10 +53,17 @@ export function submit(
   return record;
 }
 
-/** Where a submitted message is at `now`. */
-export function transportStage(message: StoredMessage, now: number): 'outbox' | 'transit' | 'delivered' {
+/** Where a submitted message is at `now`: still shown in Drafts for `submittedDraftMs` after its 202, then the Outbox. */
+export function transportStage(
+  message: StoredMessage,
+  now: number,
+  settings?: Pick<TransportSettings, 'submittedDraftMs' | 'timeScale'>,
+): 'drafts' | 'outbox' | 'transit' | 'delivered' {
   const transport = message.transport;
-  if (!transport || now < transport.departMs) return 'outbox';
+  if (!transport || now < transport.departMs) {
+    const lingerMs = (settings?.submittedDraftMs ?? 0) / (settings && settings.timeScale > 0 ? settings.timeScale : 1);
+    return transport && now < transport.acceptedMs + lingerMs ? 'drafts' : 'outbox';
+  }
   return now < transport.arriveMs ? 'transit' : 'delivered';
 }
 

@@ -44,8 +44,10 @@ describe('Recovering reminders a sender left behind', function () {
           sendDueReminders(world.deps({ crashAt: crashOnceAt(point) })),
           (error: unknown) => error instanceof SenderCrashedError && error.point === point,
         );
-        // The crashed run's claims belong to this (live) process: the rerun treats them as expired.
-        const rerun = await sendDueReminders(world.deps({ settings: { claimLeaseMs: 0 } }));
+        // The crashed run's claims belong to this (live) process: the rerun treats them as expired. Other
+        // reminders in flight stopped where they were, some between asking for /send and sending; this
+        // sandbox moves a submitted message out of Drafts at once, so no grace is needed to tell them apart.
+        const rerun = await sendDueReminders(world.deps({ settings: { claimLeaseMs: 0, submittedDraftGraceMs: 0 } }));
         assert.equal(rerun.failed + rerun.retryLater + rerun.skipped, 0, JSON.stringify(rerun.items));
         await world.drained();
         const copies = world.sentCopies();
@@ -72,6 +74,51 @@ describe('Recovering reminders a sender left behind', function () {
         due.every((id) => (copies.get(id) ?? 0) <= 1),
         'nothing was sent twice',
       );
+    });
+  });
+
+  describe('a submitted message that Exchange still shows in Drafts', () => {
+    let world: SenderWorld;
+    before(async () => {
+      // Microsoft: after /send's 202 the message is saved in Drafts and moved on by transport later.
+      world = await SenderWorld.start({
+        dueReminders: 2,
+        services: {
+          graph: (ctx) =>
+            createGraphService(ctx, { submittedDraftMs: 1_500, transportDelayMs: 2_000, transitGapMs: 200 }),
+        },
+      });
+    });
+    after(async () => world?.stop());
+    beforeEach(() => world.reset());
+
+    it('a crash after /send, then a rerun while the copy is still in Drafts, sends it once', async () => {
+      const [target] = world.dueReminderIds();
+      const id = target as string;
+      const only = { reminderIds: [id] };
+      await assert.rejects(sendDueReminders(world.deps({ crashAt: crashOnceAt('afterSend') }), only));
+      assert.deepEqual(world.foldersOf(id), ['drafts'], 'submitted, and still shown in Drafts');
+      const rerun = await sendDueReminders(world.deps({ settings: { claimLeaseMs: 0, lookAgainMs: 15_000 } }), only);
+      assert.equal(rerun.items[0]?.outcome, 'sent', JSON.stringify(rerun.items));
+      await world.drained();
+      assert.equal(world.sendRequests(), 1, 'one /send');
+      assert.equal(world.sentCopies().get(id), 1, 'one mail');
+      assert.equal(await world.statusOf(id), 'sent');
+    });
+
+    it('a copy still in Drafts when the look-again bound ends is left for a later run, not sent again', async () => {
+      const [target] = world.dueReminderIds();
+      const id = target as string;
+      const only = { reminderIds: [id] };
+      await assert.rejects(sendDueReminders(world.deps({ crashAt: crashOnceAt('afterSend') }), only));
+      const rerun = await sendDueReminders(world.deps({ settings: { claimLeaseMs: 0, lookAgainMs: 100 } }), only);
+      assert.equal(rerun.items[0]?.outcome, 'retryLater', JSON.stringify(rerun.items));
+      assert.match(String((await world.row(id))[c.lastError]), /still in the Drafts/);
+      await world.drained();
+      const later = await sendDueReminders(world.deps(), only);
+      assert.equal(later.items[0]?.outcome, 'sent', JSON.stringify(later.items));
+      assert.equal(world.sendRequests(), 1, 'never a second /send');
+      assert.equal(world.sentCopies().get(id), 1);
     });
   });
 

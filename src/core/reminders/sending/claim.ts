@@ -99,6 +99,17 @@ export async function recordSent(deps: RowDeps, id: string, signal?: AbortSignal
   );
 }
 
+/** Written just before the first `/send`: from then on a copy still in Drafts may already be submitted. */
+export async function recordFirstAttempt(deps: RowDeps, id: string, at: number, signal?: AbortSignal) {
+  const { table, c } = rowOf(deps);
+  await deps.dataverse.update(
+    table.entitySet,
+    id,
+    { [c.firstAttempt]: new Date(at).toISOString() },
+    { ifMatch: '*', signal },
+  );
+}
+
 /** A failed try: counted, its error kept, and the claim renewed while the sender waits to try again. */
 export async function recordAttempt(deps: RowDeps, id: string, attempts: number, lastError: string, claim: Claim) {
   const { table, c } = rowOf(deps);

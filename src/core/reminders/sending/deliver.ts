@@ -1,8 +1,13 @@
 // One reminder, exactly once: claim the row, then look before acting. With no message id recorded, the
 // mailbox is searched for a message tagged with the reminder's id (Drafts, Outbox, Sent Items) before a
-// draft is created; with one recorded, the message's folder decides: Drafts → send it, Outbox → submitted,
-// wait for it, Sent Items → record it sent, not found → in transit or gone: look again within a bound and
-// never send. A failed try is counted with its error and tried again after Retry-After (or a backoff),
+// draft is created; with one recorded, the message's folder decides: Drafts and never submitted → send it,
+// Outbox → submitted, wait for it, Sent Items → record it sent, not found → in transit or gone: look again
+// within a bound and never send. Exchange answers `/send` with 202 once the message is saved in Drafts and
+// moves it on later, so a Drafts copy counts as never submitted only when no `/send` was asked for (the row's
+// firstAttempt is written just before the first one), this run saw its last `/send` refused outright, or the
+// copy is still in Drafts long after the `/send` was asked for (submittedDraftGraceMs: Exchange moves a
+// submitted message on within moments, so the request never reached it — a process killed between writing
+// firstAttempt and sending). Inside that grace the copy is looked up again later, never sent. A failed try is counted with its error and tried again after Retry-After (or a backoff),
 // until maxAttempts lands the reminder in Failed.
 import { auditEffect } from '../../log';
 import { CancelledError, LifeCockpitError, toLifeCockpitError } from '../../errors';
@@ -14,6 +19,7 @@ import {
   newClaim,
   recordAttempt,
   recordFailed,
+  recordFirstAttempt,
   recordMessageId,
   recordSent,
   releaseRow,
@@ -32,6 +38,8 @@ export interface Delivery {
 const MAX_BACKOFF_MS = 60_000;
 const FIRST_LOOK_DELAY_MS = 500;
 const MAX_LOOK_DELAY_MS = 5_000;
+/** How long after a `/send` was asked for a copy still in Drafts may yet be taken by Exchange (inferred: moments). */
+export const DEFAULT_SUBMITTED_DRAFT_GRACE_MS = 5 * 60_000;
 
 export interface DeliveryHooks {
   /** The reminder's message is drafted and its id recorded: from here it only waits for a submission. */
@@ -72,6 +80,10 @@ class ClaimedReminder {
   /** Whether a message may exist in Graph for it: then letting go leaves it in sending, to be looked up. */
   private touchedGraph: boolean;
   private sentThisRun = false;
+  /** When the first `/send` was asked for, by this run or an earlier one. */
+  private sendRequestedAt: number | undefined;
+  /** This run's last `/send` was answered with a refusal (4xx): Exchange did not take the message. */
+  private lastSendRefused = false;
 
   constructor(
     private readonly run: SendRun,
@@ -84,6 +96,14 @@ class ClaimedReminder {
     this.messageId = row.graphMessageId;
     this.attempts = row.attempts;
     this.touchedGraph = row.status === 'sending' || row.graphMessageId !== undefined;
+    this.sendRequestedAt = row.firstAttempt?.getTime();
+  }
+
+  /** Whether a copy in Drafts may be sent: no `/send` was asked for, the last was refused, or it was asked for too long ago to be pending. */
+  private draftNeverSubmitted(): boolean {
+    if (this.sendRequestedAt === undefined || this.lastSendRefused) return true;
+    const grace = this.run.deps.settings.submittedDraftGraceMs ?? DEFAULT_SUBMITTED_DRAFT_GRACE_MS;
+    return this.run.deps.clock.now() - this.sendRequestedAt >= grace;
   }
 
   async deliver(): Promise<Delivery> {
@@ -108,7 +128,7 @@ class ClaimedReminder {
     if (!found) return this.createAndSend();
     this.touchedGraph = true;
     const id = await this.adopt(found.id);
-    if (found.folder === 'drafts') return this.sendAndRecord(id);
+    if (found.folder === 'drafts' && this.draftNeverSubmitted()) return this.sendAndRecord(id);
     if (found.folder === 'sentitems') return this.recordDelivered(id);
     return this.settleKnownMessage(id);
   }
@@ -154,7 +174,21 @@ class ClaimedReminder {
       detail: { mailbox: this.mailbox.address, graphMessageId: id },
     };
     this.hooks.readyToSend?.();
-    await auditEffect(audit, effect, () => this.mailbox.send(id));
+    // Once the mailbox's window has room, and before the request leaves: from here a copy in Drafts may be submitted.
+    const markAsked = async (): Promise<void> => {
+      if (this.sendRequestedAt !== undefined) return;
+      const at = deps.clock.now();
+      await recordFirstAttempt(deps, this.row.id, at, this.run.signal);
+      this.sendRequestedAt = at;
+      this.run.checkAlive();
+    };
+    this.lastSendRefused = false;
+    try {
+      await auditEffect(audit, effect, () => this.mailbox.send(id, markAsked));
+    } catch (error) {
+      this.lastSendRefused = refusedOutright(error);
+      throw error;
+    }
     this.sentThisRun = true;
     this.run.crashPoint('afterSend');
     return this.recordDelivered(id);
@@ -196,21 +230,23 @@ class ClaimedReminder {
       this.run.checkAlive();
       const folder: MailFolder | undefined = await this.mailbox.folderOf(id);
       if (folder === 'sentitems') return this.recordDelivered(id);
-      if (folder === 'drafts' && !seenSubmitted) return this.sendAndRecord(id);
+      if (folder === 'drafts' && !seenSubmitted && this.draftNeverSubmitted()) return this.sendAndRecord(id);
       seenSubmitted ||= folder === 'outbox';
-      if (clock.now() >= deadline) return this.giveUpLooking(id, seenSubmitted);
+      if (clock.now() >= deadline) return this.giveUpLooking(id, seenSubmitted, folder === 'drafts');
       await clock.sleep(Math.min(pause, Math.max(0, deadline - clock.now())), this.run.signal);
       pause = Math.min(pause * 2, MAX_LOOK_DELAY_MS);
     }
   }
 
   /** The bound is reached: a copy under another id may sit in Sent Items; otherwise a later run looks again. */
-  private async giveUpLooking(id: string, seenSubmitted: boolean): Promise<Delivery> {
+  private async giveUpLooking(id: string, seenSubmitted: boolean, inDrafts: boolean): Promise<Delivery> {
     const tagged = await this.mailbox.findTagged(this.row.id);
     if (tagged?.folder === 'sentitems') return this.recordDelivered(await this.adopt(tagged.id));
-    const error = seenSubmitted
-      ? `Message ${id} waits in the Outbox of ${this.mailbox.address}; it is recorded once it reaches Sent Items.`
-      : `Message ${id} is in no folder of ${this.mailbox.address} yet (in transit, or deleted); it is looked up again later and not sent again.`;
+    const error = inDrafts
+      ? `Message ${id} is still in the Drafts of ${this.mailbox.address} after a send was asked for at ${new Date(this.sendRequestedAt ?? 0).toISOString()}; Exchange may be about to move it, so it is looked up again later and not sent again now.`
+      : seenSubmitted
+        ? `Message ${id} waits in the Outbox of ${this.mailbox.address}; it is recorded once it reaches Sent Items.`
+        : `Message ${id} is in no folder of ${this.mailbox.address} yet (in transit, or deleted); it is looked up again later and not sent again.`;
     this.run.checkAlive();
     await releaseRow(this.run.deps, this.row.id, false, error);
     return { outcome: seenSubmitted ? 'submitted' : 'retryLater', error };
@@ -253,4 +289,11 @@ class ClaimedReminder {
     );
     return { outcome: 'retryLater', error };
   }
+}
+
+/** A `/send` answered with a 4xx (throttled, refused): Exchange did not take the message. No answer or a 5xx may have been taken. */
+function refusedOutright(error: unknown): boolean {
+  if (!(error instanceof LifeCockpitError)) return false;
+  const status = (error.detail as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }

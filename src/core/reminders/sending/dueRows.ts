@@ -21,6 +21,8 @@ export interface DueRow {
   scheduledTime: Date;
   attempts: number;
   graphMessageId: string | undefined;
+  /** When the first `/send` was asked for (written before it): a Drafts copy may then be submitted already. */
+  firstAttempt: Date | undefined;
   sendClaim: string | undefined;
   ownerId: string | undefined;
   sessionId: string | undefined;
@@ -62,6 +64,7 @@ function rowColumns(tables: TableMapping) {
     [c.scheduledTime]: rowValue.dateTime,
     [c.attempts]: rowValue.number,
     [c.graphMessageId]: rowValue.text,
+    [c.firstAttempt]: rowValue.dateTime.nullish(),
     [c.sendClaim]: rowValue.text,
     [`_${c.session}_value`]: rowValue.text,
     _ownerid_value: rowValue.text,
@@ -83,6 +86,7 @@ function dueRowFrom(row: Record<string, unknown>, tables: TableMapping): DueRow 
     scheduledTime: new Date(String(row[c.scheduledTime])),
     attempts: typeof row[c.attempts] === 'number' ? (row[c.attempts] as number) : 0,
     graphMessageId: text(c.graphMessageId) || undefined,
+    firstAttempt: text(c.firstAttempt) ? new Date(text(c.firstAttempt) as string) : undefined,
     sendClaim: text(c.sendClaim) || undefined,
     ownerId: text('_ownerid_value'),
     sessionId: text(`_${c.session}_value`),

@@ -87,10 +87,12 @@ export class Mailbox {
   }
 
   /**
-   * Submits the draft (202: accepted, not yet sent); takes one of the mailbox's submissions a minute. While it
+   * Submits the draft (202: accepted, not yet sent); takes one of the mailbox's submissions a minute.
+   * `beforeSubmitting` runs once the window has room, just before the request leaves (the sender records there
+   * that a send was asked for). While it
    * waits for the window, the mailbox's other requests (searches, drafts, reads) go ahead of it.
    */
-  async send(messageId: string): Promise<void> {
+  async send(messageId: string, beforeSubmitting?: () => Promise<void>): Promise<void> {
     await this.call(
       {
         method: 'POST',
@@ -100,6 +102,7 @@ export class Mailbox {
         headers: IMMUTABLE_IDS,
       },
       { submission: true, letOthersPass: true },
+      beforeSubmitting,
     );
   }
 
@@ -198,9 +201,15 @@ export class Mailbox {
   private call(
     call: Omit<GraphCall, 'signal'>,
     pacing: { submission?: boolean; letOthersPass?: boolean; slots?: number } = {},
+    /** Runs once the pacer gave the request its turn, right before it leaves. */
+    before?: () => Promise<void>,
   ): Promise<unknown> {
     const { graph, pacer, clock, signal } = this.options;
-    return pacer.run(this.address, () => graphCall(graph, { ...call, signal }, clock), { ...pacing, signal });
+    const task = async (): Promise<unknown> => {
+      await before?.();
+      return graphCall(graph, { ...call, signal }, clock);
+    };
+    return pacer.run(this.address, task, { ...pacing, signal });
   }
 }
 

@@ -29,6 +29,11 @@ export interface SenderSettings {
   maxAttempts: number;
   /** How long recovery keeps looking for a submitted message before leaving it for a later run (default 30 s). */
   lookAgainMs?: number;
+  /**
+   * How long after a `/send` was asked for a copy still in Drafts is taken as possibly submitted (looked up again
+   * later, not sent); after it, as never submitted (default 5 minutes).
+   */
+  submittedDraftGraceMs?: number;
   /** How long a claim holds when its sender cannot be asked whether it still runs (default 10 minutes). */
   claimLeaseMs?: number;
 }
