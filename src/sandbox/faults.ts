@@ -6,10 +6,11 @@
 //
 //   SERVICE:KIND:RATE[:VALUE[:LIMIT]][@ROUTE]
 //
-//   SERVICE  graph | dataverse | stripe | entra | * (every service)
+//   SERVICE  graph | dataverse | stripe | entra | sendgrid | * (every service)
 //   KIND     latency   delay the request by VALUE ms (default 500)
 //            throttle  429 with Retry-After: VALUE seconds (default 2), in the service's own shape:
-//                      Graph TooManyRequests, Dataverse 0x80072322, Stripe rate_limit, Entra 429
+//                      Graph TooManyRequests, Dataverse 0x80072322, Stripe rate_limit, Entra 429,
+//                      SendGrid errors[] "too many requests" with X-RateLimit-*
 //            error500  500 in the service's error shape
 //            error503  503 in the service's error shape (with Retry-After when VALUE is given)
 //            drop      destroy the connection without an answer (the request never reaches the service)
@@ -46,7 +47,7 @@ const KIND_ALIASES: Readonly<Record<string, FaultKind>> = {
   delay: 'latency',
   applyThenDrop: 'lostAnswer',
 };
-const SERVICES: readonly ServiceName[] = ['entra', 'graph', 'dataverse', 'stripe'];
+const SERVICES: readonly ServiceName[] = ['entra', 'graph', 'dataverse', 'stripe', 'sendgrid'];
 
 export interface FaultPlan {
   /** Total delay before the request is handled. */

@@ -1,5 +1,5 @@
 // The sandbox's public surface: startSandbox() brings up one HTTPS origin on 127.0.0.1 hosting Entra
-// ID, Graph, Dataverse and Stripe stand-ins over a seeded practice, with fault injection, a request
+// ID, Graph, Dataverse, Stripe and SendGrid stand-ins over a seeded practice, with fault injection, a request
 // log, an inspector and optional persistence. `lc sandbox` and the integration tests start it here.
 
 import { ValidationError } from '../core/errors';
@@ -9,6 +9,7 @@ import { createEntraService, createTokenVerifier, type EntraService, type MintTo
 import { FaultInjector } from './faults';
 import { createDataverseService } from './dataverse';
 import { createStripeService } from './stripe';
+import { createSendGridService } from './sendgrid';
 import { createGraphService, LIFECYCLE_EVENTS, type GraphService, type LifecycleEvent } from './graph';
 import { createInspector } from './inspector';
 import { createOutbound } from './outbound';
@@ -37,7 +38,7 @@ export type { SandboxState } from './persistence';
 export type { MintTokenOptions } from './entra';
 export { LIFECYCLE_EVENTS, type LifecycleEvent } from './graph';
 
-export type HostedServiceName = 'graph' | 'dataverse' | 'stripe';
+export type HostedServiceName = 'graph' | 'dataverse' | 'stripe' | 'sendgrid';
 export type ServiceFactory = (ctx: ServiceContext) => SandboxService;
 
 export interface StartSandboxOptions {
@@ -101,6 +102,7 @@ const DEFAULT_SERVICES: Partial<Record<HostedServiceName, ServiceFactory>> = {
   graph: (ctx) => createGraphService(ctx),
   dataverse: (ctx) => createDataverseService(ctx),
   stripe: (ctx) => createStripeService(ctx),
+  sendgrid: (ctx) => createSendGridService(ctx),
 };
 
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
@@ -164,6 +166,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       : {
           graph: (ctx) => createGraphService(ctx, { timeScale: options.timeScale }),
           stripe: (ctx) => createStripeService(ctx, { delivery: { timeScale: options.timeScale } }),
+          sendgrid: (ctx) => createSendGridService(ctx, { periodMs: 60_000 / (options.timeScale ?? 1) }),
         };
   const hosted = buildHostedServices({ ...DEFAULT_SERVICES, ...timeScaled, ...options.services }, contextFor);
   const all: SandboxService[] = [entra, ...hosted];
@@ -226,6 +229,7 @@ export function sandboxUrls(port: number): SandboxUrls {
     graphUrl: `${origin}/graph`,
     dataverseUrl: `${origin}/dataverse`,
     stripeUrl: origin,
+    sendgridUrl: origin,
   };
 }
 
@@ -233,7 +237,7 @@ function buildHostedServices(
   factories: Partial<Record<HostedServiceName, ServiceFactory>>,
   contextFor: (name: string) => ServiceContext,
 ): SandboxService[] {
-  const names: HostedServiceName[] = ['graph', 'dataverse', 'stripe'];
+  const names: HostedServiceName[] = ['graph', 'dataverse', 'stripe', 'sendgrid'];
   return names.flatMap((name) => {
     const factory = factories[name];
     return factory === undefined ? [] : [factory(contextFor(name))];

@@ -2,6 +2,7 @@
 // the app's credentials, the CA to trust, and the environment variables that point `lc` at it.
 
 import type { SandboxCertificates } from './certs';
+import { sandboxSendGridKey } from './sendgrid';
 import type { PracticeSeed, SandboxReadyInfo, SandboxUrls } from './types';
 
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
@@ -27,6 +28,8 @@ export function readyInfo(practice: PracticeSeed, urls: SandboxUrls, certs: Sand
     stripeUrl: urls.stripeUrl,
     stripeSecretKey: practice.stripe.secretKey,
     stripeWebhookSecret: practice.stripe.webhookSecret,
+    sendgridUrl: urls.sendgridUrl ?? urls.origin,
+    sendgridApiKey: sandboxSendGridKey(practice.tenantId),
     mailbox: practice.practitioner.mail,
     env: {
       LC_PROFILE: 'sandbox',
@@ -40,6 +43,8 @@ export function readyInfo(practice: PracticeSeed, urls: SandboxUrls, certs: Sand
       LC_STRIPE_URL: urls.stripeUrl,
       LC_STRIPE_SECRET_KEY: practice.stripe.secretKey,
       LC_STRIPE_WEBHOOK_SECRET: practice.stripe.webhookSecret,
+      LC_SENDGRID_URL: urls.sendgridUrl ?? urls.origin,
+      LC_SENDGRID_API_KEY: sandboxSendGridKey(practice.tenantId),
       LC_MAILBOX: practice.practitioner.mail,
       // lc trusts this CA for the sandbox's origins only. No NODE_EXTRA_CA_CERTS: a shell that loads this
       // env would make every Node process trust the sandbox CA for every host (and warn once it is gone).

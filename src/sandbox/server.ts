@@ -1,5 +1,5 @@
 // The sandbox's one HTTPS origin on 127.0.0.1: routes each request by path prefix to its service
-// (/graph → Graph, /dataverse → Dataverse, /v1 → Stripe, whose SDK fixes basePath /v1/, /_sandbox →
+// (/graph → Graph, /dataverse → Dataverse, /v1 → Stripe, whose SDK fixes basePath /v1/, /v3 → SendGrid, /_sandbox →
 // the inspector, everything else → Entra ID), applies injected faults first, writes the service's
 // plain response, and records every exchange in the request log.
 
@@ -34,6 +34,7 @@ const MOUNTS: ReadonlyArray<{ prefix: string; service: ServiceName; keepPrefix: 
   { prefix: '/graph', service: 'graph', keepPrefix: false },
   { prefix: '/dataverse', service: 'dataverse', keepPrefix: false },
   { prefix: '/v1', service: 'stripe', keepPrefix: true },
+  { prefix: '/v3', service: 'sendgrid', keepPrefix: true },
   { prefix: '/_sandbox', service: 'inspector', keepPrefix: false },
 ];
 

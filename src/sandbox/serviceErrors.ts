@@ -1,7 +1,7 @@
 // The error answers the server itself gives in each service's own shape: injected faults (429, 500,
 // 503) and "no such route" (404). Graph: {"error":{"code","message","innerError":{date,request-id,…}}};
 // Dataverse: {"error":{"code":"0x…","message"}}; Stripe: {"error":{"type","code?","message"}};
-// Entra: OAuth's {"error","error_description"} (wire-facts.md §1, §3, §4, §5).
+// Entra: OAuth's {"error","error_description"} (wire-facts.md §1, §3, §4, §5); SendGrid: {"errors":[{field,message,help}]}.
 
 import type { SandboxResponse, ServiceName } from './types';
 
@@ -79,9 +79,21 @@ function oauthError(
   return { status, headers: extra, body: { error, error_description: description } };
 }
 
+/** SendGrid's error body: {"errors":[{"field":null,"message":"…","help":null}]}. */
+function sendgridError(status: number, message: string, extra: Record<string, string> = {}): SandboxResponse {
+  return { status, headers: extra, body: { errors: [{ field: null, message, help: null }] } };
+}
+
 export function throttled(ctx: ErrorContext, retryAfterSeconds: number): SandboxResponse {
   const retry = { 'Retry-After': String(retryAfterSeconds) };
   switch (ctx.service) {
+    case 'sendgrid':
+      // SendGrid's 429 names no Retry-After: X-RateLimit-Reset (Unix seconds) says when the period renews.
+      return sendgridError(429, 'too many requests', {
+        'X-RateLimit-Limit': '600',
+        'X-RateLimit-Remaining': '0',
+        'X-RateLimit-Reset': String(Math.ceil(ctx.now / 1000) + retryAfterSeconds),
+      });
     case 'graph':
       // throttling.md's sample: code TooManyRequests, innerError repeating code/status "429".
       return {
@@ -135,6 +147,8 @@ export function serverError(ctx: ErrorContext, status: 500 | 503, retryAfterSeco
   const extra: Record<string, string> =
     retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) };
   switch (ctx.service) {
+    case 'sendgrid':
+      return sendgridError(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error', extra);
     case 'graph':
       return status === 503
         ? graphError(
@@ -185,6 +199,8 @@ export function notFound(ctx: ErrorContext): SandboxResponse {
       );
     case 'inspector':
       return { status: 404, body: { error: `No sandbox inspector endpoint ${ctx.method} ${ctx.path}` } };
+    case 'sendgrid':
+      return sendgridError(404, 'resource not found');
     default:
       return oauthError(404, 'not_found', `The sandbox's Entra ID has no endpoint ${ctx.method} ${ctx.path}.`);
   }

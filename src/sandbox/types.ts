@@ -5,7 +5,7 @@
 
 import type { IncomingHttpHeaders } from 'node:http';
 
-export type ServiceName = 'entra' | 'graph' | 'dataverse' | 'stripe' | 'inspector';
+export type ServiceName = 'entra' | 'graph' | 'dataverse' | 'stripe' | 'inspector' | 'sendgrid';
 
 export interface SandboxRequest {
   method: string;
@@ -95,6 +95,7 @@ export interface SandboxUrls {
   graphUrl: string; // https://localhost:PORT/graph  (/v1.0/... and /$batch under it)
   dataverseUrl: string; // https://localhost:PORT/dataverse  (/api/data/v9.2/... under it)
   stripeUrl: string; // https://localhost:PORT  (Stripe's fixed basePath /v1/ under it)
+  sendgridUrl?: string; // https://localhost:PORT  (SendGrid's /v3/mail/send under it; the origin when absent)
 }
 
 /** Deterministic randomness: every random choice in the sandbox draws from this, seeded. */
@@ -245,6 +246,9 @@ export interface SandboxReadyInfo {
   stripeUrl: string;
   stripeSecretKey: string;
   stripeWebhookSecret: string;
+  /** Where https://api.sendgrid.com stands (/v3/mail/send under it), and the key it takes. */
+  sendgridUrl: string;
+  sendgridApiKey: string;
   mailbox: string;
   env: Record<string, string>;
 }

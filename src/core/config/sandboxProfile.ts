@@ -23,6 +23,9 @@ const readyLineFields = z.object({
   /** The sandbox's Stripe test-mode keys (the editor stores them for the sandbox profile). */
   stripeSecretKey: z.string().min(1).optional(),
   stripeWebhookSecret: z.string().min(1).optional(),
+  /** The sandbox's SendGrid (where https://api.sendgrid.com stands) and its key. */
+  sendgridUrl: url.optional(),
+  sendgridApiKey: z.string().min(1).optional(),
 });
 export const sandboxReadyLineSchema = readyLineFields.loose();
 export type SandboxReadyLine = z.infer<typeof readyLineFields>;
@@ -30,7 +33,7 @@ export type SandboxReadyLine = z.infer<typeof readyLineFields>;
 /** Where a running sandbox stands: what a sandbox profile is built from. */
 export type SandboxEndpoints = Omit<
   SandboxReadyLine,
-  'ready' | 'clientSecret' | 'stripeSecretKey' | 'stripeWebhookSecret'
+  'ready' | 'clientSecret' | 'stripeSecretKey' | 'stripeWebhookSecret' | 'sendgridApiKey'
 >;
 
 /** Reads the one JSON line `lc sandbox --json` prints when ready; anything else fails with `sandbox.readyLine`. */
@@ -67,6 +70,7 @@ export function sandboxProfileSettings(info: SandboxEndpoints, name = 'sandbox')
     stripeUrl: info.stripeUrl,
     mailbox: info.mailbox,
     caFile: info.caFile,
+    ...(info.sendgridUrl === undefined ? {} : { sendgridUrl: info.sendgridUrl }),
   };
 }
 
