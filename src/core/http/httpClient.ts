@@ -75,6 +75,7 @@ export class HttpClient {
       stripe: runtime('stripe'),
       flows: runtime('flows'),
       forward: runtime('forward'),
+      sendgrid: runtime('sendgrid'),
     };
   }
 

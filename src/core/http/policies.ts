@@ -2,7 +2,7 @@
 // each service's documented limits, so a caller rarely needs to set any.
 import type { ServiceKey, ServicePolicy } from './types';
 
-const SERVICE_KEYS: readonly ServiceKey[] = ['entra', 'graph', 'dataverse', 'stripe', 'flows', 'forward'];
+const SERVICE_KEYS: readonly ServiceKey[] = ['entra', 'graph', 'dataverse', 'stripe', 'flows', 'forward', 'sendgrid'];
 
 /** Names a person recognises, for the breaker's "… looks unavailable" message. */
 export const SERVICE_NAMES: Readonly<Record<ServiceKey, string>> = {
@@ -12,6 +12,7 @@ export const SERVICE_NAMES: Readonly<Record<ServiceKey, string>> = {
   stripe: 'Stripe',
   flows: 'the flow trigger',
   forward: 'a local forwarding endpoint',
+  sendgrid: 'SendGrid',
 };
 
 export const DEFAULT_SERVICE_POLICIES: Readonly<Record<ServiceKey, ServicePolicy>> = {
@@ -62,6 +63,14 @@ export const DEFAULT_SERVICE_POLICIES: Readonly<Record<ServiceKey, ServicePolicy
     // The targets are separate programs sharing this one key: a breaker opened by one that is down would
     // silence the others, and a refused local connection costs nothing to try.
     breaker: { failureThreshold: Number.MAX_SAFE_INTEGER, halfOpenAfterMs: 0 },
+    concurrency: 8,
+  },
+  sendgrid: {
+    // A mail send is a POST with no idempotency key: the layer never sends it twice. A 429 comes back to the
+    // channel, which reads X-RateLimit-Reset (SendGrid sends no Retry-After) and leaves the retry to pacing.
+    timeoutMs: 30_000,
+    retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxTotalMs: 0 },
+    breaker: { failureThreshold: 5, halfOpenAfterMs: 30_000 },
     concurrency: 8,
   },
 };

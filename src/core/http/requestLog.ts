@@ -46,6 +46,7 @@ export const CLIENT_REQUEST_ID_HEADER: Readonly<Record<ServiceKey, string | unde
   stripe: undefined,
   flows: undefined,
   forward: undefined,
+  sendgrid: undefined,
 };
 
 /** The service's own id for the request, to quote when asking its support: Graph and Stripe `request-id`,

@@ -6,7 +6,8 @@ import type { Logger } from '../log';
 
 /** `flows`: HTTP triggers of Logic Apps, Power Automate or Functions (hosts vary; the URL carries the key). */
 /** `forward`: the local endpoints the webhook receiver forwards events to (settings webhooks.forwardTo). */
-export type ServiceKey = 'entra' | 'graph' | 'dataverse' | 'stripe' | 'flows' | 'forward';
+/** `sendgrid`: SendGrid's v3 API (mail send), or the sandbox's stand-in for a sandbox profile. */
+export type ServiceKey = 'entra' | 'graph' | 'dataverse' | 'stripe' | 'flows' | 'forward' | 'sendgrid';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included (1 = never retry). */
