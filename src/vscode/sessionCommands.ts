@@ -45,7 +45,10 @@ export function practitionerOf(c: DataverseClients): SessionActionDeps['practiti
   };
 }
 
-export async function sessionActionDeps(s: EditorServices, c: DataverseClients): Promise<SessionActionDeps> {
+export async function sessionActionDeps(
+  s: Pick<EditorServices, 'config' | 'clock' | 'hub'>,
+  c: DataverseClients,
+): Promise<SessionActionDeps> {
   const reminders = s.config.loaded.config.reminders;
   return {
     dataverse: c.dataverse,

@@ -5,11 +5,12 @@
 import * as vscode from 'vscode';
 import { dataverseRecordUrl } from '../core/dataverse';
 import { AuthenticationError, ValidationError } from '../core/errors';
-import { addSessionNote, importFromCalendar, sessionNoteDraft, type CalendarImportReport } from '../core/sessions';
+import { importSessionsFromCalendar } from '../core/booking';
+import { addSessionNote, sessionNoteDraft, type CalendarImportReport } from '../core/sessions';
 import { confirmEffect } from './confirmEffect';
 import type { DataverseClients, SignedInClients } from './profileSession';
 import type { EditorServices } from './services';
-import { sessionOf, workspaceTemplates } from './sessionCommands';
+import { sessionActionDeps, sessionOf, workspaceTemplates } from './sessionCommands';
 
 export async function addSessionNoteCommand(s: EditorServices, c: DataverseClients, node: unknown): Promise<void> {
   const session = sessionOf(node);
@@ -99,6 +100,7 @@ export async function importFromCalendarCommand(s: EditorServices, c: DataverseC
     c.profile,
     `Create sessions from ${mailbox}'s events marked "${category.trim()}" (${range.label.toLowerCase()})`,
   );
+  const deps = await sessionActionDeps(s, c);
   const report = await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
@@ -108,8 +110,8 @@ export async function importFromCalendarCommand(s: EditorServices, c: DataverseC
     (_progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
-      return importFromCalendar(
-        { dataverse: c.dataverse, graph: c.graph, tables: c.tables, log: s.hub.logger('business') },
+      return importSessionsFromCalendar(
+        { ...deps, dataverse: c.dataverse, graph: c.graph },
         { mailbox, from, to, category: category.trim(), signal: abort.signal },
       );
     },
@@ -118,7 +120,7 @@ export async function importFromCalendarCommand(s: EditorServices, c: DataverseC
   if (report.unmatched.length > 0)
     await s.documents.show('Calendar Import.md', importReportDocument(report, c.profile.name), 'markdown');
   void vscode.window.showInformationMessage(
-    `Imported from ${mailbox}'s calendar on profile "${c.profile.name}": ${report.created.length} new session(s), ${report.alreadyImported.length} already there, ${report.unmatched.length} not matched to one client.`,
+    `Imported from ${mailbox}'s calendar on profile "${c.profile.name}": ${report.created.length} new session(s) with ${report.created.reduce((n, e) => n + e.messages, 0)} reminder(s), ${report.alreadyImported.length} already there, ${report.unmatched.length} not matched to one client.`,
   );
 }
 

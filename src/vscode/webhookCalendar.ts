@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { toLifeCockpitError, ValidationError } from '../core/errors';
-import { importFromCalendar } from '../core/sessions';
+import { importSessionsFromCalendar } from '../core/booking';
 import {
   fileSubscriptionStore,
   keepCalendarSubscriptionRenewed,
@@ -15,6 +15,7 @@ import {
   type CalendarSubscriptionDeps,
 } from '../core/webhooks';
 import type { DataverseClients, SignedInClients } from './profileSession';
+import { sessionActionDeps } from './sessionCommands';
 import type { EditorServices } from './services';
 import { runningReceiver } from './webhookCommands';
 
@@ -51,9 +52,12 @@ export function calendarDeps(
   };
 }
 
-/** A calendar change: the mailbox's client sessions from a week back to a month ahead are imported, then shown. */
+/**
+ * A calendar change: the mailbox's client sessions from a week back to a month ahead are imported, with the
+ * reminders of the new ones, then shown.
+ */
 export async function importAfterCalendarChange(
-  s: Pick<CalendarServices, 'context' | 'session' | 'hub' | 'clock'>,
+  s: Pick<CalendarServices, 'context' | 'config' | 'session' | 'hub' | 'clock'>,
   c: DataverseClients,
   signal?: AbortSignal,
 ): Promise<void> {
@@ -61,8 +65,8 @@ export async function importAfterCalendarChange(
   if (!mailbox) return;
   const now = s.clock.now();
   const category = s.context.workspaceState.get<string>(CATEGORY_KEY) ?? DEFAULT_CATEGORY;
-  await importFromCalendar(
-    { dataverse: c.dataverse, graph: c.graph, tables: c.tables, log: s.hub.logger('business') },
+  await importSessionsFromCalendar(
+    { ...(await sessionActionDeps(s, c)), dataverse: c.dataverse, graph: c.graph },
     { mailbox, from: new Date(now - 7 * DAY), to: new Date(now + 30 * DAY), category, ...(signal ? { signal } : {}) },
   );
   await s.session.refresh();

@@ -8,7 +8,7 @@ import { ConflictError, NotFoundError } from '../../src/core/errors';
 import { DEFAULT_TABLES } from '../../src/core/practice';
 
 export interface FakeCall {
-  op: 'query' | 'create' | 'get';
+  op: 'query' | 'create' | 'get' | 'list' | 'update';
   entitySet: string;
   filter?: string;
   id?: string;
@@ -18,12 +18,14 @@ export interface FakeCall {
 const LOOKUPS: Record<string, string> = {
   objectid_appointment: 'objectid',
   [DEFAULT_TABLES.session.columns.regardingClientNav]: DEFAULT_TABLES.session.columns.regarding,
+  [DEFAULT_TABLES.scheduledMessage.columns.sessionNav]: DEFAULT_TABLES.scheduledMessage.columns.session,
 };
 
 const PRIMARY: Record<string, string> = {
   [DEFAULT_TABLES.session.entitySet]: DEFAULT_TABLES.session.primaryId,
   [DEFAULT_TABLES.client.entitySet]: DEFAULT_TABLES.client.primaryId,
   [DEFAULT_TABLES.note.entitySet]: DEFAULT_TABLES.note.primaryId,
+  [DEFAULT_TABLES.scheduledMessage.entitySet]: DEFAULT_TABLES.scheduledMessage.primaryId,
 };
 
 export class FakeDataverse {
@@ -84,6 +86,21 @@ export class FakeDataverse {
     const row = this.table(entitySet).get(id.toLowerCase());
     if (!row) throw new NotFoundError(`Not found: ${entitySet}(${id})`, { code: 'dataverse.notFound' });
     return { row: { ...row }, etag: undefined };
+  }
+
+  async list(entitySet: string, options: QueryOptions = {}): Promise<Row[]> {
+    const filter = options.filter === undefined ? undefined : String(options.filter);
+    this.calls.push({ op: 'list', entitySet, ...(filter === undefined ? {} : { filter }) });
+    return this.rows(entitySet)
+      .filter((row) => filter === undefined || matches(row, filter))
+      .map((row) => ({ ...row }));
+  }
+
+  async update(entitySet: string, id: string, body: Row): Promise<void> {
+    this.calls.push({ op: 'update', entitySet, id });
+    const row = this.table(entitySet).get(id.toLowerCase());
+    if (!row) throw new NotFoundError(`Not found: ${entitySet}(${id})`, { code: 'dataverse.notFound' });
+    Object.assign(row, body);
   }
 
   private table(entitySet: string): Map<string, Row> {

@@ -10,8 +10,9 @@
 import * as path from 'node:path';
 import { systemClock } from '../../core/clock';
 import { ConfigurationError, type Profile } from '../../core/config';
-import { importFromCalendar } from '../../core/sessions';
+import { importSessionsFromCalendar } from '../../core/booking';
 import { resolveTables } from '../../core/practice';
+import { loadTemplates, WORKSPACE_TEMPLATES_FOLDER } from '../../core/reminders';
 import {
   fileSubscriptionStore,
   graphNotificationHandler,
@@ -25,6 +26,7 @@ import {
 } from '../../core/webhooks';
 import type { VerbContext } from '../action';
 import { connect, stderrKeychain, type Connection } from '../connect';
+import { practitionerOf } from './sessionCreate';
 
 export const SUBSCRIPTION_FILE = 'calendar-subscription.json';
 const DAY = 86_400_000;
@@ -131,10 +133,23 @@ export async function calendarServing(
   const deps = calendarDeps(ctx, connection, inboxDirectory);
   const tables = resolveTables(ctx.runtime.loaded.config.tables);
   const category = process.env.LC_CALENDAR_CATEGORY || 'Client session';
+  const { leadTimesMinutes, followUpDelayMinutes } = ctx.runtime.loaded.config.reminders;
   const onCalendarChanged = async (signal?: AbortSignal): Promise<void> => {
     const now = deps.clock.now();
-    const report = await importFromCalendar(
-      { dataverse, graph: connection.graph, tables, log: deps.log },
+    // Read at every change, so an edited template is the one the new sessions' reminders use.
+    const templates = await loadTemplates(path.join(process.cwd(), WORKSPACE_TEMPLATES_FOLDER));
+    const report = await importSessionsFromCalendar(
+      {
+        dataverse,
+        graph: connection.graph,
+        tables,
+        clock: deps.clock,
+        log: deps.log,
+        templates,
+        practitioner: practitionerOf(connection),
+        profile,
+        settings: { leadTimesMinutes, followUpDelayMinutes },
+      },
       {
         mailbox: deps.mailbox,
         from: new Date(now - DAY),

@@ -5,3 +5,4 @@ export * from './sessionActionDeps';
 export * from './createSession';
 export * from './sessionOutcome';
 export * from './sessionChanges';
+export * from './calendarImport';

@@ -9,12 +9,13 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { resourcesFor } from '../../../src/core/auth';
-import type { Clock } from '../../../src/core/clock';
+import { importSessionsFromCalendar } from '../../../src/core/booking';
+import { systemClock, type Clock } from '../../../src/core/clock';
 import { filters } from '../../../src/core/dataverse';
 import { createGraphClient } from '../../../src/core/graph';
 import { silentLogger } from '../../../src/core/log/types';
 import { DEFAULT_TABLES } from '../../../src/core/practice';
-import { importFromCalendar } from '../../../src/core/sessions';
+import { defaultTemplates } from '../../../src/core/reminders';
 import {
   fileSubscriptionStore,
   graphNotificationHandler,
@@ -72,8 +73,18 @@ describe('calendar subscription against the sandbox', function () {
   async function onCalendarChanged(): Promise<void> {
     imports += 1;
     const now = Date.now();
-    await importFromCalendar(
-      { dataverse: h.client(), graph, tables: DEFAULT_TABLES, log: silentLogger },
+    await importSessionsFromCalendar(
+      {
+        dataverse: h.client(),
+        graph,
+        tables: DEFAULT_TABLES,
+        clock: systemClock,
+        log: silentLogger,
+        templates: defaultTemplates(),
+        practitioner: { name: 'Dr. Sandbox', timeZone: 'Europe/London', language: 'en' },
+        profile: { name: h.profile.name, mailbox: h.sandbox.info.mailbox, autoSend: false },
+        settings: { leadTimesMinutes: [1440, 120], followUpDelayMinutes: 60 },
+      },
       {
         mailbox: h.sandbox.info.mailbox,
         from: new Date(now - DAY),

@@ -1,25 +1,25 @@
 // Import From Calendar and session notes against the sandbox, through the real Graph SDK and our Dataverse
 // client: the seeded practice's calendar sessions are recognised by their iCalUId, the events booked in Outlook
-// only become sessions once (also when two imports run at once or a create's answer is lost), someone who is
-// not a client is reported, a private appointment is left alone; and a note saved again after a lost answer
-// is one note.
+// only become sessions once (also when two imports run at once or a create's answer is lost), each with one
+// reminder per lead time, someone who is not a client is reported, a private appointment is left alone; and
+// a note saved again after a lost answer is one note.
 import { strict as assert } from 'node:assert';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { resourcesFor } from '../../../src/core/auth';
+import { importSessionsFromCalendar } from '../../../src/core/booking';
+import { systemClock } from '../../../src/core/clock';
 import { filters, type DataverseClient } from '../../../src/core/dataverse';
 import { createGraphClient } from '../../../src/core/graph';
 import { silentLogger } from '../../../src/core/log/types';
-import { DEFAULT_TABLES } from '../../../src/core/practice';
-import {
-  addSessionNote,
-  importFromCalendar,
-  loadSessions,
-  type CalendarImportReport,
-} from '../../../src/core/sessions';
+import { DEFAULT_TABLES, MESSAGE_STATUS } from '../../../src/core/practice';
+import { defaultTemplates } from '../../../src/core/reminders';
+import { addSessionNote, loadSessions, type CalendarImportReport } from '../../../src/core/sessions';
 import { startHarness, type Harness } from '../dataverse/harness';
 
 const DAY = 86_400_000;
 const s = DEFAULT_TABLES.session;
+const m = DEFAULT_TABLES.scheduledMessage;
+const LEAD_TIMES = [1440, 120];
 
 describe('import from calendar against the sandbox', function () {
   this.timeout(60_000);
@@ -46,10 +46,34 @@ describe('import from calendar against the sandbox', function () {
   });
 
   const run = (dv: DataverseClient = h.client()): Promise<CalendarImportReport> =>
-    importFromCalendar(
-      { dataverse: dv, graph, tables: DEFAULT_TABLES, log: silentLogger },
+    importSessionsFromCalendar(
+      {
+        dataverse: dv,
+        graph,
+        tables: DEFAULT_TABLES,
+        clock: systemClock,
+        log: silentLogger,
+        templates: defaultTemplates(),
+        practitioner: { name: 'Dr. Sandbox', timeZone: 'Europe/London', language: 'en' },
+        profile: { name: h.profile.name, mailbox: h.sandbox.info.mailbox, autoSend: false },
+        settings: { leadTimesMinutes: LEAD_TIMES, followUpDelayMinutes: 60 },
+      },
       { mailbox: h.sandbox.info.mailbox, from, to, category: 'Client session' },
     );
+
+  /** The statuses of each session's scheduled messages. */
+  async function messagesPerSession(sessionIds: string[]): Promise<number[][]> {
+    const dv = h.client();
+    const out: number[][] = [];
+    for (const id of sessionIds) {
+      const rows = await dv.list(m.entitySet, {
+        select: [m.columns.status],
+        filter: filters.lookup(`_${m.columns.session}_value`, id),
+      });
+      out.push(rows.map((r) => Number(r[m.columns.status])));
+    }
+    return out;
+  }
 
   /** How many sessions hold each of these iCalUIds. */
   async function sessionsPerEvent(uids: string[]): Promise<number[]> {
@@ -74,9 +98,22 @@ describe('import from calendar against the sandbox', function () {
     assert.ok(first.alreadyImported.length > 10, 'the seeded calendar sessions hold their iCalUId');
     assert.ok(!first.created.some((c) => c.subject === 'Dentist'));
 
+    const draft = MESSAGE_STATUS.draft;
+    const createdIds = first.created.map((c) => c.sessionId);
+    assert.deepEqual(
+      await messagesPerSession(createdIds),
+      createdIds.map(() => [draft, draft]),
+      'each upcoming imported session has a draft reminder per lead time',
+    );
+
     const second = await run();
     assert.equal(second.created.length, 0);
     assert.equal(second.alreadyImported.length, first.alreadyImported.length + 3);
+    assert.deepEqual(
+      await messagesPerSession(createdIds),
+      createdIds.map(() => [draft, draft]),
+      'the second import wrote no second reminder',
+    );
 
     const sessions = await loadSessions(h.client(), DEFAULT_TABLES, new Date());
     for (const created of first.created) {
@@ -93,6 +130,12 @@ describe('import from calendar against the sandbox', function () {
     assert.equal(a.created.length + b.created.length, 3);
     const uids = [...a.created, ...b.created].map((c) => c.iCalUId);
     assert.deepEqual(await sessionsPerEvent(uids), [1, 1, 1]);
+    const ids = [...a.created, ...b.created].map((c) => c.sessionId);
+    assert.deepEqual(
+      (await messagesPerSession(ids)).map((statuses) => statuses.length),
+      [2, 2, 2],
+      'one reminder per session and lead time',
+    );
   });
 
   it('creates one session per event when the answer to a create is lost', async () => {

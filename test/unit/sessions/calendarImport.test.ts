@@ -1,15 +1,20 @@
 // Import From Calendar, the ways it goes wrong for a practitioner: importing twice, two imports at once, events
 // that are not sessions, attendees who are not clients, many pages of events, and a paging link from the
-// server that points at another origin (which must not receive the Graph token).
+// server that points at another origin (which must not receive the Graph token). A new upcoming session gets
+// its reminders once, however often and however many at once import it.
 import { strict as assert } from 'node:assert';
 import { Client, type Context } from '@microsoft/microsoft-graph-client';
 import { TokenProvider } from '../../../src/core/auth';
+import { importSessionsFromCalendar, type CalendarImportActionDeps } from '../../../src/core/booking';
 import { CancelledError, ExternalServiceError } from '../../../src/core/errors';
 import { createGraphClient } from '../../../src/core/graph';
 import { HttpClient } from '../../../src/core/http';
 import { silentLogger } from '../../../src/core/log/types';
-import { DEFAULT_TABLES } from '../../../src/core/practice';
-import { importFromCalendar, type CalendarImportReport } from '../../../src/core/sessions';
+import { DEFAULT_TABLES, MESSAGE_STATUS } from '../../../src/core/practice';
+import { defaultTemplates, reminderRowId, templatesWith } from '../../../src/core/reminders';
+import type { CalendarImportReport } from '../../../src/core/sessions';
+import { failure } from '../../builders/failure';
+import { clockReading } from '../../builders/fakeClock';
 import { FakeDataverse } from '../../builders/fakeDataverse';
 import { TestServer, aTestCertificate } from '../http/testServer';
 
@@ -19,6 +24,9 @@ const FROM = new Date('2026-11-23T00:00:00Z');
 const TO = new Date('2026-11-30T00:00:00Z');
 const s = DEFAULT_TABLES.session;
 const contacts = DEFAULT_TABLES.client;
+const messages = DEFAULT_TABLES.scheduledMessage;
+/** After every event in the range: an import of past sessions, which brings no reminders. */
+const AFTER_THE_WEEK = TO.getTime();
 
 interface FakeEvent {
   id: string;
@@ -109,11 +117,38 @@ function practice(): FakeDataverse {
   return dv;
 }
 
-async function run(dv: FakeDataverse, graph: Client): Promise<CalendarImportReport> {
-  return importFromCalendar(
-    { dataverse: dv, graph, tables: DEFAULT_TABLES, log: silentLogger },
-    { mailbox: MAILBOX, from: FROM, to: TO, category: CATEGORY },
-  );
+/** What the import is given, as the editor and the CLI give it, reading the clock at `now`. */
+function importDeps(
+  dv: FakeDataverse,
+  graph: Client,
+  overrides: Partial<CalendarImportActionDeps> & { now?: number } = {},
+): CalendarImportActionDeps {
+  const { now = AFTER_THE_WEEK, ...rest } = overrides;
+  return {
+    dataverse: dv,
+    graph,
+    tables: DEFAULT_TABLES,
+    clock: clockReading(() => now),
+    log: silentLogger,
+    templates: defaultTemplates(),
+    practitioner: { name: 'Dr. Weber', email: MAILBOX, timeZone: 'Europe/Berlin', language: 'en' },
+    profile: { name: 'test', mailbox: MAILBOX, autoSend: false },
+    settings: { leadTimesMinutes: [1440, 120], followUpDelayMinutes: 60 },
+    ...rest,
+  };
+}
+
+async function run(
+  dv: FakeDataverse,
+  graph: Client,
+  overrides: Partial<CalendarImportActionDeps> & { now?: number } = {},
+): Promise<CalendarImportReport> {
+  return importSessionsFromCalendar(importDeps(dv, graph, overrides), {
+    mailbox: MAILBOX,
+    from: FROM,
+    to: TO,
+    category: CATEGORY,
+  });
 }
 
 describe('import from calendar', () => {
@@ -193,6 +228,103 @@ describe('import from calendar', () => {
     assert.equal(a.alreadyImported.length + b.alreadyImported.length, 3);
   });
 
+  it('drafts the lead-time reminders of an upcoming imported session, as New Session does', async () => {
+    const event = anEvent({ start: '2026-11-26T10:00:00Z' });
+    const dv = practice();
+    const report = await run(dv, fakeGraph([event]).graph, { now: FROM.getTime() });
+    const rows = dv.rows(messages.entitySet);
+    assert.equal(rows.length, 2, 'a reminder for each lead time');
+    const sessionId = report.created[0].sessionId;
+    assert.equal(report.created[0].messages, 2);
+    assert.deepEqual(
+      rows.map((r) => [r[messages.primaryId], r[messages.columns.status], r[messages.columns.scheduledTime]]),
+      [
+        [reminderRowId(sessionId, 1440), MESSAGE_STATUS.draft, '2026-11-25T10:00:00.000Z'],
+        [reminderRowId(sessionId, 120), MESSAGE_STATUS.draft, '2026-11-26T08:00:00.000Z'],
+      ],
+    );
+    for (const row of rows) {
+      assert.equal(row[messages.columns.email], 'Alex@Example.test');
+      assert.equal(row[`_${messages.columns.session}_value`], sessionId);
+      assert.match(String(row[messages.columns.text]), /Alex/);
+    }
+  });
+
+  it('approves the reminders at once when the profile sends automatically, and drafts none already past', async () => {
+    const event = anEvent({ start: '2026-11-26T10:00:00Z' });
+    const dv = practice();
+    // An hour before the day-ahead reminder was due: only the two-hour one is still ahead.
+    const now = Date.parse('2026-11-25T11:00:00Z');
+    await run(dv, fakeGraph([event]).graph, { now, profile: { name: 'auto', mailbox: MAILBOX, autoSend: true } });
+    assert.deepEqual(
+      dv.rows(messages.entitySet).map((r) => [r[messages.columns.status], r[messages.columns.scheduledTime]]),
+      [[MESSAGE_STATUS.approved, '2026-11-26T08:00:00.000Z']],
+    );
+  });
+
+  it('drafts no reminder for an imported session that is already over', async () => {
+    const dv = practice();
+    const report = await run(dv, fakeGraph([anEvent()]).graph, { now: AFTER_THE_WEEK });
+    assert.equal(report.created.length, 1);
+    assert.equal(report.created[0].messages, 0);
+    assert.equal(dv.rows(messages.entitySet).length, 0);
+  });
+
+  it('writes no second reminder on a second import', async () => {
+    const events = [anEvent({ start: '2026-11-26T10:00:00Z' }), anEvent({ start: '2026-11-27T10:00:00Z' })];
+    const dv = practice();
+    const { graph } = fakeGraph(events);
+    await run(dv, graph, { now: FROM.getTime() });
+    const creates = dv.calls.filter((c) => c.op === 'create').length;
+    const second = await run(dv, graph, { now: FROM.getTime() });
+    assert.equal(second.created.length, 0);
+    assert.equal(dv.rows(messages.entitySet).length, 4, 'two reminders per session');
+    assert.equal(dv.calls.filter((c) => c.op === 'create').length, creates, 'the second import wrote nothing');
+  });
+
+  it('writes one reminder per lead time when two imports of the same events run at once', async () => {
+    const events = [anEvent({ start: '2026-11-26T10:00:00Z' }), anEvent({ start: '2026-11-27T10:00:00Z' })];
+    const dv = practice();
+    // Both imports have checked which events are new before either creates: each create of a session waits for
+    // the other import's create of it, so both go on to write the session's reminders.
+    const arrived = new Map<string, { count: number; release: () => void; ready: Promise<void> }>();
+    dv.beforeCreate = async (set, body) => {
+      if (set !== s.entitySet) return;
+      const id = String(body[s.primaryId]);
+      let gate = arrived.get(id);
+      if (!gate) {
+        let release = () => {};
+        const ready = new Promise<void>((resolve) => (release = resolve));
+        gate = { count: 0, release, ready };
+        arrived.set(id, gate);
+      }
+      if (++gate.count === 2) gate.release();
+      await gate.ready;
+    };
+    const now = FROM.getTime();
+    const [a, b] = await Promise.all([
+      run(dv, fakeGraph(events).graph, { now }),
+      run(dv, fakeGraph(events).graph, { now }),
+    ]);
+    assert.equal(a.created.length + b.created.length, 2);
+    assert.equal(dv.rows(s.entitySet).length, 2);
+    const created = dv.calls.filter((c) => c.op === 'create' && c.entitySet === messages.entitySet);
+    assert.equal(created.length, 8, 'both imports tried each reminder');
+    assert.equal(dv.rows(messages.entitySet).length, 4, 'one reminder per session and lead time');
+  });
+
+  it('writes neither the session nor its reminders when a template names a missing variable', async () => {
+    const templates = templatesWith({
+      'reminder.liquid': '{% capture subject %}Hi{% endcapture %}<p>Call me on {{ client.phone }}</p>',
+    });
+    const dv = practice();
+    const error = await failure(
+      run(dv, fakeGraph([anEvent({ start: '2026-11-26T10:00:00Z' })]).graph, { now: FROM.getTime(), templates }),
+    );
+    assert.equal(error.code, 'template.missingVariable');
+    assert.equal(dv.calls.filter((c) => c.op === 'create').length, 0);
+  });
+
   it('leaves out events without the category and cancelled ones; the category is matched ignoring case', async () => {
     const dentist = anEvent({ categories: ['Private'] });
     const uncategorised = anEvent({ categories: [] });
@@ -253,9 +385,11 @@ describe('import from calendar', () => {
 
   it('refuses an empty category and a range that ends before it starts, before asking Graph', async () => {
     const { graph, requests } = fakeGraph([anEvent()]);
-    const deps = { dataverse: practice(), graph, tables: DEFAULT_TABLES, log: silentLogger };
-    await assert.rejects(importFromCalendar(deps, { mailbox: MAILBOX, from: FROM, to: TO, category: ' ' }));
-    await assert.rejects(importFromCalendar(deps, { mailbox: MAILBOX, from: TO, to: FROM, category: CATEGORY }));
+    const deps = importDeps(practice(), graph);
+    await assert.rejects(importSessionsFromCalendar(deps, { mailbox: MAILBOX, from: FROM, to: TO, category: ' ' }));
+    await assert.rejects(
+      importSessionsFromCalendar(deps, { mailbox: MAILBOX, from: TO, to: FROM, category: CATEGORY }),
+    );
     assert.equal(requests.length, 0);
   });
 
@@ -264,10 +398,13 @@ describe('import from calendar', () => {
     const controller = new AbortController();
     controller.abort();
     await assert.rejects(
-      importFromCalendar(
-        { dataverse: dv, graph: fakeGraph([anEvent()]).graph, tables: DEFAULT_TABLES, log: silentLogger },
-        { mailbox: MAILBOX, from: FROM, to: TO, category: CATEGORY, signal: controller.signal },
-      ),
+      importSessionsFromCalendar(importDeps(dv, fakeGraph([anEvent()]).graph, { now: FROM.getTime() }), {
+        mailbox: MAILBOX,
+        from: FROM,
+        to: TO,
+        category: CATEGORY,
+        signal: controller.signal,
+      }),
       (e: unknown) => e instanceof CancelledError,
     );
     assert.equal(dv.rows(s.entitySet).length, 0);

@@ -4,12 +4,16 @@
 // event as new, so the session's id is derived from the iCalUId: the second create meets DuplicateRecord
 // and counts the event as already imported. The client is the one contact whose e-mail address is among
 // the event's attendees; an event without exactly one such client is reported, never given a guessed one.
+// A new session comes with the messages it needs (its reminders, from `messagesFor`): rendered before the
+// session is written, so a broken template writes nothing, and written under ids derived from the session, so
+// an import at the same time, or one after a crash in between, never writes one twice.
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { bind, filters, guid, isGuid, normalizeGuid, type DataverseClient, type Row } from '../../dataverse';
 import { CancelledError, ConflictError, ValidationError } from '../../errors';
 import type { Logger } from '../../log';
 import type { TableMapping } from '../../practice';
 import { derivedId, ID_NAMESPACES } from '../derivedId';
+import type { Session } from '../session';
 import { readCalendarView, type CalendarEvent } from './calendarView';
 
 export interface CalendarImportDeps {
@@ -17,6 +21,12 @@ export interface CalendarImportDeps {
   graph: Client;
   tables: TableMapping;
   log: Logger;
+  /**
+   * The scheduled-message rows a new session brings (its reminders), each under an id derived from the
+   * session: called before the session is written, so whatever it throws stops the import with nothing of
+   * that session written. The booking module gives this (importSessionsFromCalendar).
+   */
+  messagesFor(session: Session, signal?: AbortSignal): Promise<Row[]>;
 }
 
 export interface CalendarImportOptions {
@@ -36,6 +46,8 @@ export interface ImportedEvent {
   start: Date;
   clientId: string;
   clientName: string;
+  /** The messages written with the session (its reminders). */
+  messages: number;
 }
 
 export type UnmatchedReason = 'noAttendee' | 'noClient' | 'severalClients';
@@ -106,11 +118,22 @@ export async function importFromCalendar(
       continue;
     }
     const [client] = matched.values();
-    const sessionId = derivedId(ID_NAMESPACES.calendarEvent, event.iCalUId);
-    if (await createSession(deps, sessionId, event, client, signal)) {
-      report.created.push({ ...summary(event), sessionId, clientId: client.id, clientName: client.name });
+    const session = sessionOf(event, client);
+    const messages = await deps.messagesFor(session, signal);
+    const created = await createOnce(deps, deps.tables.session.entitySet, sessionRowBody(deps, session, event), signal);
+    // Also when another import made the session at the same time: should that one stop before its messages,
+    // these are the same rows under the same ids, and whichever create comes second changes nothing.
+    for (const message of messages) await createOnce(deps, deps.tables.scheduledMessage.entitySet, message, signal);
+    if (created) {
+      report.created.push({
+        ...summary(event),
+        sessionId: session.id,
+        clientId: client.id,
+        clientName: client.name,
+        messages: messages.length,
+      });
     } else {
-      report.alreadyImported.push({ ...summary(event), sessionId });
+      report.alreadyImported.push({ ...summary(event), sessionId: session.id });
     }
   }
   deps.log.info('calendar imported', {
@@ -208,27 +231,45 @@ async function clientsByEmail(
   return found;
 }
 
-/** Creates the session under its derived id; false when that session already exists (another import's). */
-async function createSession(
-  deps: CalendarImportDeps,
-  sessionId: string,
-  event: CalendarEvent,
-  client: ClientMatch,
-  signal?: AbortSignal,
-): Promise<boolean> {
+/** The session an event becomes, under the id derived from its iCalUId. */
+function sessionOf(event: CalendarEvent, client: ClientMatch): Session {
+  return {
+    id: derivedId(ID_NAMESPACES.calendarEvent, event.iCalUId),
+    subject: event.subject || `Session – ${client.name}`,
+    clientId: client.id,
+    clientName: client.name,
+    start: event.start,
+    end: event.end,
+    status: 'scheduled',
+    payment: 'none',
+    feeCents: undefined,
+    location: event.location || undefined,
+  };
+}
+
+function sessionRowBody(deps: CalendarImportDeps, session: Session, event: CalendarEvent): Row {
   const t = deps.tables.session;
   const c = t.columns;
-  const body: Row = {
-    [t.primaryId]: sessionId,
-    [c.subject]: event.subject || `Session – ${client.name}`,
-    [c.start]: event.start.toISOString(),
-    [c.end]: event.end.toISOString(),
+  return {
+    [t.primaryId]: session.id,
+    [c.subject]: session.subject,
+    [c.start]: session.start.toISOString(),
+    [c.end]: session.end.toISOString(),
     [c.icalUid]: event.iCalUId,
-    ...(event.location ? { [c.location]: event.location } : {}),
-    ...bind(c.regardingClientNav, deps.tables.client.entitySet, client.id),
+    ...(session.location ? { [c.location]: session.location } : {}),
+    ...bind(c.regardingClientNav, deps.tables.client.entitySet, session.clientId ?? ''),
   };
+}
+
+/** Creates the row under the id in its body; false when it already exists (another import's, or an earlier one's). */
+async function createOnce(
+  deps: CalendarImportDeps,
+  entitySet: string,
+  body: Row,
+  signal?: AbortSignal,
+): Promise<boolean> {
   try {
-    await deps.dataverse.create(t.entitySet, body, signal);
+    await deps.dataverse.create(entitySet, body, signal);
     return true;
   } catch (error) {
     if (error instanceof ConflictError && error.code === 'dataverse.duplicateRecord') return false;
