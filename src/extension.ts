@@ -12,6 +12,8 @@ import { DOCUMENT_SCHEME, ReadOnlyDocuments } from './vscode/documents';
 import { EDITABLE_SCHEME, EditableDocuments } from './vscode/editableDocuments';
 import { createEditorAuth } from './vscode/editorAuth';
 import { EditorLog } from './vscode/editorLog';
+import { offerFirstRun } from './vscode/getStartedOffer';
+import { startFirstRun } from './vscode/getStartedPanel';
 import { AgentWritesGate } from './vscode/mcpAgentWrites';
 import { McpRegistration, storedStripeSecretKey } from './vscode/mcpRegistration';
 import { ProfileSession } from './vscode/profileSession';
@@ -88,8 +90,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<LifeCo
     clock,
     log: hub.logger('api'),
   });
-  const services = { ...base, sender, mcp, webhooks };
   const views = registerViews(session, auth, config);
+  const getStarted = startFirstRun({ context, auth, sandbox, sessions: session.sessions, ...views, sender });
+  const services = { ...base, sender, mcp, webhooks, getStarted };
   context.subscriptions.push(
     { dispose: () => void https.close() },
     sandbox,
@@ -100,6 +103,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LifeCo
     session,
     ...views.disposables,
     sender,
+    getStarted,
     ...registerCommands(services),
     ...registerWebhookViews(webhooks),
     config.onDidChange(() => void webhooks.follow()),
@@ -118,6 +122,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LifeCo
   );
 
   void followStartupProfile(services);
+  void offerFirstRun({ globalState: context.globalState, extensionId: context.extension.id, env: vscode.env });
   log.info('Life Cockpit activated', {
     profile: config.loaded.config.activeProfile,
     version: context.extension.packageJSON.version as string,

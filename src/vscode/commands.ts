@@ -205,6 +205,7 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
     const underWay = new PaymentsUnderWay();
     return (node: unknown) => refundSessionCommand(s, s.session.requireDataverse(), node, underWay);
   },
+  'lifeCockpit.getStarted': (s) => () => s.getStarted.show(),
   'lifeCockpit.openInStripeDashboard': withDataverse(
     (s, c) => (node: unknown) => openInStripeDashboardCommand(s, c, node),
   ),

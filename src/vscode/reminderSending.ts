@@ -47,9 +47,14 @@ export interface ReminderSenderServices {
   showLog(): void;
 }
 
+/** A dry run shown, or a send finished: `sent` counts the messages that left; `cancelled` when stopped. */
+export type ReminderRunFinished = { kind: 'preview' } | { kind: 'send'; sent: number; cancelled: boolean };
+
 export class ReminderSender implements vscode.Disposable {
   private pacer: { profile: string; pacer: MailboxPacer } | undefined;
   private running: Promise<SendReport | undefined> | undefined;
+  private readonly finished = new vscode.EventEmitter<ReminderRunFinished>();
+  readonly onDidFinish = this.finished.event;
 
   constructor(private readonly s: ReminderSenderServices) {}
 
@@ -67,6 +72,7 @@ export class ReminderSender implements vscode.Disposable {
       planDocument(lines, { profile: c.profile.name, sendToSelf: c.profile.sendToSelf === true, at: now }),
       'markdown',
     );
+    this.finished.fire({ kind: 'preview' });
     return plan;
   }
 
@@ -88,6 +94,7 @@ export class ReminderSender implements vscode.Disposable {
 
   dispose(): void {
     this.pacer = undefined;
+    this.finished.dispose();
   }
 
   private async run(c: DataverseClients, options: SendRequest): Promise<SendReport | undefined> {
@@ -149,6 +156,7 @@ export class ReminderSender implements vscode.Disposable {
       retryLater: report.retryLater,
       cancelled,
     });
+    this.finished.fire({ kind: 'send', sent: report.sent + report.submitted, cancelled });
     // The views show the rows' new states (and the badge its new count) before the summary is read.
     await this.s.session.refresh();
     const summary = sendSummary(report, profile, cancelled);

@@ -6,6 +6,7 @@ import type { LogHub, Logger } from '../core/log';
 import type { EditorConfigSource } from './configSource';
 import type { ReadOnlyDocuments } from './documents';
 import type { EditableDocuments } from './editableDocuments';
+import type { GetStartedPanel } from './getStartedPanel';
 import type { McpRegistration } from './mcpRegistration';
 import type { ProfileSession } from './profileSession';
 import type { ReminderSender } from './reminderSending';
@@ -31,5 +32,7 @@ export interface EditorServices {
   mcp: McpRegistration;
   /** The local webhook receiver of the active profile, and its inbox. */
   webhooks: EditorWebhookReceiver;
+  /** The first-run steps' progress and the Get Started page that shows them. */
+  getStarted: GetStartedPanel;
   showLog(): void;
 }

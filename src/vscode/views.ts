@@ -12,6 +12,7 @@ import { SessionsTree } from './sessionsTree';
 export interface RegisteredViews {
   disposables: vscode.Disposable[];
   reminders: RemindersTree;
+  sessionsView: vscode.TreeView<unknown>;
 }
 
 export function registerViews(
@@ -50,5 +51,5 @@ export function registerViews(
     new AuthStatusBar(auth),
     new PaymentStatusBar(auth, sessionsView),
   ];
-  return { disposables, reminders: remindersTree };
+  return { disposables, reminders: remindersTree, sessionsView };
 }
