@@ -6,6 +6,7 @@
 // Send Now share one mailbox rate.
 import * as vscode from 'vscode';
 import { CancelledError } from '../core/errors';
+import { channelLabel } from '../core/channels';
 import type { Clock } from '../core/clock';
 import { actorOf, type LogHub, type Logger } from '../core/log';
 import {
@@ -207,6 +208,7 @@ export function planLine(m: PlannedMessage, sessions: readonly Session[] | undef
     subject: m.subject,
     body: m.body,
     mailbox: m.mailbox,
+    channel: channelLabel(m.channel),
     session: view ? `${view.label} · ${view.description}` : m.sessionId,
     recovering: m.state === 'recovering',
   };

@@ -9,6 +9,8 @@ export interface PlanLine {
   subject: string;
   body: string;
   mailbox: string;
+  /** The channel it leaves through, as a person reads it (e.g. "SMS (Azure Communication Services)"). */
+  channel?: string;
   /** Who and when, e.g. "Ada Lovelace · Thu 3 Dec, 10:00". */
   session: string | undefined;
   /** Left in sending by an earlier run: looked up in the mailbox first, sent only if no copy is found. */
@@ -48,6 +50,7 @@ export function planDocument(lines: readonly PlanLine[], context: PlanContext): 
       '',
       `- To: ${oneLine(line.recipient)}`,
       `- From: ${line.mailbox}`,
+      ...(line.channel ? [`- Channel: ${line.channel}`] : []),
       `- Session: ${line.session ? oneLine(line.session) : 'none'}`,
       `- Reminder: ${line.reminderId}${line.recovering ? ' (left in sending: looked up first)' : ''}`,
       '',

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import { z } from 'zod';
 import type { Clock } from '../../core/clock';
+import { channelLabel } from '../../core/channels';
 import { CancelledError, ValidationError } from '../../core/errors';
 import { actorOf } from '../../core/log';
 import { resolveTables } from '../../core/practice';
@@ -144,7 +145,8 @@ export function renderPlan(plan: ReminderPlan): string {
     const head = [
       `${index + 1}/${plan.total}  ${m.kind === 'followUp' ? 'follow-up' : 'reminder'} ${m.reminderId}`,
       `  From:    ${m.mailbox || '(no mailbox: set the profile’s mailbox, LC_MAILBOX)'}`,
-      `  To:      ${m.recipient || '(no e-mail address: it cannot leave)'}`,
+      `  Channel: ${channelLabel(m.channel)}`,
+      `  To:      ${m.recipient || `(no ${m.channel === 'acsSms' ? 'phone number' : 'e-mail address'}: it cannot leave)`}`,
       `  Subject: ${m.subject}`,
       `  Session: ${m.sessionId ?? '(none)'}`,
     ];

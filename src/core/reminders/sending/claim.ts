@@ -141,18 +141,55 @@ export async function recordFailed(deps: RowDeps, id: string, attempts: number, 
  * Lets go of the row: back to approved when nothing may have reached Graph yet, otherwise left in sending
  * without a claim, so the next run looks its message up at once (and never sends it twice).
  */
-export async function releaseRow(deps: RowDeps, id: string, backToApproved: boolean, lastError?: string) {
+export async function releaseRow(
+  deps: RowDeps,
+  id: string,
+  backToApproved: boolean,
+  lastError?: string,
+  /** Also forget the first attempt: none of this message's hand-overs began. */
+  clearFirstAttempt = false,
+) {
   const { table, c } = rowOf(deps);
   await deps.dataverse.update(
     table.entitySet,
     id,
     {
       ...(backToApproved ? { [c.status]: MESSAGE_STATUS.approved } : {}),
+      ...(clearFirstAttempt ? { [c.firstAttempt]: null } : {}),
       ...(lastError === undefined ? {} : { [c.lastError]: lastError }),
       [c.sendClaim]: null,
     },
     { ifMatch: '*' },
   );
+}
+
+/**
+ * The message may have reached the service, which cannot be asked: the reminder waits for a person, who
+ * marks it sent or sends it again. The claim goes, so no sender takes it up on its own.
+ */
+export async function recordNeedsCheck(deps: RowDeps, id: string, attempts: number, reason: string) {
+  const { table, c } = rowOf(deps);
+  await deps.dataverse.update(
+    table.entitySet,
+    id,
+    { [c.status]: MESSAGE_STATUS.needsCheck, [c.attempts]: attempts, [c.lastError]: reason, [c.sendClaim]: null },
+    { ifMatch: '*' },
+  );
+}
+
+/** What the row records now of a hand-over: the service's message id and its delivery report (the webhook writes them). */
+export async function readRecordedHandOver(
+  deps: RowDeps,
+  id: string,
+  signal?: AbortSignal,
+): Promise<{ messageId: string | undefined; deliveryStatus: string | undefined }> {
+  const { table, c } = rowOf(deps);
+  const { row } = await deps.dataverse.get(table.entitySet, id, {
+    select: [c.graphMessageId, c.deliveryStatus],
+    ...(signal ? { signal } : {}),
+  });
+  const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+  return { messageId: text(row[c.graphMessageId]), deliveryStatus: text(row[c.deliveryStatus]) };
 }
 
 export interface LoggedSend {

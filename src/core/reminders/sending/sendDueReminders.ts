@@ -1,16 +1,30 @@
-// Sends every due reminder (and recovers those an earlier run left in sending): mailboxes in parallel,
-// within one mailbox `concurrency` reminders at a time, more while drafted ones wait for the mailbox's
-// window, each Graph request paced by the mailbox's pacer. The run reports each reminder's
-// outcome as it settles and in the end.
+// Sends every due reminder (and recovers those an earlier run left in sending), each through its channel.
+// Graph: mailboxes in parallel, within one mailbox `concurrency` reminders at a time, more while drafted
+// ones wait for the mailbox's window, each Graph request paced by the mailbox's pacer. Other channels
+// (SMS, SMTP, SendGrid): each sender on each channel in parallel, at the channel's own limits. A reminder
+// whose channel is not set up (or not supported) is skipped and stays as it is. The run reports each
+// reminder's outcome as it settles and in the end.
+import { ChannelNotSetUpError, type TransportChannel } from '../../channels';
 import { toLifeCockpitError } from '../../errors';
 import { deliver, type Delivery, type DeliveryHooks } from './deliver';
-import { loadDueRows, plannedMessage, sameMailbox, withMailboxes, type DueRow } from './dueRows';
+import {
+  channelOf,
+  loadDueRows,
+  plannedMessage,
+  sameMailbox,
+  withMailboxes,
+  type DueRow,
+  type MailboxedRow,
+} from './dueRows';
 import { SendRun, type LaneState } from './sendRun';
+import { deliverByTransport, senderOn } from './transportDelivery';
 import type { PlannedMessage, SendOptions, SendOutcome, SendReport, SendReportItem, SenderDeps } from './types';
 
 interface WorkItem {
   row: DueRow;
   message: PlannedMessage;
+  /** The channel other than Graph it leaves through; Graph when absent. */
+  transport?: TransportChannel;
 }
 
 export async function sendDueReminders(deps: SenderDeps, options: SendOptions = {}): Promise<SendReport> {
@@ -21,27 +35,113 @@ export async function sendDueReminders(deps: SenderDeps, options: SendOptions = 
     signal,
     ...(options.reminderIds ? { reminderIds: options.reminderIds } : {}),
   });
-  const work: WorkItem[] = (await withMailboxes(deps, rows, signal))
+  const routed = (await withMailboxes(deps, rows, signal))
     .filter((entry) => options.mailbox === undefined || sameMailbox(entry.mailbox, options.mailbox))
-    .map((entry) => ({ row: entry.row, message: plannedMessage(deps.profile, entry) }));
+    .map((entry) => route(deps, entry));
+  const work = routed.filter((r): r is WorkItem => !('skipped' in r));
+  const skipped = routed.filter((r): r is SkippedItem => 'skipped' in r);
   const run = new SendRun(deps, signal);
   const items: SendReportItem[] = [];
+  const total = routed.length;
   const settle = (item: WorkItem, delivery: Delivery): void => {
     items.push(reportItem(item.message, delivery));
-    options.onProgress?.({
-      done: items.length,
-      total: work.length,
-      reminderId: item.row.id,
-      outcome: delivery.outcome,
-    });
+    options.onProgress?.({ done: items.length, total, reminderId: item.row.id, outcome: delivery.outcome });
   };
-  const lanes = [...groupByMailbox(work).values()].map((lane) => runLane(run, lane, settle));
+  for (const item of skipped) {
+    items.push(item.skipped);
+    options.onProgress?.({ done: items.length, total, reminderId: item.skipped.reminderId, outcome: 'skipped' });
+  }
+  const graphWork = work.filter((item) => item.transport === undefined);
+  const lanes = [
+    ...[...groupByMailbox(graphWork).values()].map((lane) => runLane(run, lane, settle)),
+    ...[...groupByTransportSender(run, work).values()].map((lane) => runTransportLane(run, lane, settle)),
+  ];
   const results = await Promise.allSettled(lanes);
   // A crash point ends the run only once every reminder in flight has stopped, as a killed process would.
   if (run.crash) throw run.crash;
   const failedLane = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failedLane) throw toLifeCockpitError(failedLane.reason);
   return summarize(items);
+}
+
+interface SkippedItem {
+  skipped: SendReportItem;
+}
+
+/** Which channel takes the reminder, or why none can now (the row is left as it is). */
+function route(deps: SenderDeps, entry: MailboxedRow): WorkItem | SkippedItem {
+  const { row } = entry;
+  const { profile } = deps;
+  const skip = (message: PlannedMessage | undefined, error: string): SkippedItem => ({
+    skipped: {
+      reminderId: row.id,
+      recipient: message?.recipient ?? row.email ?? row.phone ?? '',
+      subject: message?.subject ?? row.subject,
+      outcome: 'skipped',
+      error,
+    },
+  });
+  const channel = channelOf(profile, row);
+  if (channel === undefined) {
+    return skip(undefined, `Sending by ${row.medium} is not supported: only e-mail and SMS reminders are sent.`);
+  }
+  const message = plannedMessage(profile, entry, channel);
+  if (channel === 'graph') return { row, message };
+  const transport = deps.transports?.[channel];
+  if (!transport) return skip(message, new ChannelNotSetUpError(channel, profile.name).message);
+  if (transport.medium === 'sms' && !profile.smsFrom) {
+    return skip(message, `No number to send SMS from: set the profile's smsFrom (LC_SMS_FROM), an E.164 number.`);
+  }
+  if (transport.medium === 'sms' && profile.sendToSelf === true && !profile.selfPhone) {
+    return skip(
+      message,
+      `Send-to-me mode sends SMS to your own phone, and none is set: set the profile's selfPhone (LC_SELF_PHONE).`,
+    );
+  }
+  return { row, message, transport };
+}
+
+/** One lane per channel and sender (a mailbox, a number): the channel's limits apply to each sender. */
+function groupByTransportSender(run: SendRun, work: WorkItem[]): Map<string, WorkItem[]> {
+  const lanes = new Map<string, WorkItem[]>();
+  for (const item of work) {
+    if (!item.transport) continue;
+    const key = `${item.transport.id}:${senderOn(run, item.transport, item.message).trim().toLowerCase()}`;
+    lanes.set(key, [...(lanes.get(key) ?? []), item]);
+  }
+  return lanes;
+}
+
+/** A channel's reminders, at most its `concurrency` at a time; its pacer keeps them to its rate. */
+async function runTransportLane(
+  run: SendRun,
+  lane: WorkItem[],
+  settle: (item: WorkItem, delivery: Delivery) => void,
+): Promise<void> {
+  const queue = [...lane];
+  const width = Math.max(1, lane[0]?.transport?.limits.concurrency ?? 1);
+  const worker = async (): Promise<void> => {
+    for (let item = queue.shift(); item; item = queue.shift()) {
+      run.checkAlive();
+      settle(item, await deliverOneByTransport(run, item));
+    }
+  };
+  const workers = await Promise.allSettled(Array.from({ length: Math.min(width, lane.length) }, worker));
+  const failed = workers.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+async function deliverOneByTransport(run: SendRun, item: WorkItem): Promise<Delivery> {
+  if (run.signal?.aborted) return { outcome: 'retryLater', error: 'Cancelled before it was sent.' };
+  try {
+    return await deliverByTransport(run, item.row, item.message, item.transport as TransportChannel);
+  } catch (error) {
+    if (run.crash) throw run.crash;
+    // The row could not be written (Dataverse down): it stays claimed, and the claim's lease frees it.
+    const typed = toLifeCockpitError(error);
+    run.deps.log.warn('reminder left for a later run', { reminderId: item.row.id, code: typed.code });
+    return { outcome: 'retryLater', error: typed.message };
+  }
 }
 
 function groupByMailbox(work: WorkItem[]): Map<string, WorkItem[]> {

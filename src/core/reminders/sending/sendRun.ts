@@ -1,6 +1,7 @@
 // What one run of the sender shares between its reminders: the dependencies with their defaults filled
 // in (pacer, audit, lease, look-again bound), one Mailbox per address, and the crash hook. Once a crash
 // point fires, every later step of the run throws the same crash, as if the process had died there.
+import type { TransportChannel, TransportId } from '../../channels';
 import type { AuditLog } from '../../log';
 import { createMailboxPacer, type MailboxPacer } from '../pacing';
 import { DEFAULT_CLAIM_LEASE_MS } from './claim';
@@ -25,6 +26,7 @@ export class SendRun {
   readonly leaseMs: number;
   readonly lookAgainMs: number;
   private readonly mailboxes = new Map<string, Mailbox>();
+  private readonly transportPacers = new Map<TransportId, MailboxPacer>();
   private readonly lanes = new Set<LaneState>();
   private pokeQueued = false;
   private crashed: SenderCrashedError | undefined;
@@ -52,6 +54,17 @@ export class SendRun {
       this.mailboxes.set(key, mailbox);
     }
     return mailbox;
+  }
+
+  /** Paces one channel at its service's own limits, each sender (mailbox, number) in a lane of its own. */
+  transportPacer(transport: TransportChannel): MailboxPacer {
+    let pacer = this.transportPacers.get(transport.id);
+    if (!pacer) {
+      const { perMinute, concurrency } = transport.limits;
+      pacer = createMailboxPacer({ clock: this.deps.clock, perMinute, concurrency });
+      this.transportPacers.set(transport.id, pacer);
+    }
+    return pacer;
   }
 
   /** Takes part in deciding when reminders may be prepared ahead of their window; returns how to leave. */

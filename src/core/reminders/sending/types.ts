@@ -1,6 +1,7 @@
 // The sender's surface: what it needs (SenderDeps), what the dry run shows (PlannedMessage), what a run
 // reports, and the named points at which tests make it crash.
 import type { Client } from '@microsoft/microsoft-graph-client';
+import type { ChannelId, Transports } from '../../channels';
 import type { Clock } from '../../clock';
 import type { Profile } from '../../config';
 import type { DataverseClient } from '../../dataverse';
@@ -44,8 +45,12 @@ export interface SenderDeps {
   tables: TableMapping;
   clock: Clock;
   log: Logger;
-  profile: Pick<Profile, 'name' | 'mailbox' | 'sendToSelf'>;
+  /** The mail channel, the SMS sender's number and the practitioner's own phone matter only beyond Graph. */
+  profile: Pick<Profile, 'name' | 'mailbox' | 'sendToSelf'> &
+    Partial<Pick<Profile, 'mailChannel' | 'smsFrom' | 'selfPhone'>>;
   settings: SenderSettings;
+  /** The channels other than Graph whose secrets are set (channelsFor); a reminder due on a missing one is skipped. */
+  transports?: Transports;
   /** Paces each mailbox; created from settings when absent. */
   pacer?: MailboxPacer;
   /** Where each send's audit line goes; the log's audit category when absent. */
@@ -60,13 +65,16 @@ export interface SenderDeps {
 export interface PlannedMessage {
   reminderId: string;
   kind: 'reminder' | 'followUp';
-  /** The mailbox that sends it. */
+  /** The mailbox that sends it (for an SMS: the mailbox of the practitioner it is sent for). */
   mailbox: string;
-  /** Who receives it: the client, or the practitioner's own mailbox in send-to-me mode. */
+  /** The channel it leaves through: Graph, or the transport for its medium and the profile's mail channel. */
+  channel: ChannelId;
+  /** Who receives it: the client, or the practitioner's own mailbox (or phone) in send-to-me mode. */
   recipient: string;
   /** The client's address, whoever receives it. */
   clientEmail: string | undefined;
   clientName: string | undefined;
+  /** '' for an SMS. */
   subject: string;
   body: string;
   sessionId: string | undefined;
