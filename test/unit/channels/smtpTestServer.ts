@@ -26,6 +26,8 @@ export interface ReceivedMail {
   to: string[];
   raw: string;
   user: string | undefined;
+  /** When the whole message had arrived (ms since the epoch). */
+  receivedAt: number;
 }
 
 export interface SmtpTestServer {
@@ -81,6 +83,7 @@ export async function startSmtpTestServer(options: SmtpTestServerOptions = {}): 
           to: session.envelope.rcptTo.map((r) => r.address),
           raw: Buffer.concat(chunks).toString('utf8'),
           user: typeof session.user === 'string' ? session.user : undefined,
+          receivedAt: Date.now(),
         });
         if (afterData === 'drop') {
           // The server took the whole message and the line goes dead before it answers the final dot.
