@@ -14,6 +14,7 @@ import { createEditorAuth } from './vscode/editorAuth';
 import { EditorLog } from './vscode/editorLog';
 import { offerFirstRun } from './vscode/getStartedOffer';
 import { startFirstRun } from './vscode/getStartedPanel';
+import { signInWithHandedSecret } from './vscode/getStartedSignIn';
 import { AgentWritesGate } from './vscode/mcpAgentWrites';
 import { McpRegistration, storedStripeSecretKey } from './vscode/mcpRegistration';
 import { ProfileSession } from './vscode/profileSession';
@@ -121,7 +122,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LifeCo
     mcp.start(),
   );
 
-  void followStartupProfile(services);
+  void followStartupProfile(services).then(() => signInWithHandedSecret(services));
   void offerFirstRun({ globalState: context.globalState, extensionId: context.extension.id, env: vscode.env });
   log.info('Life Cockpit activated', {
     profile: config.loaded.config.activeProfile,

@@ -17,10 +17,12 @@ export interface FirstRunOffer {
   env: { appName: string; uriScheme: string };
 }
 
-/** Shows the offer on the first activation ever; later activations show nothing. */
+/** On the first activation ever: shows Life Cockpit's views and the offer; later activations do nothing. */
 export async function offerFirstRun(o: FirstRunOffer): Promise<void> {
   if (o.globalState.get<boolean>(OFFERED_KEY)) return;
   await o.globalState.update(OFFERED_KEY, true);
+  // The first run opens on Life Cockpit's own views, not the Explorer.
+  await vscode.commands.executeCommand('workbench.view.extension.lifeCockpit');
   const cursor = isCursor(o.env);
   const action = cursor ? 'Get Started' : 'Open Walkthrough';
   const choice = await vscode.window.showInformationMessage(

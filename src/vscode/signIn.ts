@@ -45,7 +45,10 @@ async function askCredential(profile: Profile): Promise<Credential> {
   }
   const secret = await vscode.window.showInputBox({
     title: `Client secret for profile ${profile.name}`,
-    prompt: `Paste the client secret's Value for app ${profile.clientId} (Entra admin center › App registrations › Certificates & secrets). It is kept in the editor's secret storage, never in settings.`,
+    prompt:
+      profile.kind === 'sandbox'
+        ? `Paste the sandbox's client secret for app ${profile.clientId} ("clientSecret" in the ready line of lc sandbox --json), nothing before or after it. Start Sandbox signs in by itself.`
+        : `Paste the client secret's Value for app ${profile.clientId} (Entra admin center › App registrations › Certificates & secrets). It is kept in the editor's secret storage, never in settings.`,
     password: true,
     ignoreFocusOut: true,
     validateInput: validateSecret,

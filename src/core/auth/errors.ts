@@ -52,7 +52,7 @@ const READY_LINE = 'the running sandbox’s ready line (`lc sandbox --json`)';
 /** The same AADSTS codes against the sandbox: what to check there (its ready line), never the admin center. */
 const SANDBOX_AADSTS: Readonly<Record<number, Explain>> = {
   7000215: (c) =>
-    `The client secret is not valid for app ${c.clientId ?? ''} in the sandbox: use the sandbox’s own secret Value (not its Secret ID), the "clientSecret" of ${READY_LINE}. Start Sandbox in the editor signs in with it by itself.`,
+    `The client secret is not valid for app ${c.clientId ?? ''} in the sandbox: use the sandbox’s own secret, the "clientSecret" of ${READY_LINE}, with nothing before or after it (a final period or a space copied with it is enough to refuse it). Start Sandbox in the editor signs in with it by itself.`,
   7000222: (c) =>
     `The client secret of app ${c.clientId ?? ''} has expired in the sandbox’s directory. Sign in with the current "clientSecret" of ${READY_LINE}.`,
   7000218: () => `No client secret or certificate was sent. Use the "clientSecret" of ${READY_LINE}.`,

@@ -96,6 +96,16 @@ describe('sign-in errors say what happened', function () {
     assert.equal(new Set([throttled.message, unavailable.message, untrusted.message]).size, 3);
   });
 
+  it('says a sandbox secret pasted with the sentence’s final period is the sandbox’s, with nothing copied with it, never the admin center', async () => {
+    const error = await failure(signIn(profile, { kind: 'secret', clientSecret: `${sandbox.info.clientSecret}.` }));
+    assert.equal(error.code, 'auth.AADSTS7000215');
+    assert.equal(error.errorClass, 'authentication');
+    assert.doesNotMatch(error.message, /entra\.microsoft\.com|admin center|App registrations/i);
+    assert.match(error.message, /sandbox/);
+    assert.match(error.message, /nothing before or after it|a final period/);
+    assert.doesNotMatch(error.message, boilerplate);
+  });
+
   it('gives sandbox advice for an AADSTS error from the sandbox, not the Entra admin center', async () => {
     const error = await failure(signIn(profile, { kind: 'secret', clientSecret: 'not-the-sandbox-secret' }));
     assert.equal(error.code, 'auth.AADSTS7000215');

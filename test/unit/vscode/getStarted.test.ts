@@ -6,6 +6,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AuthState } from '../../../src/core/auth';
+import type { Profile } from '../../../src/core/config';
+import { aProfile } from '../../builders/profileBuilder';
 import { loadWithVscode } from './vscodeStandIn';
 
 type Steps = typeof import('../../../src/vscode/getStartedSteps');
@@ -253,6 +255,7 @@ describe('first run', () => {
     assert.equal(shown.length, 1, 'shown once');
     assert.deepEqual(shown[0]?.actions, ['Open Walkthrough']);
     assert.deepEqual(executed, [
+      ['workbench.view.extension.lifeCockpit'],
       ['workbench.action.openWalkthrough', 'lifecockpit.life-cockpit#lifeCockpit.firstRun', false],
     ]);
   });
@@ -265,7 +268,63 @@ describe('first run', () => {
       env: { appName: 'Cursor', uriScheme: 'cursor' },
     });
     assert.deepEqual(shown[0]?.actions, ['Get Started']);
-    assert.deepEqual(executed, [['lifeCockpit.getStarted']]);
+    assert.deepEqual(executed, [['workbench.view.extension.lifeCockpit'], ['lifeCockpit.getStarted']]);
     assert.equal(offer.isCursor({ appName: 'Code - OSS', uriScheme: 'code-oss' }), false);
+  });
+
+  describe('the sandbox secret npm start hands over', () => {
+    const signIn = loadWithVscode<typeof import('../../../src/vscode/getStartedSignIn')>(
+      '../../../src/vscode/getStartedSignIn',
+      standIn,
+    );
+    const env = { [signIn.HANDED_SANDBOX_SECRET_ENV]: 'lcsbx~handed' };
+    const sandbox = aProfile()
+      .named('sandbox')
+      .with({ kind: 'sandbox', authorityHost: 'https://localhost:8443' })
+      .build();
+
+    function services(profile: Profile) {
+      const signedInWith: string[] = [];
+      return {
+        signedInWith,
+        s: {
+          auth: { state: { kind: 'signedOut' } },
+          config: { loaded: { activeProfile: profile } },
+          session: {
+            signIn: async (_p: Profile, c: { clientSecret: string }) => void signedInWith.push(c.clientSecret),
+            refresh: async () => undefined,
+          },
+          log: { info: () => undefined, warn: () => undefined },
+        } as never,
+      };
+    }
+
+    it('signs a sandbox profile on this machine in with it', async () => {
+      const { s, signedInWith } = services(sandbox);
+      await signIn.signInWithHandedSecret(s, env);
+      assert.deepEqual(signedInWith, ['lcsbx~handed']);
+    });
+
+    it('never gives it to a live or test profile, or to a sandbox profile whose authority is another host', async () => {
+      for (const profile of [
+        { ...sandbox, kind: 'live' as const },
+        { ...sandbox, kind: 'test' as const },
+        { ...sandbox, authorityHost: 'https://login.microsoftonline.com' },
+        { ...sandbox, authorityHost: 'https://localhost.evil.example:8443' },
+        { ...sandbox, authorityHost: 'https://127.0.0.2:8443' },
+      ]) {
+        const { s, signedInWith } = services(profile);
+        await signIn.signInWithHandedSecret(s, env);
+        assert.deepEqual(signedInWith, [], `${profile.kind} ${profile.authorityHost}`);
+      }
+    });
+
+    it('does nothing without the variable, or when already signed in', async () => {
+      const { s, signedInWith } = services(sandbox);
+      await signIn.signInWithHandedSecret(s, {});
+      (s as { auth: { state: { kind: string } } }).auth.state = { kind: 'signedIn' };
+      await signIn.signInWithHandedSecret(s, env);
+      assert.deepEqual(signedInWith, []);
+    });
   });
 });
