@@ -244,6 +244,7 @@ function buildSession(prng: SeededPrng, draft: SessionDraft): SeedSession {
     inCalendar: draft.inWindow && state !== 'canceled',
   };
   if (payment.invoiceId !== undefined) session.stripeInvoiceId = payment.invoiceId;
+  if (state === 'canceled') session.canceledAt = canceledAt(prng.fork(`canceled:${session.id}`), draft);
   const written = note ?? laterNote(prng.fork(`note:${session.id}`), state, draft);
   if (written !== undefined) session.note = written;
   return session;
@@ -257,6 +258,15 @@ function laterNote(prng: SeededPrng, state: SeedSessionState, draft: SessionDraf
   if (state !== 'attended') return undefined;
   const recent = draft.now - draft.start < 7 * DAY_MS;
   return prng.chance(recent ? 0.4 : 0.92) ? prng.pick(SESSION_NOTES) : undefined;
+}
+
+/**
+ * When a client canceled: about a third within the last day before the start (a late cancellation), the rest
+ * one to six days ahead; never after the seed's now. A fork per session, so the rest of the practice is drawn as before.
+ */
+function canceledAt(prng: SeededPrng, draft: SessionDraft): string {
+  const hoursBefore = prng.chance(0.35) ? prng.int(1, 23) : prng.int(24, 6 * 24);
+  return new Date(Math.min(draft.start - hoursBefore * 3_600_000, draft.now)).toISOString();
 }
 
 function sessionState(prng: SeededPrng, isOver: boolean): SeedSessionState {

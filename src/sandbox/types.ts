@@ -188,6 +188,8 @@ export interface SeedSession {
   currency: string; // 'eur'
   paymentStatus: SeedPaymentStatus;
   stripeInvoiceId?: string;
+  /** When a canceled session was canceled (ISO UTC): the appointment's actualend. */
+  canceledAt?: string;
   /** Also present as an event in the practitioner's Outlook calendar. */
   inCalendar: boolean;
   note?: string;

@@ -35,6 +35,20 @@ class SessionBuilder {
     this.session.status = 'canceled';
     return this;
   }
+  noShow(): this {
+    this.session.status = 'noShow';
+    return this;
+  }
+  /** Canceled at `when` (the row's actualend). */
+  canceledAt(when: Date | string): this {
+    this.session.status = 'canceled';
+    this.session.closedAt = new Date(when);
+    return this;
+  }
+  id(id: string): this {
+    this.session.id = id;
+    return this;
+  }
   unpaid(): this {
     this.session.payment = 'unpaid';
     return this;
@@ -89,6 +103,23 @@ class ReminderBuilder {
   }
   at(time: Date | string): this {
     this.reminder.scheduledTime = new Date(time);
+    return this;
+  }
+  sentAt(time: Date | string): this {
+    this.reminder.status = 'sent';
+    this.reminder.sentTime = new Date(time);
+    return this;
+  }
+  status(status: Reminder['status']): this {
+    this.reminder.status = status;
+    return this;
+  }
+  followUp(): this {
+    this.reminder.kind = 'followUp';
+    return this;
+  }
+  forSession(sessionId: string): this {
+    this.reminder.sessionId = sessionId;
     return this;
   }
   build(): Reminder {

@@ -216,7 +216,12 @@ export async function cancelSession(
       : await writeSession(
           deps,
           stored,
-          { [c.state]: APPOINTMENT_STATE.canceled, [c.status]: APPOINTMENT_STATUS.canceled },
+          {
+            [c.state]: APPOINTMENT_STATE.canceled,
+            [c.status]: APPOINTMENT_STATUS.canceled,
+            // When it was canceled, which the dashboard's late cancellations read (Dataverse's actualend).
+            [c.actualEnd]: new Date(deps.clock.now()).toISOString(),
+          },
           (s) => s.status === 'canceled',
           'canceled',
           signal,

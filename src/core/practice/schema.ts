@@ -82,6 +82,11 @@ export interface TableMapping {
       stripeCheckoutSessionId: string;
       /** The Outlook event's iCalUId when the session was imported from the calendar (import matches on it). */
       icalUid: string;
+      /**
+       * When the session was closed (Dataverse's `actualend`: set when an activity is completed or canceled, and
+       * written by Cancel Session): for a canceled session, when it was canceled (late cancellations).
+       */
+      actualEnd: string;
     };
   };
   scheduledMessage: TableNames & {
@@ -174,6 +179,7 @@ export const DEFAULT_TABLES: TableMapping = {
       stripeInvoiceId: 'cre92_stripeinvoiceid',
       stripeCheckoutSessionId: 'cre92_stripecheckoutsessionid',
       icalUid: 'cre92_icaluid',
+      actualEnd: 'actualend',
     },
   },
   scheduledMessage: {

@@ -18,6 +18,8 @@ export interface Session {
   payment: PaymentState;
   feeCents: number | undefined;
   location: string | undefined;
+  /** When the session was closed (completed or canceled), when the row says; for a cancellation, when it happened. */
+  closedAt?: Date | undefined;
   /** Whether a note (annotation) is attached; read for attended sessions only, otherwise undefined. */
   hasNote?: boolean | undefined;
 }
@@ -40,6 +42,7 @@ export function sessionRowColumns(tables: TableMapping) {
     [c.fee]: rowValue.number,
     [c.outcome]: rowValue.choice,
     [c.paymentStatus]: rowValue.choice,
+    [c.actualEnd]: rowValue.dateTime.nullish(),
   };
 }
 
@@ -57,6 +60,7 @@ export function sessionFromRow(row: Record<string, unknown>, tables: TableMappin
     payment: paymentOf(row[c.paymentStatus]),
     feeCents: typeof row[c.fee] === 'number' ? Math.round((row[c.fee] as number) * 100) : undefined,
     location: typeof row[c.location] === 'string' ? (row[c.location] as string) : undefined,
+    ...(typeof row[c.actualEnd] === 'string' ? { closedAt: new Date(row[c.actualEnd] as string) } : {}),
   };
 }
 

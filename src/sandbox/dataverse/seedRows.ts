@@ -129,6 +129,7 @@ function appointmentRow(factory: RowFactory, table: TableDef, session: SeedSessi
     [c.stripeInvoiceId]: session.stripeInvoiceId ?? null,
     // A calendar session came from its Outlook event, as an import leaves it.
     [c.icalUid]: session.inCalendar ? sessionICalUId(session.id) : null,
+    [c.actualEnd]: session.canceledAt ? (normalizeDateTime(session.canceledAt) ?? session.canceledAt) : null,
     activitytypecode: DEFAULT_TABLES.session.logicalName,
   });
 }

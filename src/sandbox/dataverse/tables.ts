@@ -187,6 +187,7 @@ function appointmentTable(): TableDef {
       [c.stripeInvoiceId, 'String', 'Stripe Invoice ID', { maxLength: 100 }],
       [c.stripeCheckoutSessionId, 'String', 'Stripe Checkout Session ID', { maxLength: 200 }],
       [c.icalUid, 'String', 'Calendar Event iCalUId', { maxLength: 400 }],
+      [c.actualEnd, 'DateTime', 'Actual End'],
       ['activitytypecode', 'EntityName', 'Activity Type', { system: true }],
       ...ownershipColumns(),
       ...auditColumns(),
