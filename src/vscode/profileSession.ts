@@ -12,10 +12,13 @@ import { AuthenticationError, ValidationError } from '../core/errors';
 import type { LogHub, Logger } from '../core/log';
 import { resolveTables, type TableMapping } from '../core/practice';
 import { loadReminders, type Reminder } from '../core/reminders';
-import { loadSessions, type Session } from '../core/sessions';
+import { DASHBOARD_SESSION_WINDOW, sessionsLoader, type Session } from '../core/sessions';
 import { DataStore } from '../core/store';
 import type { EditorConfigSource } from './configSource';
 import { Disposable } from './lifecycle';
+
+/** The sessions store reads back far enough for the dashboard; the Sessions view keeps to its 30 days. */
+const loadSessions = sessionsLoader(DASHBOARD_SESSION_WINDOW);
 
 /** How often the views refresh on their own. */
 const REFRESH_EVERY_MS = 5 * 60_000;

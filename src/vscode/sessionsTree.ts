@@ -12,6 +12,7 @@ import {
   outstandingPayments,
   SESSION_GROUP_ORDER,
   SESSION_GROUP_TITLES,
+  sessionsInWindow,
   type NeedsAttention,
   type Session,
   type SessionGroupName,
@@ -43,7 +44,8 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
     private readonly currency: () => string = () => 'eur',
   ) {
     super();
-    this.groups = groupedPerMinute(groupSessions, clock);
+    // The store reads further back for the dashboard; the tree keeps to the sessions of SESSION_WINDOW.
+    this.groups = groupedPerMinute((data, now) => groupSessions(sessionsInWindow(data, now), now), clock);
     this.register(store.onDidChange(() => this.emitter.fire(undefined)));
   }
 
@@ -59,7 +61,8 @@ export class SessionsTree extends Disposable implements vscode.TreeDataProvider<
         return top;
       }
       const groups = this.groups(data);
-      const owed = outstandingPayments(data, new Date(this.clock.now()));
+      const now = new Date(this.clock.now());
+      const owed = outstandingPayments(sessionsInWindow(data, now), now);
       const owedTotal = { totalCents: owed.totalCents, sessions: owed.sessions.length, currency: this.currency() };
       return [
         ...top,

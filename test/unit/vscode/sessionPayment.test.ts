@@ -154,6 +154,19 @@ describe('Needs Attention in the Sessions tree', () => {
     assert.match(String(item.tooltip), /210\.50 CHF owed for 2 attended sessions/);
   });
 
+  it('keeps to the last 30 days when the store holds the dashboard’s 14 weeks', async () => {
+    const { tree, item } = await treeOf([
+      aSession().at('2026-11-20T10:00:00Z').attended().unpaid().build(),
+      aSession().at('2026-10-10T10:00:00Z').attended().unpaid().fee(5000).build(),
+      aSession().at('2026-09-20T10:00:00Z').build(),
+    ]);
+    assert.equal(item.description, '1 · 90.00 EUR owed');
+    const counts = Object.fromEntries(
+      tree.getChildren().flatMap((n) => (n.kind === 'group' ? [[n.name, n.count]] : [])),
+    ) as Record<string, number>;
+    assert.deepEqual(counts, { today: 0, thisWeek: 0, later: 0, needsAttention: 1, past: 1 });
+  });
+
   it('shows only the count when nothing is owed', async () => {
     const { item } = await treeOf([aSession().at('2026-11-22T10:00:00Z').attended().paid().build()]);
     assert.equal(item.description, '0');
