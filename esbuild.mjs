@@ -2,6 +2,7 @@
 // a dynamic import that esbuild keeps lazy; the extension starts it as a child process (`lc sandbox`),
 // so it never weighs on the extension's activation path or its bundle.
 import * as esbuild from 'esbuild';
+import { dashboardWebview } from './esbuild.webview.mjs';
 
 const production = process.argv.includes('--production');
 // `--functions` builds only the Azure Functions worker (its Dockerfile and `npm run build` in functions/).
@@ -49,6 +50,7 @@ const builds = [
     outfile: 'functions/dist/index.js',
     external: [...common.external, '@azure/functions', '@azure/functions-core'],
   },
+  dashboardWebview,
 ].filter((b) => !functionsOnly || b.outfile.startsWith('functions/'));
 
 if (watch) {

@@ -67,6 +67,30 @@ export default tseslint.config(
   restrict(['src/sandbox/**/*.ts', 'bench/**/*.ts'], [deepImport('(\\.\\./)+')]),
   // The Functions worker imports the core through each module's index.ts, and never the sandbox.
   restrict(['functions/src/**/*.ts'], [deepImport('(\\.\\./)+src/'), sandboxImport('(\\.\\./)+src/')]),
+  // The dashboard webview runs in the browser: types from the core only, no editor or Node APIs, and no markup
+  // built from strings (everything from the practice is written with textContent).
+  {
+    files: ['src/webview/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'The webview talks to the extension by postMessage only.' }],
+          patterns: [
+            { regex: '^node:', message: 'The webview runs in the browser.' },
+            { regex: '^(\\.\\./)+core/(?!dashboard$)', message: 'The webview takes only the dashboard’s types from the core.' },
+          ],
+        },
+      ],
+      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports' }],
+      'no-restricted-properties': [
+        'error',
+        { property: 'innerHTML', message: 'Write text with textContent.' },
+        { property: 'outerHTML', message: 'Write text with textContent.' },
+        { property: 'insertAdjacentHTML', message: 'Build elements with createElement.' },
+      ],
+    },
+  },
   // Time is injected: the product reads it from a Clock (src/core/clock), never from Date directly.
   {
     files: ['src/core/**/*.ts', 'src/vscode/**/*.ts', 'src/cli/**/*.ts', 'src/extension.ts', 'functions/src/**/*.ts'],

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { secretKey } from '../core/auth';
 import { renderConnectionReport, testConnection } from '../core/clients';
 import { renderConfiguration } from '../core/config';
+import { DashboardPanel } from './dashboardPanel';
 import { addNoteToRecord, openRecord, queryTable } from './dataverseExplorer';
 import type { DataverseClients, SignedInClients } from './profileSession';
 import type { SessionNode } from './sessionsTree';
@@ -206,6 +207,11 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
     return (node: unknown) => refundSessionCommand(s, s.session.requireDataverse(), node, underWay);
   },
   'lifeCockpit.getStarted': (s) => () => s.getStarted.show(),
+  'lifeCockpit.openDashboard': (s) => {
+    const dashboard = new DashboardPanel(s);
+    s.context.subscriptions.push(dashboard);
+    return () => dashboard.open();
+  },
   'lifeCockpit.openInStripeDashboard': withDataverse(
     (s, c) => (node: unknown) => openInStripeDashboardCommand(s, c, node),
   ),
