@@ -47,7 +47,7 @@ const KIND_ALIASES: Readonly<Record<string, FaultKind>> = {
   delay: 'latency',
   applyThenDrop: 'lostAnswer',
 };
-const SERVICES: readonly ServiceName[] = ['entra', 'graph', 'dataverse', 'stripe', 'sendgrid'];
+const SERVICES: readonly ServiceName[] = ['entra', 'graph', 'dataverse', 'stripe', 'sendgrid', 'acs'];
 
 export interface FaultPlan {
   /** Total delay before the request is handled. */

@@ -10,6 +10,7 @@ import { FaultInjector } from './faults';
 import { createDataverseService } from './dataverse';
 import { createStripeService } from './stripe';
 import { createSendGridService } from './sendgrid';
+import { createAcsService, type AcsService, type SentSms, type SmsNumberType } from './acs';
 import { createGraphService, LIFECYCLE_EVENTS, type GraphService, type LifecycleEvent } from './graph';
 import { createInspector } from './inspector';
 import { createOutbound } from './outbound';
@@ -37,8 +38,9 @@ export type { RequestLogEntry } from './requestLog';
 export type { SandboxState } from './persistence';
 export type { MintTokenOptions } from './entra';
 export { LIFECYCLE_EVENTS, type LifecycleEvent } from './graph';
+export { REPEAT_WINDOW_MS, SANDBOX_SMS_FROM, SMS_LIMITS_PER_MINUTE, type SentSms, type SmsNumberType } from './acs';
 
-export type HostedServiceName = 'graph' | 'dataverse' | 'stripe' | 'sendgrid';
+export type HostedServiceName = 'graph' | 'dataverse' | 'stripe' | 'sendgrid' | 'acs';
 export type ServiceFactory = (ctx: ServiceContext) => SandboxService;
 
 export interface StartSandboxOptions {
@@ -60,6 +62,8 @@ export interface StartSandboxOptions {
   practitioners?: number;
   /** Exchange's per-minute sending limit and transport delay, and Stripe's webhook retries, run this many times faster. */
   timeScale?: number;
+  /** ACS SMS: which documented rate limit applies (default toll-free, 200 a minute), or a limit of its own. */
+  sms?: { numberType?: SmsNumberType; perMinute?: number };
   /** The sandbox's clock (epoch ms); tokens, seeded dates and expiries follow it. */
   now?: () => number;
   services?: Partial<Record<HostedServiceName, ServiceFactory>>;
@@ -92,6 +96,12 @@ export interface RunningSandbox {
   graphLifecycle(subscriptionId: string, event: LifecycleEvent): boolean;
   /** Resolves once no Graph notification is in flight (a retry may still be waiting for its time). */
   graphNotificationsSettled(): Promise<void>;
+  /** Every SMS the ACS resource sent since start or the last reset. */
+  sentSms(): SentSms[];
+  /** Subscribes an endpoint to ACS's delivery reports (after Event Grid's validation handshake). */
+  subscribeSmsDeliveryReports(endpoint: string, delayMs?: number): Promise<{ ok: boolean; reason?: string }>;
+  /** Resolves once no delivery report is waiting or in flight. */
+  smsReportsSettled(): Promise<void>;
   /** Closes every socket, saves to dataFile when set, and deletes the certificate files. */
   stop(): Promise<void>;
 }
@@ -103,6 +113,7 @@ const DEFAULT_SERVICES: Partial<Record<HostedServiceName, ServiceFactory>> = {
   dataverse: (ctx) => createDataverseService(ctx),
   stripe: (ctx) => createStripeService(ctx),
   sendgrid: (ctx) => createSendGridService(ctx),
+  acs: (ctx) => createAcsService(ctx),
 };
 
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
@@ -168,6 +179,9 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
           stripe: (ctx) => createStripeService(ctx, { delivery: { timeScale: options.timeScale } }),
           sendgrid: (ctx) => createSendGridService(ctx, { periodMs: 60_000 / (options.timeScale ?? 1) }),
         };
+  if (options.timeScale !== undefined || options.sms !== undefined) {
+    timeScaled.acs = (ctx) => createAcsService(ctx, { ...options.sms, timeScale: options.timeScale });
+  }
   const hosted = buildHostedServices({ ...DEFAULT_SERVICES, ...timeScaled, ...options.services }, contextFor);
   const all: SandboxService[] = [entra, ...hosted];
 
@@ -237,7 +251,7 @@ function buildHostedServices(
   factories: Partial<Record<HostedServiceName, ServiceFactory>>,
   contextFor: (name: string) => ServiceContext,
 ): SandboxService[] {
-  const names: HostedServiceName[] = ['graph', 'dataverse', 'stripe', 'sendgrid'];
+  const names: HostedServiceName[] = ['graph', 'dataverse', 'stripe', 'sendgrid', 'acs'];
   return names.flatMap((name) => {
     const factory = factories[name];
     return factory === undefined ? [] : [factory(contextFor(name))];
@@ -312,7 +326,18 @@ function buildRunningSandbox(parts: Parts): Omit<RunningSandbox, 'stop'> {
       return graphServiceOf(all)?.fireLifecycle(subscriptionId, event) ?? false;
     },
     graphNotificationsSettled: () => graphServiceOf(all)?.notificationsSettled() ?? Promise.resolve(),
+    sentSms: () => acsServiceOf(all)?.sent() ?? [],
+    subscribeSmsDeliveryReports: (endpoint, delayMs) =>
+      acsServiceOf(all)?.subscribe(endpoint, delayMs) ??
+      Promise.resolve({ ok: false, reason: 'the sandbox was started without its ACS service' }),
+    smsReportsSettled: () => acsServiceOf(all)?.reportsSettled() ?? Promise.resolve(),
   };
+}
+
+/** The hosted ACS when it is the sandbox's own. */
+function acsServiceOf(all: SandboxService[]): AcsService | undefined {
+  const acs = all.find((service) => service.name === 'acs');
+  return acs && 'sent' in acs ? (acs as AcsService) : undefined;
 }
 
 /** The hosted Graph when it is the sandbox's own (a test may mount another). */

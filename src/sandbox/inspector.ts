@@ -2,7 +2,8 @@
 // tests and scripts: GET inspect, POST reset, GET/POST faults (add a rule or a spec, or clear),
 // GET requests (the request log), GET export, POST import, POST devicecode/approve|decline
 // {user_code} (the user's part of the device-code flow), and POST graph/lifecycle
-// {subscriptionId, lifecycleEvent} (Graph's lifecycle notifications, on demand).
+// {subscriptionId, lifecycleEvent} (Graph's lifecycle notifications, on demand), GET acs/sms (the SMS
+// sent) and POST acs/eventSubscription {endpoint, delayMs} (where ACS's delivery reports go).
 
 import { LifeCockpitError } from '../core/errors';
 import { parseFaultSpec } from './faults';
@@ -18,12 +19,17 @@ export interface InspectorTarget {
   importState(state: object): void;
   settleDeviceCode?(userCode: string, outcome: 'approved' | 'declined'): boolean;
   graphLifecycle?(subscriptionId: string, event: LifecycleEvent): boolean;
+  sentSms?(): unknown[];
+  subscribeSmsDeliveryReports?(endpoint: string, delayMs?: number): Promise<{ ok: boolean; reason?: string }>;
 }
 
 export function createInspector(target: InspectorTarget): ServiceHandler {
   return {
     name: 'inspector',
-    handle: (request) => Promise.resolve(answer(target, request)),
+    handle: (request) =>
+      request.method === 'POST' && request.path.replace(/\/+$/, '') === '/acs/eventSubscription'
+        ? subscribeSmsReports(target, request)
+        : Promise.resolve(answer(target, request)),
   };
 }
 
@@ -59,6 +65,8 @@ function answer(target: InspectorTarget, request: SandboxRequest): SandboxRespon
         return settleDeviceCode(target, parseJson(request.body), 'declined');
       case 'POST /graph/lifecycle':
         return fireGraphLifecycle(target, parseJson(request.body));
+      case 'GET /acs/sms':
+        return { status: 200, body: { sms: target.sentSms?.() ?? [] } };
       default:
         return undefined;
     }
@@ -76,6 +84,27 @@ function answer(target: InspectorTarget, request: SandboxRequest): SandboxRespon
     }
     throw error;
   }
+}
+
+/** POST /acs/eventSubscription {"endpoint":"http://127.0.0.1:PORT/acs","delayMs":5000}: ACS's delivery reports go there. */
+async function subscribeSmsReports(target: InspectorTarget, request: SandboxRequest): Promise<SandboxResponse> {
+  let body: { endpoint?: unknown; delayMs?: unknown };
+  try {
+    body = (parseJson(request.body) ?? {}) as typeof body;
+  } catch {
+    body = {};
+  }
+  if (typeof body.endpoint !== 'string' || !target.subscribeSmsDeliveryReports) {
+    return {
+      status: 400,
+      body: { error: { code: 'sandbox.invalidSubscription', message: 'Send {"endpoint":"http://…","delayMs":5000}.' } },
+    };
+  }
+  const delayMs = typeof body.delayMs === 'number' && body.delayMs >= 0 ? body.delayMs : undefined;
+  const result = await target.subscribeSmsDeliveryReports(body.endpoint, delayMs);
+  return result.ok
+    ? { status: 201, body: { endpoint: body.endpoint } }
+    : { status: 400, body: { error: { code: 'sandbox.validationFailed', message: result.reason ?? 'failed' } } };
 }
 
 function settleDeviceCode(target: InspectorTarget, body: unknown, outcome: 'approved' | 'declined'): SandboxResponse {

@@ -1,6 +1,7 @@
 // Builds the ready line of `lc sandbox --json` (../shared/INTERFACES.md §1): where each service stands,
 // the app's credentials, the CA to trust, and the environment variables that point `lc` at it.
 
+import { accessKeyFor, SANDBOX_SMS_FROM } from './acs';
 import type { SandboxCertificates } from './certs';
 import { sandboxSendGridKey } from './sendgrid';
 import type { PracticeSeed, SandboxReadyInfo, SandboxUrls } from './types';
@@ -31,6 +32,8 @@ export function readyInfo(practice: PracticeSeed, urls: SandboxUrls, certs: Sand
     sendgridUrl: urls.sendgridUrl ?? urls.origin,
     sendgridApiKey: sandboxSendGridKey(practice.tenantId),
     mailbox: practice.practitioner.mail,
+    acsConnectionString: acsConnectionString(practice, urls),
+    smsFrom: SANDBOX_SMS_FROM,
     env: {
       LC_PROFILE: 'sandbox',
       LC_PROFILE_KIND: 'sandbox',
@@ -46,6 +49,8 @@ export function readyInfo(practice: PracticeSeed, urls: SandboxUrls, certs: Sand
       LC_SENDGRID_URL: urls.sendgridUrl ?? urls.origin,
       LC_SENDGRID_API_KEY: sandboxSendGridKey(practice.tenantId),
       LC_MAILBOX: practice.practitioner.mail,
+      LC_ACS_CONNECTION_STRING: acsConnectionString(practice, urls),
+      LC_SMS_FROM: SANDBOX_SMS_FROM,
       // lc trusts this CA for the sandbox's origins only. No NODE_EXTRA_CA_CERTS: a shell that loads this
       // env would make every Node process trust the sandbox CA for every host (and warn once it is gone).
       LC_CA_FILE: certs.caFile,
@@ -54,4 +59,9 @@ export function readyInfo(practice: PracticeSeed, urls: SandboxUrls, certs: Sand
       LC_SANDBOX_CA: certs.caFile,
     },
   };
+}
+
+/** The sandbox's ACS resource as a connection string: the endpoint is inside it, as in a real one. */
+export function acsConnectionString(practice: PracticeSeed, urls: SandboxUrls): string {
+  return `endpoint=${urls.origin}/;accesskey=${accessKeyFor(practice)}`;
 }

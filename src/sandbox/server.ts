@@ -36,6 +36,8 @@ const MOUNTS: ReadonlyArray<{ prefix: string; service: ServiceName; keepPrefix: 
   { prefix: '/v1', service: 'stripe', keepPrefix: true },
   { prefix: '/v3', service: 'sendgrid', keepPrefix: true },
   { prefix: '/_sandbox', service: 'inspector', keepPrefix: false },
+  // ACS: the SDK takes an endpoint without a path and posts to {endpoint}/sms.
+  { prefix: '/sms', service: 'acs', keepPrefix: true },
 ];
 
 /** Which service a raw path belongs to, and the path that service sees (query excluded). */

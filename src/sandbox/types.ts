@@ -5,7 +5,7 @@
 
 import type { IncomingHttpHeaders } from 'node:http';
 
-export type ServiceName = 'entra' | 'graph' | 'dataverse' | 'stripe' | 'inspector' | 'sendgrid';
+export type ServiceName = 'entra' | 'graph' | 'dataverse' | 'stripe' | 'inspector' | 'sendgrid' | 'acs';
 
 export interface SandboxRequest {
   method: string;
@@ -252,5 +252,9 @@ export interface SandboxReadyInfo {
   sendgridUrl: string;
   sendgridApiKey: string;
   mailbox: string;
+  /** ACS: `endpoint=https://localhost:PORT/;accesskey=<base64>` (the same value as LC_ACS_CONNECTION_STRING). */
+  acsConnectionString: string;
+  /** The ACS resource's SMS sending number (E.164), as LC_SMS_FROM. */
+  smsFrom: string;
   env: Record<string, string>;
 }

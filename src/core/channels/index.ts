@@ -2,3 +2,10 @@
 export * from './types';
 export { createSmtpChannel, SMTP_LIMITS, type SmtpChannelDeps } from './smtp';
 export { createSendGridChannel, SENDGRID_LIMITS, type SendGridChannelDeps } from './sendgrid';
+export {
+  ACS_SMS_LIMITS,
+  ACS_SMS_REPEAT_WINDOW_MS,
+  createAcsSmsChannel,
+  parseAcsConnectionString,
+  type AcsSmsChannelDeps,
+} from './acsSms';

@@ -76,6 +76,7 @@ export class HttpClient {
       flows: runtime('flows'),
       forward: runtime('forward'),
       sendgrid: runtime('sendgrid'),
+      acs: runtime('acs'),
     };
   }
 

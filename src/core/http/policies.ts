@@ -2,7 +2,16 @@
 // each service's documented limits, so a caller rarely needs to set any.
 import type { ServiceKey, ServicePolicy } from './types';
 
-const SERVICE_KEYS: readonly ServiceKey[] = ['entra', 'graph', 'dataverse', 'stripe', 'flows', 'forward', 'sendgrid'];
+const SERVICE_KEYS: readonly ServiceKey[] = [
+  'entra',
+  'graph',
+  'dataverse',
+  'stripe',
+  'flows',
+  'forward',
+  'sendgrid',
+  'acs',
+];
 
 /** Names a person recognises, for the breaker's "… looks unavailable" message. */
 export const SERVICE_NAMES: Readonly<Record<ServiceKey, string>> = {
@@ -13,6 +22,7 @@ export const SERVICE_NAMES: Readonly<Record<ServiceKey, string>> = {
   flows: 'the flow trigger',
   forward: 'a local forwarding endpoint',
   sendgrid: 'SendGrid',
+  acs: 'Azure Communication Services',
 };
 
 export const DEFAULT_SERVICE_POLICIES: Readonly<Record<ServiceKey, ServicePolicy>> = {
@@ -70,6 +80,14 @@ export const DEFAULT_SERVICE_POLICIES: Readonly<Record<ServiceKey, ServicePolicy
     // channel, which reads X-RateLimit-Reset (SendGrid sends no Retry-After) and leaves the retry to pacing.
     timeoutMs: 30_000,
     retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxTotalMs: 0 },
+    breaker: { failureThreshold: 5, halfOpenAfterMs: 30_000 },
+    concurrency: 8,
+  },
+  acs: {
+    // An SMS POST is never resent by the layer once it may have arrived (its repeatability fields make a
+    // resend safe only inside ACS's 5-minute window, which the sender tracks); a 429 is retried after Retry-After.
+    timeoutMs: 30_000,
+    retry: { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 30_000, maxTotalMs: 60_000 },
     breaker: { failureThreshold: 5, halfOpenAfterMs: 30_000 },
     concurrency: 8,
   },

@@ -47,6 +47,7 @@ export const CLIENT_REQUEST_ID_HEADER: Readonly<Record<ServiceKey, string | unde
   flows: undefined,
   forward: undefined,
   sendgrid: undefined,
+  acs: 'x-ms-client-request-id',
 };
 
 /** The service's own id for the request, to quote when asking its support: Graph and Stripe `request-id`,

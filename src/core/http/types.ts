@@ -7,7 +7,8 @@ import type { Logger } from '../log';
 /** `flows`: HTTP triggers of Logic Apps, Power Automate or Functions (hosts vary; the URL carries the key). */
 /** `forward`: the local endpoints the webhook receiver forwards events to (settings webhooks.forwardTo). */
 /** `sendgrid`: SendGrid's v3 API (mail send), or the sandbox's stand-in for a sandbox profile. */
-export type ServiceKey = 'entra' | 'graph' | 'dataverse' | 'stripe' | 'flows' | 'forward' | 'sendgrid';
+/** `acs`: Azure Communication Services (SMS); its endpoint comes from the connection string. */
+export type ServiceKey = 'entra' | 'graph' | 'dataverse' | 'stripe' | 'flows' | 'forward' | 'sendgrid' | 'acs';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included (1 = never retry). */

@@ -109,6 +109,7 @@ describe('lc sandbox --json (process)', function () {
     assert.deepEqual(
       Object.keys(info.env).sort(),
       [
+        'LC_ACS_CONNECTION_STRING',
         'LC_AUTHORITY_HOST',
         'LC_CA_FILE',
         'LC_CLIENT_ID',
@@ -120,6 +121,9 @@ describe('lc sandbox --json (process)', function () {
         'LC_PROFILE_KIND',
         'LC_SANDBOX_CA',
         'LC_SANDBOX_URL',
+        'LC_SENDGRID_API_KEY',
+        'LC_SENDGRID_URL',
+        'LC_SMS_FROM',
         'LC_STRIPE_SECRET_KEY',
         'LC_STRIPE_URL',
         'LC_STRIPE_WEBHOOK_SECRET',
@@ -127,6 +131,13 @@ describe('lc sandbox --json (process)', function () {
       ].sort(),
     );
     assert.equal(info.env.LC_PROFILE, 'sandbox');
+    // ACS's connection string names the endpoint (the sandbox's origin: the SDK takes no path) and the key.
+    assert.match(
+      info.acsConnectionString,
+      new RegExp(`^endpoint=https://localhost:${port}/;accesskey=[A-Za-z0-9+/]+=*$`),
+    );
+    assert.equal(info.env.LC_ACS_CONNECTION_STRING, info.acsConnectionString);
+    assert.equal(info.env.LC_SMS_FROM, info.smsFrom);
     // lc trusts the CA for the sandbox's origins only (LC_CA_FILE); a shell that loads this env must not
     // make every other Node process trust it for every host.
     assert.equal(info.env.LC_CA_FILE, info.caFile);
