@@ -2,7 +2,7 @@
 // Dataverse, through the real Graph SDK and Dataverse client: each due reminder leaves exactly once, as
 // the client would see it in the practitioner's Sent Items.
 import { strict as assert } from 'node:assert';
-import { DEFAULT_TABLES } from '../../../src/core/practice';
+import { DEFAULT_TABLES, MESSAGE_STATUS } from '../../../src/core/practice';
 import { sendDueReminders, planDueReminders } from '../../../src/core/reminders';
 import { SenderWorld } from './senderWorld';
 
@@ -78,6 +78,35 @@ describe('Sending due reminders through Graph', function () {
       const plannedItem = planned.find((p) => p.reminderId === item.reminderId);
       assert.ok(plannedItem?.clientEmail && item.subject.includes(plannedItem.clientEmail), item.subject);
     }
+  });
+
+  it('leaves a due reminder that is not approved (a draft) unsent in every folder, and still a draft', async () => {
+    const due = world.dueReminderIds();
+    const target = due[0] as string;
+    // The practitioner takes the approval back (or it was never given): the row is due, but a draft.
+    await world.dataverse.update(
+      DEFAULT_TABLES.scheduledMessage.entitySet,
+      target,
+      { [c.status]: MESSAGE_STATUS.draft },
+      { ifMatch: '*' },
+    );
+    const before = await world.row(target);
+    const report = await sendDueReminders(world.deps());
+    assert.equal(report.sent, due.length - 1, 'every approved due reminder was sent');
+    assert.ok(!report.items.some((i) => i.reminderId === target && i.outcome === 'sent'), 'the draft was not sent');
+    await world.drained();
+    assert.deepEqual(world.foldersOf(target), [], 'no message for it in any folder of any mailbox');
+    const messages = world
+      .mailboxes()
+      .reduce((n, m) => n + m.drafts.length + m.outbox.length + m.inTransit.length + m.sentItems.length, 0);
+    assert.equal(messages, due.length - 1, 'one message for each approved reminder, none more');
+    assert.equal(await world.statusOf(target), 'draft');
+    const after = await world.row(target);
+    assert.deepEqual(
+      [after[c.attempts], after[c.graphMessageId], after[c.sendClaim]],
+      [before[c.attempts], before[c.graphMessageId], before[c.sendClaim]],
+      'no attempt, message id or claim was recorded',
+    );
   });
 
   it('skips a reminder someone edited between reading it and claiming it, and sends it not', async () => {
