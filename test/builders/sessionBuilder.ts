@@ -92,8 +92,9 @@ class ReminderBuilder {
     this.reminder.status = 'approved';
     return this;
   }
-  sent(): this {
+  sent(at?: Date | string): this {
     this.reminder.status = 'sent';
+    if (at !== undefined) this.reminder.sentTime = new Date(at);
     return this;
   }
   failed(error = 'mailbox full'): this {

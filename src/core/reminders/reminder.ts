@@ -74,6 +74,9 @@ export const REMINDER_GROUP_TITLES: Readonly<Record<ReminderGroupName, string>> 
   sent: 'Sent (recent)',
 };
 
+/** How many sent reminders "Sent (recent)" shows. */
+export const SENT_RECENT = 50;
+
 /** Due = approved, scheduled at or before now, not sent (as the practice defined it). */
 export function groupReminders(reminders: readonly Reminder[], now: Date): Record<ReminderGroupName, Reminder[]> {
   const groups: Record<ReminderGroupName, Reminder[]> = {
@@ -92,8 +95,10 @@ export function groupReminders(reminders: readonly Reminder[], now: Date): Recor
   }
   const byTime = (a: Reminder, b: Reminder) => a.scheduledTime.getTime() - b.scheduledTime.getTime();
   for (const name of REMINDER_GROUP_ORDER) groups[name].sort(byTime);
-  groups.sent.reverse();
-  groups.sent.splice(50);
+  // Sent (recent) is what left last, newest first: a reminder due a week ago and retried just now is on top.
+  const sentAt = (r: Reminder) => (r.sentTime ?? r.scheduledTime).getTime();
+  groups.sent.sort((a, b) => sentAt(b) - sentAt(a) || b.scheduledTime.getTime() - a.scheduledTime.getTime());
+  groups.sent.splice(SENT_RECENT);
   return groups;
 }
 

@@ -100,6 +100,25 @@ describe('reminder groups', () => {
     assert.deepEqual(groups.failed, [failed]);
     assert.deepEqual(groups.sent, [sent]);
   });
+
+  it('shows the 50 most recently sent reminders in Sent (recent), newest first', () => {
+    const MINUTE = 60_000;
+    const start = Date.parse('2026-11-20T08:00:00Z');
+    // 60 reminders sent a minute after they were due, given in no particular order.
+    const sent = Array.from({ length: 60 }, (_, i) =>
+      aReminder()
+        .sent(new Date(start + i * 10 * MINUTE + MINUTE))
+        .at(new Date(start + i * 10 * MINUTE))
+        .build(),
+    );
+    const shuffled = [...sent.filter((_, i) => i % 2 === 1), ...sent.filter((_, i) => i % 2 === 0).reverse()];
+    // Due a week ago, it failed and was retried just now: the practitioner looks for it at the top.
+    const retried = aReminder().sent('2026-11-25T08:59:00Z').at('2026-11-18T09:00:00Z').build();
+    const groups = groupReminders([...shuffled, retried], NOW);
+    assert.equal(groups.sent.length, 50);
+    assert.equal(groups.sent[0], retried, 'the one sent last comes first');
+    assert.deepEqual(groups.sent.slice(1), sent.slice(11).reverse(), 'then the 49 sent before it, newest first');
+  });
 });
 
 describe('DataStore', () => {
