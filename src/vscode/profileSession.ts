@@ -8,7 +8,7 @@ import { systemClock, type Clock } from '../core/clock';
 import { connect, type ProfileClients, type ProfileHttpClients } from '../core/clients';
 import type { Profile } from '../core/config';
 import type { DataverseClient, TableInfo, TableSummary } from '../core/dataverse';
-import { AuthenticationError, ValidationError } from '../core/errors';
+import { AuthenticationError, CancelledError, ValidationError } from '../core/errors';
 import type { LogHub, Logger } from '../core/log';
 import { resolveTables, type TableMapping } from '../core/practice';
 import { loadReminders, type Reminder } from '../core/reminders';
@@ -39,7 +39,10 @@ export interface ProfileSessionDeps {
   https: ProfileHttpClients;
   hub: LogHub;
   config: EditorConfigSource;
+  /** Drives the light timer too, so a test moves time instead of waiting five minutes. */
   clock?: Clock;
+  /** Builds a signed-in profile's clients (the core's connect; a test gives its own). */
+  connect?: typeof connect;
 }
 
 export class ProfileSession extends Disposable {
@@ -67,8 +70,9 @@ export class ProfileSession extends Disposable {
     this.log = deps.hub.logger('business');
     this.register(deps.config.onDidChange((next) => void this.follow(next.activeProfile)));
     this.register(deps.auth.onDidChangeState((state) => this.onAuthState(state)));
-    const timer = setInterval(() => void this.refresh(), REFRESH_EVERY_MS);
-    this.register({ dispose: () => clearInterval(timer) });
+    const timer = new AbortController();
+    void this.refreshEvery(REFRESH_EVERY_MS, timer.signal);
+    this.register({ dispose: () => timer.abort() });
     this.register({ dispose: () => this.end() });
     void vscode.commands.executeCommand('setContext', 'lifeCockpit.signedIn', false);
   }
@@ -175,7 +179,7 @@ export class ProfileSession extends Disposable {
     const profile = auth.activeProfile;
     if (epoch !== this.epoch || !profile || (state.kind !== 'signedIn' && state.kind !== 'refreshFailing'))
       return false;
-    const clients = await connect(profile, {
+    const clients = await (this.deps.connect ?? connect)(profile, {
       log: this.deps.hub.logger('api'),
       http: this.deps.https.for(profile),
       tokens: () => auth.tokens(),
@@ -214,6 +218,21 @@ export class ProfileSession extends Disposable {
     );
     // Signed out by anything else (a failed restore, a revoked credential): the session ends with it.
     if (state.kind === 'signedOut' && this.signedIn) this.end();
+  }
+
+  /** The light timer: a refresh every `ms` on the session's clock until disposed. */
+  private async refreshEvery(ms: number, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        await this.clock.sleep(ms, signal);
+      } catch (error) {
+        if (error instanceof CancelledError) return;
+        throw error;
+      }
+      await this.refresh().catch((error: unknown) =>
+        this.log.warn('timed refresh failed', { reason: error instanceof Error ? error.message : String(error) }),
+      );
+    }
   }
 
   private now(): Date {
