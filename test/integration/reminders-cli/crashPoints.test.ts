@@ -1,9 +1,11 @@
 // Exactly once across crashes (issue 15, reliability): `lc reminders send` stopped dead at each named
 // point of the sender (LC_TEST_CRASH_AT, exit 86 at once, as a power cut), then run again, leaves exactly
-// one mail per due reminder in Sent Items, counted once Exchange's transport has drained. The sandbox is
+// one mail per due reminder in Sent Items, counted once Exchange's transport has drained, and Dataverse
+// recording each one sent with one message-log row. The sandbox is
 // a process of its own with several practitioners' mailboxes and Exchange's time running faster.
 import { strict as assert } from 'node:assert';
 import {
+  assertEachRecordedSentOnce,
   assertEachSentOnce,
   lc,
   plannedIds,
@@ -51,6 +53,7 @@ describe('lc reminders send: a crash at every step, then a rerun', function () {
       assert.equal(crashed.stdout, '', 'a crashed run prints no report');
       await sendUntilSettled(sandbox);
       assertEachSentOnce(await waitForDrain(sandbox), due);
+      await assertEachRecordedSentOnce(sandbox, due);
     });
   }
 

@@ -1,12 +1,14 @@
 // Exactly once under rough handling (issue 15, reliability): `lc reminders send` SIGKILLed at random
 // points in 20 runs, then run to the end, leaves every due reminder in Sent Items exactly once with none
-// lost (counted once transport has drained); and two senders started at once never send one reminder
-// twice. The kill points come from a seeded PRNG whose seed is logged (LC_TEST_SEED repeats a run).
+// lost (counted once transport has drained), each recorded sent in Dataverse with one message-log row;
+// and two senders started at once never send one reminder twice. The kill points come from a seeded PRNG
+// whose seed is logged (LC_TEST_SEED repeats a run).
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { createPrng } from '../../../src/sandbox';
 import {
+  assertEachRecordedSentOnce,
   assertEachSentOnce,
   lc,
   plannedIds,
@@ -70,6 +72,7 @@ describe('lc reminders send: killed at random, and two at once', function () {
     await sendUntilSettled(sandbox);
     const graph = await waitForDrain(sandbox);
     assertEachSentOnce(graph, due);
+    await assertEachRecordedSentOnce(sandbox, due);
   });
 
   it('two senders started at once never send one reminder twice', async () => {
@@ -89,5 +92,6 @@ describe('lc reminders send: killed at random, and two at once', function () {
     assertEachSentOnce(graph, due);
     const submissions = graph.mailboxes.reduce((n, m) => n + m.submissions.total, 0);
     assert.equal(submissions, due.length, 'one /send a reminder, whoever sent it');
+    await assertEachRecordedSentOnce(sandbox, due);
   });
 });

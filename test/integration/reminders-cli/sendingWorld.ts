@@ -1,11 +1,13 @@
 // The world of the sending tests: a sandbox *process* (`lc sandbox --json --due-reminders N
 // --practitioners K --time-scale X`), the real `lc` spawned against it as a user's script would, and
 // what Exchange holds read from the sandbox's inspector (Sent Items per reminder, whether transport has
-// drained). Waits poll a condition with a deadline; nothing sleeps for a fixed time.
+// drained), and what Dataverse recorded, read with `lc dv query`. Waits poll a condition with a deadline;
+// nothing sleeps for a fixed time.
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
+import { DEFAULT_TABLES, MESSAGE_STATUS } from '../../../src/core/practice';
 import type { GraphInspection } from '../../../src/sandbox/graph/inspect';
 import type { SandboxReadyInfo } from '../../../src/sandbox/types';
 import { cliPath, lcProcess, type LcOptions, type LcRun } from '../cli/lcProcess';
@@ -141,6 +143,44 @@ export function assertEachSentOnce(graph: GraphInspection, reminderIds: readonly
   const lost = [...counts].filter(([, n]) => n === 0).map(([id]) => id);
   const twice = [...counts].filter(([, n]) => n > 1).map(([id, n]) => `${id} ×${n}`);
   assert.deepEqual({ lost, twice }, { lost: [], twice: [] }, 'every due reminder is in Sent Items exactly once');
+}
+
+/** Every row of a table in the sandbox's Dataverse, as `lc --json dv query --all` prints them (one a line). */
+async function dataverseRows(sandbox: SandboxProcess, entitySet: string, select: string[]): Promise<Row[]> {
+  const run = await lc(sandbox, ['--json', 'dv', 'query', entitySet, '--all', '--select', select.join(',')]);
+  assert.equal(run.code, 0, run.stderr + run.stdout);
+  return run.stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Row);
+}
+
+type Row = Record<string, unknown>;
+
+/** Dataverse agrees with Sent Items: every reminder recorded sent, each with exactly one message-log row. */
+export async function assertEachRecordedSentOnce(
+  sandbox: SandboxProcess,
+  reminderIds: readonly string[],
+): Promise<void> {
+  const m = DEFAULT_TABLES.scheduledMessage;
+  const log = DEFAULT_TABLES.messageLog;
+  const statuses = new Map(
+    (await dataverseRows(sandbox, m.entitySet, [m.primaryId, m.columns.status])).map((r) => [
+      String(r[m.primaryId]).toLowerCase(),
+      Object.entries(MESSAGE_STATUS).find(([, v]) => v === r[m.columns.status])?.[0],
+    ]),
+  );
+  const lookup = `_${log.columns.scheduledMessage}_value`;
+  const logRows = new Map<string, number>();
+  for (const row of await dataverseRows(sandbox, log.entitySet, [lookup])) {
+    const id = String(row[lookup]).toLowerCase();
+    logRows.set(id, (logRows.get(id) ?? 0) + 1);
+  }
+  const wrong = reminderIds
+    .map((id) => id.toLowerCase())
+    .map((id) => ({ id, status: statuses.get(id), logRows: logRows.get(id) ?? 0 }))
+    .filter((r) => r.status !== 'sent' || r.logRows !== 1);
+  assert.deepEqual(wrong, [], 'every due reminder is recorded sent with exactly one message-log row');
 }
 
 export interface PlanDocument {
