@@ -17,7 +17,9 @@
 //     --object     the Stripe object it is about (in_…, cs_…, ch_…): the receiver re-reads it from Stripe
 //     --url        the receiver (default http://<webhooks.bindAddress>:<webhooks.port>/stripe)
 //   LC_STRIPE_WEBHOOK_SECRET  the endpoint's signing secret (whsec_…); LC_WEBHOOK_KEY the payload key
-//   (else one kept in the OS keychain); LC_GRAPH_CLIENT_STATE; LC_FLOW_SECRET_<NAME> for /flows/<name>.
+//   (else one kept in the OS keychain); LC_GRAPH_CLIENT_STATE; LC_FLOW_SECRET_<NAME> for /flows/<name>;
+//   LC_ACS_CONNECTION_STRING for /acs (ACS's SMS delivery reports through Event Grid, whose subscription URL
+//   carries a key derived from it: `serve` prints that URL).
 import { writeSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -30,6 +32,8 @@ import { HttpClient } from '../../core/http';
 import { resolveTables } from '../../core/practice';
 import { createStripeApi } from '../../core/stripe';
 import {
+  acsDeliveryReportHandler,
+  acsWebhookKey,
   isTestEventType,
   newPayloadKey,
   payloadKeyFrom,
@@ -214,6 +218,28 @@ function stripeHandlerFor(ctx: VerbContext, connection: Connection): WebhookHand
   });
 }
 
+/** /acs: ACS's SMS delivery reports, when the profile has an ACS connection string and a Dataverse environment. */
+function acsServing(
+  ctx: VerbContext,
+  connection: Connection,
+): { secrets: { acs?: string }; handlers: { acs?: WebhookHandler } } {
+  const connectionString = ctx.runtime.secret('acsConnectionString');
+  if (!connectionString || !connection.dataverse) return { secrets: {}, handlers: {} };
+  const key = acsWebhookKey(connectionString);
+  ctx.runtime.hub.addSecret(key);
+  return {
+    secrets: { acs: key },
+    handlers: {
+      acs: acsDeliveryReportHandler({
+        dataverse: connection.dataverse,
+        tables: resolveTables(ctx.runtime.loaded.config.tables),
+        clock: systemClock,
+        log: ctx.runtime.hub.logger('business'),
+      }),
+    },
+  };
+}
+
 async function serve(ctx: VerbContext, flags: WebhookFlags): Promise<void> {
   requireProfile(ctx.runtime);
   const { webhooks } = ctx.runtime.loaded.config;
@@ -225,16 +251,17 @@ async function serve(ctx: VerbContext, flags: WebhookFlags): Promise<void> {
   const graphClientState = calendar.clientState;
   const flows = flowSecrets();
   for (const secret of [graphClientState, ...Object.values(flows)]) ctx.runtime.hub.addSecret(secret);
+  const acs = acsServing(ctx, connection);
   let service;
   try {
     service = await startWebhookService({
       inboxDirectory: inboxDirectory(ctx, flags),
       payloadKey: payloadKeyBytes,
-      secrets: { stripe: stripeSecret ? [stripeSecret] : [], graphClientState, flows },
+      secrets: { stripe: stripeSecret ? [stripeSecret] : [], graphClientState, flows, ...acs.secrets },
       port: flags.port ?? webhooks.port,
       bindAddress: webhooks.bindAddress,
       forwardTo: webhooks.forwardTo,
-      handlers: { stripe: stripeHandlerFor(ctx, connection), ...calendar.handlers },
+      handlers: { stripe: stripeHandlerFor(ctx, connection), ...calendar.handlers, ...acs.handlers },
       http: connection.http,
       clock: systemClock,
       log: ctx.runtime.hub.logger('api'),
@@ -255,6 +282,9 @@ async function serve(ctx: VerbContext, flags: WebhookFlags): Promise<void> {
         `  Stripe  ${service.routes.stripe}`,
         `  Graph   ${service.routes.graph}`,
         `  Flows   ${service.routes.flows}`,
+        acs.secrets.acs === undefined
+          ? '  ACS     (set LC_ACS_CONNECTION_STRING to receive SMS delivery reports)'
+          : `  ACS     ${service.routes.acs}?key=${acs.secrets.acs}  (Event Grid subscription URL)`,
         '',
       ].join('\n'),
     );

@@ -72,3 +72,9 @@ export {
   type TestEventInput,
   type TestEventType,
 } from './testEvent';
+export {
+  acsDeliveryReportHandler,
+  acsWebhookKey,
+  SMS_DELIVERY_REPORT_EVENT,
+  type AcsDeliveryReportDeps,
+} from './acsDeliveryReports';

@@ -21,7 +21,7 @@ export interface ProcessorOptions {
   inbox: WebhookInbox;
   log: Logger;
   /** By route ('stripe', 'graph', or 'flows' for every /flows/<name>); a route without one is acknowledged and ignored. */
-  handlers: Partial<Record<'stripe' | 'graph' | 'flows', WebhookHandler>>;
+  handlers: Partial<Record<'stripe' | 'graph' | 'flows' | 'acs', WebhookHandler>>;
 }
 
 export interface PassSummary {
@@ -118,6 +118,6 @@ function isDone(entry: InboxEntry): boolean {
   return entry.outcome !== undefined && entry.outcome !== 'failed';
 }
 
-function handlerKeyOf(route: string): 'stripe' | 'graph' | 'flows' {
-  return route === 'stripe' || route === 'graph' ? route : 'flows';
+function handlerKeyOf(route: string): 'stripe' | 'graph' | 'flows' | 'acs' {
+  return route === 'stripe' || route === 'graph' || route === 'acs' ? route : 'flows';
 }

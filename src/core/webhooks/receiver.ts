@@ -1,5 +1,5 @@
 // The local webhook receiver: one node:http server (127.0.0.1 unless configured otherwise) with
-// /stripe, /graph and /flows/<name>. Each request is read up to a size cap, verified (cheap: one HMAC),
+// /stripe, /graph, /flows/<name> and /acs (ACS's SMS delivery reports through Event Grid). Each request is read up to a size cap, verified (cheap: one HMAC),
 // recorded in the inbox and made durable, and only then answered — at once, since Graph marks an endpoint
 // slow past 2.9 s and Stripe retries what it thinks failed. The handling runs afterwards, from the store
 // (WebhookProcessor), never inside the request.
@@ -9,6 +9,7 @@ import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import type { InboxEntry, NewRequest, Verification, WebhookInbox } from './inbox';
 import { verifyFlow, verifyGraph, verifyStripe, type Checked } from './verification';
+import { acsValidationAnswer, verifyAcs } from './acsVerification';
 
 /** Stripe's events stay well under this; anything larger is refused before it fills memory or disk. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -22,6 +23,8 @@ export interface ReceiverSecrets {
   graphClientState?: string;
   /** A shared secret per flow name. */
   flows?: Readonly<Record<string, string>>;
+  /** The key Event Grid's subscription URL carries for /acs (`/acs?key=…`, acsWebhookKey); none: /acs refuses. */
+  acs?: string;
 }
 
 export interface ReceiverOptions {
@@ -45,6 +48,7 @@ export interface ReceiverRoutes {
   stripe: string;
   graph: string;
   flows: string;
+  acs: string;
 }
 
 export interface RunningReceiver {
@@ -101,7 +105,7 @@ export async function startWebhookReceiver(options: ReceiverOptions): Promise<Ru
   return {
     url,
     port,
-    routes: { stripe: `${url}/stripe`, graph: `${url}/graph`, flows: `${url}/flows/<name>` },
+    routes: { stripe: `${url}/stripe`, graph: `${url}/graph`, flows: `${url}/flows/<name>`, acs: `${url}/acs` },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -175,6 +179,22 @@ function decide(req: IncomingMessage, url: URL, route: string, body: Buffer, opt
       eventType: n.value[0]?.lifecycleEvent ?? n.value[0]?.changeType ?? 'notification',
     }));
   }
+  if (route === 'acs') {
+    const checked = verifyAcs(body, url.searchParams.get('key'), secrets.acs);
+    if (checked.ok && headerOf(req, 'aeg-event-type') === 'SubscriptionValidation') {
+      // Event Grid's handshake: echo the validation code in the answer, within 30 s.
+      const validation = acsValidationAnswer(checked.value);
+      if (validation === undefined) return reject(route, 'malformed', 400, bytes, 'no validation event');
+      return {
+        record: { route, verification: 'validationHandshake', status: 200, bytes },
+        answer: { status: 200, contentType: 'application/json', body: JSON.stringify(validation) },
+      };
+    }
+    return accepted(route, checked, bytes, body, 200, (events) => ({
+      eventId: events[0]?.id,
+      eventType: events[0]?.eventType,
+    }));
+  }
   if (route.startsWith('flows/')) {
     const name = route.slice('flows/'.length);
     const secret = Object.hasOwn(secrets.flows ?? {}, name) ? secrets.flows?.[name] : undefined;
@@ -221,6 +241,7 @@ function reject(route: string, verification: Verification, status: number, bytes
 function routeOf(pathname: string): string {
   if (pathname === '/stripe') return 'stripe';
   if (pathname === '/graph') return 'graph';
+  if (pathname === '/acs') return 'acs';
   const flow = /^\/flows\/([^/]+)$/.exec(pathname)?.[1];
   return flow !== undefined && FLOW_NAME.test(flow) ? `flows/${flow}` : 'unknown';
 }

@@ -103,6 +103,7 @@ describe('lc webhooks serve', function () {
       stripe: `${ready.url}/stripe`,
       graph: `${ready.url}/graph`,
       flows: `${ready.url}/flows/<name>`,
+      acs: `${ready.url}/acs`,
     });
     serving.child.kill('SIGTERM');
     const run = await serving.done;
