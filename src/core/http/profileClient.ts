@@ -15,7 +15,7 @@ function isLoopback(origin: URL): boolean {
 /** The origins a profile's extra CA may vouch for: none unless it is a sandbox profile, and only loopback ones. */
 export function extraCaOrigins(profile: Profile): string[] {
   if (profile.kind !== 'sandbox' || !profile.caFile) return [];
-  const urls = [profile.authorityHost, profile.graphUrl, profile.dataverseUrl, profile.stripeUrl];
+  const urls = [profile.authorityHost, profile.graphUrl, profile.dataverseUrl, profile.stripeUrl, profile.sendgridUrl];
   const origins = urls.filter((u): u is string => typeof u === 'string').map((u) => new URL(u));
   return [...new Set(origins.filter(isLoopback).map((u) => u.origin))];
 }
