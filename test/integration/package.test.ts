@@ -41,7 +41,13 @@ describe('the packaged extension', () => {
       'package.json',
       'dist/extension.js',
       'dist/cli.js',
+      'dist/lc/sandbox.mjs',
+      'dist/lc/mcp.mjs',
+      'dist/lazy/undici.js',
+      'dist/lazy/msal-node.js',
+      'dist/lazy/stripe.js',
       'media/life-cockpit.svg',
+      'media/icon.png',
       'README.md',
       'LICENSE.txt',
       'CHANGELOG.md',
@@ -59,7 +65,10 @@ describe('the packaged extension', () => {
     );
     assert.deepEqual(forbidden, []);
     const allowed = names.filter(
-      (n) => !/^(dist\/(extension|cli)\.js|media\/.+|package\.json|README\.md|LICENSE(\.txt)?|CHANGELOG\.md)$/.test(n),
+      (n) =>
+        !/^(dist\/(extension|cli)\.js|dist\/lc\/[\w-]+\.mjs|dist\/lazy\/[\w-]+\.js|media\/.+|package\.json|README\.md|LICENSE(\.txt)?|CHANGELOG\.md)$/.test(
+          n,
+        ),
     );
     assert.deepEqual(allowed, [], 'only run-time files');
   });
@@ -93,6 +102,75 @@ describe('the packaged extension', () => {
         },
       );
       assert.equal(run.stdout, 'function', run.stderr);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('keeps the bundles within budget: what activation loads under 2 MB', () => {
+    const distDir = path.join(__dirname, '..', '..', 'dist');
+    const sizes = names
+      .filter((n) => /^dist\/.+\.(m?js)$/.test(n))
+      .map((n) => ({ name: n, bytes: fs.statSync(path.join(distDir, n.slice('dist/'.length))).size }))
+      .sort((a, b) => b.bytes - a.bytes);
+    // The sizes, for the log of each run: a bundle that grows shows here before it breaks a budget.
+    for (const { name, bytes } of sizes) console.log(`      ${(bytes / 1024).toFixed(0).padStart(6)} kB  ${name}`);
+    const budgets: Record<string, number> = {
+      'dist/extension.js': 2_000_000,
+      'dist/cli.js': 150_000,
+    };
+    for (const [name, budget] of Object.entries(budgets)) {
+      const bundle = sizes.find((s) => s.name === name);
+      assert.ok(bundle, `${name} is in the vsix`);
+      assert.ok(bundle.bytes < budget, `${name} is ${bundle.bytes} bytes, over its budget of ${budget}`);
+    }
+  });
+
+  it('loads none of the lazy libraries at activation, and each one the first time it is used', () => {
+    // dist/extension.js with a stand-in vscode, as the editor loads it; every require() is recorded.
+    const distDir = path.join(__dirname, '..', '..', 'dist');
+    const script = `
+      const Module = require('module');
+      const any = new Proxy(function () {}, { get: (t, k) => (k === 'prototype' ? {} : any), apply: () => any, construct: () => ({}) });
+      const load = Module._load;
+      const lazy = [];
+      Module._load = function (request) {
+        if (request === 'vscode') return any;
+        if (request.startsWith('./lazy/')) lazy.push(request);
+        return load.apply(this, arguments);
+      };
+      require(${JSON.stringify(path.join(distDir, 'extension.js'))});
+      const atLoad = [...lazy];
+      // A first use right after loading: the stand-in requires the library there and then, synchronously.
+      const undici = require(${JSON.stringify(path.join(distDir, 'lazy', 'undici.js'))});
+      process.stdout.write(JSON.stringify({ atLoad, agent: typeof undici.Agent }));
+    `;
+    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const result = JSON.parse(run.stdout) as { atLoad: string[]; agent: string };
+    assert.deepEqual(result.atLoad, [], 'no lazy library is loaded when the extension is');
+    assert.equal(result.agent, 'function');
+    const bundle = fs.readFileSync(path.join(distDir, 'extension.js'), 'utf8');
+    // Strings from inside each library (its user agent, a header it sends), not names our code uses.
+    for (const marker of ['X-Stripe-Client-User-Agent', 'x-client-SKU', 'undici/', 'LiquidJS']) {
+      assert.ok(!bundle.includes(marker), `dist/extension.js holds ${marker}: a library meant to load lazily`);
+    }
+  });
+
+  it('loads each lazy library on its own, with nothing beside it', () => {
+    const lazyDir = path.join(__dirname, '..', '..', 'dist', 'lazy');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lc-lazy-'));
+    try {
+      for (const name of names.filter((n) => n.startsWith('dist/lazy/'))) {
+        const file = path.join(dir, path.basename(name));
+        fs.copyFileSync(path.join(lazyDir, path.basename(name)), file);
+        const run = spawnSync(
+          process.execPath,
+          ['-e', `process.stdout.write(String(Object.keys(require(${JSON.stringify(file)})).length))`],
+          { cwd: dir, encoding: 'utf8' },
+        );
+        assert.equal(run.status, 0, `${name}: ${run.stderr}`);
+        assert.ok(Number(run.stdout) > 0, `${name} exports something`);
+      }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
