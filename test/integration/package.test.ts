@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as yauzl from 'yauzl';
 
 const vsix = path.join(__dirname, '..', '..', 'life-cockpit.vsix');
+const openvsx = path.join(__dirname, '..', '..', 'scripts', 'openvsx.mjs');
 
 function entries(file: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
@@ -174,5 +175,18 @@ describe('the packaged extension', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+  it('is ready for Open VSX: manifest fields, a license, a 128×128 PNG icon, a README, within its size', () => {
+    const check = spawnSync(process.execPath, [openvsx, 'check', vsix], { encoding: 'utf8' });
+    assert.equal(check.status, 0, check.stderr);
+    assert.match(check.stdout, /ready for Open VSX/);
+  });
+
+  it('publishes to Open VSX only with a token: without OVSX_PAT it checks, says it skipped, and exits 0', () => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'OVSX_PAT'));
+    const dryRun = spawnSync(process.execPath, [openvsx, 'publish', vsix], { encoding: 'utf8', env });
+    assert.equal(dryRun.status, 0, dryRun.stderr);
+    assert.match(dryRun.stdout, /ready for Open VSX/);
+    assert.match(dryRun.stdout, /OVSX_PAT is not set: skipped publishing/);
   });
 });
