@@ -39,6 +39,9 @@ const lazyLibraries = {
   '@azure/msal-node': 'msal-node',
   '@microsoft/microsoft-graph-client': 'graph-client',
   liquidjs: 'liquidjs',
+  nodemailer: 'nodemailer',
+  'html-to-text': 'html-to-text',
+  '@sendgrid/helpers': 'sendgrid-helpers',
 };
 
 /**
