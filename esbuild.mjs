@@ -42,6 +42,8 @@ const lazyLibraries = {
   nodemailer: 'nodemailer',
   'html-to-text': 'html-to-text',
   '@sendgrid/helpers': 'sendgrid-helpers',
+  '@azure/communication-sms': 'communication-sms',
+  '@azure/core-rest-pipeline': 'core-rest-pipeline',
 };
 
 /**
