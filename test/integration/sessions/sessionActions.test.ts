@@ -5,8 +5,9 @@ import { strict as assert } from 'node:assert';
 import type { DataverseClient } from '../../../src/core/dataverse';
 import { ConflictError } from '../../../src/core/errors';
 import { DEFAULT_TABLES, MESSAGE_KIND, MESSAGE_STATUS } from '../../../src/core/practice';
+import { loadSessions } from '../../../src/core/sessions';
 import { approveReminder, followUpRowId, reminderRowId, skipReminder } from '../../../src/core/reminders';
-import { createSession, markAttended, rescheduleSession } from '../../../src/core/booking';
+import { cancelSession, createSession, markAttended, rescheduleSession } from '../../../src/core/booking';
 import { startSessionsHarness, type SessionsHarness } from './harness';
 
 const S = DEFAULT_TABLES.session;
@@ -90,5 +91,19 @@ describe('session and reminder actions in the sandbox', function () {
     );
     const moved = await row(reminderRowId(sessionId, 120));
     assert.equal(Date.parse(String(moved[M.scheduledTime])), start.getTime() - 120 * 60_000);
+  });
+
+  it('records when a session was canceled in actualend, which the sessions read back for late cancellations', async () => {
+    const sessionId = await aBookedSession();
+    const canceledAt = Date.parse('2026-12-02T07:00:00Z');
+    const { session } = await cancelSession(
+      h.deps({ clock: { now: () => canceledAt, sleep: () => Promise.resolve() } }),
+      sessionId,
+    );
+    assert.equal(session.closedAt?.toISOString(), new Date(canceledAt).toISOString());
+    const { row: stored } = await h.dv.get(S.entitySet, sessionId, { select: [S.columns.actualEnd] });
+    assert.equal(Date.parse(String(stored[S.columns.actualEnd])), canceledAt);
+    const loaded = await loadSessions(h.dv, DEFAULT_TABLES, session.start);
+    assert.equal(loaded.find((s) => s.id === sessionId)?.closedAt?.getTime(), canceledAt);
   });
 });
