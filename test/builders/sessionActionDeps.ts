@@ -1,7 +1,7 @@
 // The dependencies of the session and reminder actions over a MemoryDataverse, with a client seeded in
 // it: `const p = aPractice().withClient(aContact().speaking('de').in('Europe/Berlin'))`.
 import { silentLogger } from '../../src/core/log/types';
-import { DEFAULT_TABLES } from '../../src/core/practice';
+import { DEFAULT_TABLES, MESSAGE_CHANNEL } from '../../src/core/practice';
 import { defaultTemplates } from '../../src/core/reminders';
 import type { SessionActionDeps } from '../../src/core/booking';
 import { clockReading } from './fakeClock';
@@ -16,6 +16,9 @@ export interface ContactFields {
   email: string | null;
   language: string | null;
   timeZone: string | null;
+  phone?: string | null;
+  /** MESSAGE_CHANNEL's name; e-mail when absent. */
+  preferredChannel?: 'email' | 'sms' | 'telegram' | 'whatsapp';
 }
 
 export function aContact(): ContactBuilder {
@@ -41,6 +44,14 @@ class ContactBuilder {
   }
   in(timeZone: string | null): this {
     this.fields.timeZone = timeZone;
+    return this;
+  }
+  withPhone(phone: string): this {
+    this.fields.phone = phone;
+    return this;
+  }
+  preferring(channel: NonNullable<ContactFields['preferredChannel']>): this {
+    this.fields.preferredChannel = channel;
     return this;
   }
   withoutEmail(): this {
@@ -80,5 +91,9 @@ export function seedContact(dv: MemoryDataverse, contact: ContactFields): string
     [c.email]: contact.email,
     [c.language]: contact.language,
     [c.timeZone]: contact.timeZone,
+    ...(contact.phone === undefined ? {} : { [c.phone]: contact.phone }),
+    ...(contact.preferredChannel === undefined
+      ? {}
+      : { [c.preferredChannel]: MESSAGE_CHANNEL[contact.preferredChannel] }),
   });
 }

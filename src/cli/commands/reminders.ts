@@ -1,4 +1,4 @@
-// `lc reminders status|plan|send`: the practitioner's reminders from the terminal. Status groups them by
+// `lc reminders status|plan|send|channel`: the practitioner's reminders from the terminal. Status groups them by
 // the editor's rule (Due Now, Needs Approval, Scheduled, Failed with the error that put them there, Sent)
 // with a count for each; plan is the dry run (every message that would leave, with totals); send asks
 // once naming the count and the profile, then sends through the core's exactly-once sender with progress
@@ -16,6 +16,7 @@ import {
 } from '../../core/reminders';
 import { verb } from '../action';
 import { withClient } from './dv';
+import { setChannelVerb } from './reminderChannel';
 import { planReminders, renderPlan, sendReminders } from './reminderSending';
 
 /** One reminder as `--json` prints it. */
@@ -137,8 +138,16 @@ export function remindersCommand(clock: Clock = systemClock): Command {
   reminders
     .command('send')
     .description(
-      "Send every due reminder through Graph, exactly once, at each mailbox's pace (asks first; --yes confirms)",
+      "Send every due reminder through its channel (Graph, SMTP, SendGrid, SMS), exactly as safely as each allows, at each sender's pace (asks first; --yes confirms)",
     )
     .action(verb((ctx) => sendReminders(ctx, clock)));
+  reminders
+    .command('channel')
+    .description(
+      'Move one draft or approved reminder to e-mail or SMS, rewritten from the templates for it (asks first; --yes confirms)',
+    )
+    .argument('<id>', 'the reminder id')
+    .argument('<channel>', 'email or sms')
+    .action(verb((ctx, id: string, channel: string) => setChannelVerb(ctx, id, channel)));
   return reminders;
 }

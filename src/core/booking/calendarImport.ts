@@ -5,7 +5,14 @@
 // two at once, meet the rows already there and never write a second reminder.
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { DataverseClient } from '../dataverse';
-import { draftReminders, messageRowBody, readClient, type ClientRecord, type PracticeRecords } from '../reminders';
+import {
+  canBeMessaged,
+  draftReminders,
+  messageRowBody,
+  readClient,
+  type ClientRecord,
+  type PracticeRecords,
+} from '../reminders';
 import { importFromCalendar, type CalendarImportOptions, type CalendarImportReport, type Session } from '../sessions';
 import type { SessionActionDeps } from './sessionActionDeps';
 
@@ -31,7 +38,7 @@ export function importSessionsFromCalendar(
   const messagesFor = async (session: Session, signal?: AbortSignal) => {
     if (!session.clientId) return [];
     const client = await clientOf(session.clientId, signal);
-    if (!client.email) return [];
+    if (!canBeMessaged(client)) return [];
     const plan = await draftReminders(
       { session, client, practitioner: deps.practitioner, templates: deps.templates },
       {

@@ -12,6 +12,7 @@ import {
   createOnce,
   draftReminders,
   messageRowBody,
+  canBeMessaged,
   readClient,
   type ClientRecord,
   type MessageDraft,
@@ -70,7 +71,7 @@ export async function createSession(
   const now = new Date(deps.clock.now());
   const client = await readClient(deps.dataverse, deps.tables, request.clientId, signal);
   const session = sessionOf(request, client);
-  const plan = client.email
+  const plan = canBeMessaged(client)
     ? await draftReminders(
         { session, client, practitioner: deps.practitioner, templates: deps.templates },
         { leadTimesMinutes: deps.settings.leadTimesMinutes, now, autoSend: deps.profile.autoSend },
@@ -101,7 +102,7 @@ export async function createSession(
     session,
     reminders: plan.drafts,
     pastLeadTimes: plan.pastLeadTimes,
-    withoutEmail: !client.email,
+    withoutEmail: !canBeMessaged(client),
     ...(outlookEvent ? { outlookEvent } : {}),
   };
 }

@@ -16,6 +16,7 @@ import {
   isPending,
   leadOfRow,
   messageRowBody,
+  canBeMessaged,
   readClient,
   reminderRowId,
   reminderTime,
@@ -83,7 +84,8 @@ export async function rescheduleSession(
 
   const client = old.clientId ? await readClient(deps.dataverse, deps.tables, old.clientId, signal) : undefined;
   const messages = client ? await sessionMessages(deps.dataverse, deps.tables, old.id, signal) : [];
-  const plan = client?.email ? await planMoves(deps, { old, moved, client, messages, now }) : emptyPlan();
+  const plan =
+    client && canBeMessaged(client) ? await planMoves(deps, { old, moved, client, messages, now }) : emptyPlan();
 
   // Everything is rendered: from here on, writes.
   const c = deps.tables.session.columns;
@@ -170,7 +172,9 @@ async function planMoves(
       continue;
     }
     const status = reminder.status === 'approved' ? 'approved' : 'draft';
-    plan.moves.push({ stored, draft: await draftReminder(ctx, lead, status, reminder.id) });
+    // Rendered again for the medium the row is written for, which may have been changed by hand since.
+    const medium = reminder.channel === 'sms' ? 'sms' : 'email';
+    plan.moves.push({ stored, draft: await draftReminder(ctx, lead, status, reminder.id, medium) });
   }
   const ids = new Set(messages.map((m) => m.reminder.id.toLowerCase()));
   for (const lead of [...new Set(leads)].sort((a, b) => b - a)) {
@@ -250,9 +254,10 @@ async function draftNotice(
   signal?: AbortSignal,
 ): Promise<MessageDraft> {
   const client = session.clientId ? await readClient(deps.dataverse, deps.tables, session.clientId, signal) : undefined;
-  if (!client?.email) {
+  if (!client || !canBeMessaged(client)) {
+    const what = client?.preferredChannel === 'sms' ? 'phone number' : 'e-mail address';
     throw new ValidationError(
-      `${client?.name ?? 'The session’s client'} has no e-mail address, so no notice can be sent. Cancel without notifying, or add the address first.`,
+      `${client?.name ?? 'The session’s client'} has no ${what}, so no notice can be sent. Cancel without notifying, or add the ${what === 'phone number' ? 'number' : 'address'} first.`,
       { code: 'sessions.noClientEmail', detail: { sessionId: session.id } },
     );
   }

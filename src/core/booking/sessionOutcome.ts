@@ -10,6 +10,7 @@ import {
   draftFollowUp,
   isPending,
   messageRowBody,
+  canBeMessaged,
   readClient,
   sessionMessages,
   type MessageDraft,
@@ -41,7 +42,7 @@ export async function markAttended(
   if (session.status === 'canceled') throw refusedFor(session, 'marked attended', 'Create a new session instead.');
   const client = session.clientId ? await readClient(deps.dataverse, deps.tables, session.clientId, signal) : undefined;
   const followUp =
-    client?.email !== undefined
+    client && canBeMessaged(client)
       ? await draftFollowUp(
           { session, client, practitioner: deps.practitioner, templates: deps.templates },
           { delayMinutes: deps.settings.followUpDelayMinutes },

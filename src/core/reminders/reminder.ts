@@ -1,10 +1,12 @@
 // A reminder or follow-up as the product sees it: a scheduled-message row read through the table
 // mapping, and grouped as the practitioner acts on them (due now, needs approval, scheduled, …).
 import { filters } from '../dataverse';
-import { MESSAGE_KIND, MESSAGE_STATUS, type TableMapping } from '../practice';
+import { MESSAGE_CHANNEL, MESSAGE_KIND, MESSAGE_STATUS, type TableMapping } from '../practice';
 import { rowValue, tableLoader } from '../sessions';
 
 export type ReminderStatus = keyof typeof MESSAGE_STATUS;
+/** The medium a reminder goes by (the row's channel column; e-mail when empty). */
+export type ReminderChannel = keyof typeof MESSAGE_CHANNEL;
 
 export interface Reminder {
   id: string;
@@ -18,6 +20,12 @@ export interface Reminder {
   attempts: number;
   lastError: string | undefined;
   sessionId: string | undefined;
+  /** E-mail when absent. */
+  channel?: ReminderChannel;
+  /** The client's phone, for an SMS. */
+  phone?: string | undefined;
+  /** The service's last delivery report (an SMS's), when one came. */
+  deliveryStatus?: string | undefined;
 }
 
 /** The columns reminderFromRow reads (the primary id aside), with the types the Web API writes them in. */
@@ -34,6 +42,9 @@ export function reminderRowColumns(tables: TableMapping) {
     [c.attempts]: rowValue.choice,
     [c.lastError]: rowValue.text,
     [`_${c.session}_value`]: rowValue.text,
+    [c.channel]: rowValue.choice,
+    [c.phone]: rowValue.text,
+    [c.deliveryStatus]: rowValue.text,
   };
 }
 
@@ -53,12 +64,30 @@ export function reminderFromRow(row: Record<string, unknown>, tables: TableMappi
     attempts: typeof row[c.attempts] === 'number' ? (row[c.attempts] as number) : 0,
     lastError: text(c.lastError),
     sessionId: text(`_${c.session}_value`),
+    channel: channelFromRow(row[c.channel]),
+    phone: text(c.phone) || undefined,
+    deliveryStatus: text(c.deliveryStatus) || undefined,
   };
 }
 
-export type ReminderGroupName = 'dueNow' | 'needsApproval' | 'scheduled' | 'failed' | 'sent';
+export function channelFromRow(value: unknown): ReminderChannel {
+  const found = Object.entries(MESSAGE_CHANNEL).find(([, v]) => v === value)?.[0] as ReminderChannel | undefined;
+  return found ?? 'email';
+}
+
+export type ReminderGroupName = 'dueNow' | 'needsCheck' | 'needsApproval' | 'scheduled' | 'failed' | 'sent';
+/** The groups `lc reminders status --json` lists (its document's keys stay as they were). */
 export const REMINDER_GROUP_ORDER: readonly ReminderGroupName[] = [
   'dueNow',
+  'needsApproval',
+  'scheduled',
+  'failed',
+  'sent',
+];
+/** The groups the editor's Reminders view shows: those, and the reminders that wait for a person's check. */
+export const REMINDER_VIEW_GROUP_ORDER: readonly ReminderGroupName[] = [
+  'dueNow',
+  'needsCheck',
   'needsApproval',
   'scheduled',
   'failed',
@@ -68,6 +97,7 @@ export const REMINDER_GROUP_ORDER: readonly ReminderGroupName[] = [
 /** What a person reads for each group, in the editor's tree and in `lc reminders status` alike. */
 export const REMINDER_GROUP_TITLES: Readonly<Record<ReminderGroupName, string>> = {
   dueNow: 'Due Now',
+  needsCheck: 'Needs a Check',
   needsApproval: 'Needs Approval',
   scheduled: 'Scheduled',
   failed: 'Failed',
@@ -81,6 +111,7 @@ export const SENT_RECENT = 50;
 export function groupReminders(reminders: readonly Reminder[], now: Date): Record<ReminderGroupName, Reminder[]> {
   const groups: Record<ReminderGroupName, Reminder[]> = {
     dueNow: [],
+    needsCheck: [],
     needsApproval: [],
     scheduled: [],
     failed: [],
@@ -91,10 +122,11 @@ export function groupReminders(reminders: readonly Reminder[], now: Date): Recor
     else if (r.status === 'approved' || r.status === 'sending') groups.scheduled.push(r);
     else if (r.status === 'draft') groups.needsApproval.push(r);
     else if (r.status === 'failed') groups.failed.push(r);
+    else if (r.status === 'needsCheck') groups.needsCheck.push(r);
     else if (r.status === 'sent') groups.sent.push(r);
   }
   const byTime = (a: Reminder, b: Reminder) => a.scheduledTime.getTime() - b.scheduledTime.getTime();
-  for (const name of REMINDER_GROUP_ORDER) groups[name].sort(byTime);
+  for (const name of REMINDER_VIEW_GROUP_ORDER) groups[name].sort(byTime);
   // Sent (recent) is what left last, newest first: a reminder due a week ago and retried just now is on top.
   const sentAt = (r: Reminder) => (r.sentTime ?? r.scheduledTime).getTime();
   groups.sent.sort((a, b) => sentAt(b) - sentAt(a) || b.scheduledTime.getTime() - a.scheduledTime.getTime());

@@ -1,10 +1,11 @@
 // Renders the messages an action is about to write, all of them before anything is saved: a template that
 // names a missing variable (or a client whose language or time zone is not a real one) fails the action
 // with nothing written, never a blank in a client's mail. Each message is rendered in the client's
-// language and time zone when the client's record has them, else the practice's.
+// language and time zone when the client's record has them, else the practice's, and goes by the client's
+// preferred channel (an SMS is rendered from the templates' SMS variant, plain text without a subject).
 import { NotFoundError } from '../../errors';
 import type { Session } from '../../sessions';
-import type { TableMapping } from '../../practice';
+import { MESSAGE_CHANNEL, type TableMapping } from '../../practice';
 import {
   renderMessage,
   type MessageClient,
@@ -16,9 +17,21 @@ import {
 import { cancellationNoticeRowId, followUpRowId, paymentLinkRowId, reminderRowId } from './messageIds';
 import type { MessageDraft, PracticeRecords } from './messageRows';
 
-/** A client as messages need them: who, where to write, in which language and time zone. */
+/** The media a scheduled message can be written for: the ones a channel sends. */
+export type MessageMedium = 'email' | 'sms';
+
+/** A client as messages need them: who, where to write, in which language and time zone, by which medium. */
 export interface ClientRecord extends MessageClient {
   id: string;
+  /** E.164, for an SMS. */
+  phone?: string | undefined;
+  /** E-mail when the record names none (or one nothing sends, such as Telegram or WhatsApp). */
+  preferredChannel?: MessageMedium;
+}
+
+/** Whether the client can be written to on the channel they prefer (an e-mail address, or a phone for SMS). */
+export function canBeMessaged(client: ClientRecord): boolean {
+  return client.preferredChannel === 'sms' ? client.phone !== undefined : client.email !== undefined;
 }
 
 export async function readClient(
@@ -32,7 +45,17 @@ export async function readClient(
   let row: Record<string, unknown>;
   try {
     ({ row } = await dv.get(t.entitySet, clientId, {
-      select: [t.primaryId, c.fullName, c.firstName, c.lastName, c.email, c.language, c.timeZone],
+      select: [
+        t.primaryId,
+        c.fullName,
+        c.firstName,
+        c.lastName,
+        c.email,
+        c.phone,
+        c.language,
+        c.timeZone,
+        c.preferredChannel,
+      ],
       signal,
     }));
   } catch (error) {
@@ -54,8 +77,11 @@ export async function readClient(
     name,
     firstName,
     email: text(c.email),
+    phone: text(c.phone),
     language: text(c.language),
     timeZone: text(c.timeZone),
+    // Telegram and WhatsApp have no channel that sends them: such a client is written to by e-mail.
+    preferredChannel: row[c.preferredChannel] === MESSAGE_CHANNEL.sms ? 'sms' : 'email',
   };
 }
 
@@ -71,21 +97,34 @@ async function draft(
   template: MessageKind,
   fields: Pick<MessageDraft, 'id' | 'kind' | 'status' | 'scheduledTime' | 'leadMinutes'>,
   payment?: MessagePayment,
+  medium: MessageMedium = ctx.client.preferredChannel ?? 'email',
 ): Promise<MessageDraft> {
   const rendered = await renderMessage(
-    { kind: template, session: ctx.session, client: ctx.client, practitioner: ctx.practitioner, payment },
+    { kind: template, session: ctx.session, client: ctx.client, practitioner: ctx.practitioner, payment, medium },
     ctx.templates,
   );
   return {
     ...fields,
+    channel: medium,
     subject: rendered.subject,
     text: rendered.body,
     clientId: ctx.client.id,
     clientName: ctx.client.name,
     email: ctx.client.email ?? '',
+    phone: ctx.client.phone ?? '',
     sessionId: ctx.session.id,
     template: rendered.template,
   };
+}
+
+/** A message rendered again for another medium (Change Channel): the same row, its text and subject anew. */
+export function redraftFor(
+  ctx: DraftContext,
+  medium: MessageMedium,
+  fields: Pick<MessageDraft, 'id' | 'kind' | 'status' | 'scheduledTime'> & { template: MessageKind },
+): Promise<MessageDraft> {
+  const { template, ...rest } = fields;
+  return draft(ctx, template, rest, undefined, medium);
 }
 
 export interface ReminderPlan {
@@ -119,19 +158,27 @@ export function reminderTime(start: Date, leadMinutes: number): Date {
   return new Date(start.getTime() - leadMinutes * 60_000);
 }
 
+/** `medium`: a reminder moved with its session keeps the medium it was written for (perhaps changed by hand). */
 export function draftReminder(
   ctx: DraftContext,
   leadMinutes: number,
   status: MessageDraft['status'],
   id = reminderRowId(ctx.session.id, leadMinutes),
+  medium?: MessageMedium,
 ): Promise<MessageDraft> {
-  return draft(ctx, 'reminder', {
-    id,
-    kind: 'reminder',
-    status,
-    scheduledTime: reminderTime(ctx.session.start, leadMinutes),
-    leadMinutes,
-  });
+  return draft(
+    ctx,
+    'reminder',
+    {
+      id,
+      kind: 'reminder',
+      status,
+      scheduledTime: reminderTime(ctx.session.start, leadMinutes),
+      leadMinutes,
+    },
+    undefined,
+    medium,
+  );
 }
 
 /** The follow-up after an attended session: always a draft, for the practitioner to read before it goes. */
@@ -179,5 +226,7 @@ export function draftPaymentLink(
       scheduledTime: options.now,
     },
     options.payment,
+    // By e-mail whatever the client prefers: Charge Session's question names the mail and the mailbox it leaves from.
+    'email',
   );
 }

@@ -72,11 +72,15 @@ export interface MessageDraft {
   status: 'draft' | 'approved';
   scheduledTime: Date;
   subject: string;
-  /** HTML, as renderMessage writes it. */
+  /** HTML for e-mail, plain text for SMS, as renderMessage writes it. */
   text: string;
   clientId: string;
   clientName: string;
   email: string;
+  /** The medium it is written for (its text is HTML for e-mail, plain text for SMS); e-mail when absent. */
+  channel?: 'email' | 'sms';
+  /** The client's phone (E.164), '' when the record has none. */
+  phone?: string;
   sessionId: string;
   /** For a reminder: how long before the session it goes out. */
   leadMinutes?: number;
@@ -92,12 +96,13 @@ export function messageRowBody(tables: TableMapping, draft: MessageDraft): Row {
   const c = t.columns;
   return {
     [t.primaryId]: draft.id,
-    [t.primaryName]: draft.subject.slice(0, NAME_LENGTH),
+    [t.primaryName]: (draft.subject || draft.text).slice(0, NAME_LENGTH),
     [c.clientName]: draft.clientName,
     [c.email]: draft.email,
+    ...(draft.phone ? { [c.phone]: draft.phone } : {}),
     [c.status]: MESSAGE_STATUS[draft.status],
     [c.kind]: MESSAGE_KIND[draft.kind],
-    [c.channel]: MESSAGE_CHANNEL.email,
+    [c.channel]: MESSAGE_CHANNEL[draft.channel ?? 'email'],
     [c.subject]: draft.subject,
     [c.text]: draft.text,
     [c.scheduledTime]: draft.scheduledTime.toISOString(),
