@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import { z } from 'zod';
 import type { Clock } from '../../core/clock';
-import { channelLabel } from '../../core/channels';
+import { channelLabel, channelsFor, closeTransports } from '../../core/channels';
 import { CancelledError, ValidationError } from '../../core/errors';
 import { actorOf } from '../../core/log';
 import { resolveTables } from '../../core/practice';
@@ -87,6 +87,16 @@ export function senderDeps(ctx: VerbContext, connection: Connection, clock: Cloc
     settings: { perMinute, concurrency, maxAttempts, submittedDraftGraceMs: submittedDraftGraceSeconds * 1000 },
     audit: ctx.runtime.hub.audit(),
     actor: actorOf(identity),
+    // Secrets from the environment (or .env), already registered for redaction by the runtime.
+    transports: channelsFor(
+      connection.profile,
+      {
+        acsConnectionString: ctx.runtime.secret('acsConnectionString'),
+        smtpUrl: ctx.runtime.secret('smtpUrl'),
+        sendgridApiKey: ctx.runtime.secret('sendgridApiKey'),
+      },
+      { http: connection.http, clock, log: ctx.runtime.hub.logger('business') },
+    ),
     ...crashHookFromEnvironment(process.env),
   };
 }
@@ -218,7 +228,7 @@ export async function sendReminders(ctx: VerbContext, clock: Clock): Promise<voi
         const what = m ? `${m.recipient}  ${m.subject}` : p.reminderId;
         ctx.out.note(`[${p.done}/${p.total}] ${OUTCOME_WORDS[p.outcome].padEnd(9)} ${what}`);
       },
-    });
+    }).finally(() => closeTransports(deps.transports));
     return { profile, ...report };
   });
   if (ctx.signal.aborted) {

@@ -9,3 +9,4 @@ export {
   parseAcsConnectionString,
   type AcsSmsChannelDeps,
 } from './acsSms';
+export { channelsFor, closeTransports, type ChannelSecrets, type ChannelsForDeps } from './channelsFor';
