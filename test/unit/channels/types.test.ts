@@ -6,13 +6,13 @@ import { ChannelNotSetUpError, HandOverUncertainError, RepeatWindowClosedError }
 import { exitCodeFor, LifeCockpitError, ValidationError } from '../../../src/core/errors';
 
 describe('channel errors', () => {
-  it('names the environment variable and the editor command when a channel is not set up', () => {
+  it('names the environment variable and the verb that sends it when a channel is not set up', () => {
     const error = new ChannelNotSetUpError('acsSms', 'work');
     assert.ok(error instanceof ValidationError);
     assert.equal(error.code, 'channels.notSetUp');
     assert.equal(error.retriable, false);
     assert.match(error.message, /LC_ACS_CONNECTION_STRING/);
-    assert.match(error.message, /Set Channel Secret…/);
+    assert.match(error.message, /lc reminders send/);
     assert.match(error.message, /"work"/);
     assert.equal(exitCodeFor(error), 10);
     assert.match(new ChannelNotSetUpError('smtp').message, /LC_SMTP_URL/);

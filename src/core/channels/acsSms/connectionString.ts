@@ -32,7 +32,7 @@ export function parseAcsConnectionString(connectionString: string): AcsConnectio
   ) {
     throw new ValidationError(
       'The ACS connection string is not of the form endpoint=https://<resource>.communication.azure.com/;accesskey=<key>. ' +
-        'Copy it from the resource’s Keys page into LC_ACS_CONNECTION_STRING or "Set Channel Secret…".',
+        'Copy it from the resource’s Keys page into LC_ACS_CONNECTION_STRING.',
       { code: 'channels.acsConnectionString', retriable: false },
     );
   }

@@ -133,7 +133,7 @@ function sendError(error: unknown, message: ChannelMessage, clock: Clock): LifeC
     }
     if (status === 401 || status === 403) {
       return new AuthenticationError(
-        'Azure Communication Services refused the access key. Check the connection string (LC_ACS_CONNECTION_STRING or "Set Channel Secret…").',
+        'Azure Communication Services refused the access key. Check the connection string (LC_ACS_CONNECTION_STRING).',
         { code: 'channels.acsUnauthorized', retriable: false, detail },
       );
     }

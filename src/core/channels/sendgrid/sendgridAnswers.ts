@@ -69,7 +69,7 @@ export function sendgridAnswerError(
   if (status === 401 || status === 403) {
     return new AuthenticationError(
       status === 401
-        ? `SendGrid refused the API key (401${said ? `: ${said}` : ''}); nothing was sent. Set the key again (LC_SENDGRID_API_KEY, or "Set Channel Secret…" in the editor).`
+        ? `SendGrid refused the API key (401${said ? `: ${said}` : ''}); nothing was sent. Set the key again (LC_SENDGRID_API_KEY).`
         : `SendGrid does not let this key send this mail (403${said ? `: ${said}` : ''}); nothing was sent. Give the key the Mail Send permission and verify the sender address in SendGrid.`,
       {
         code: status === 401 ? 'channels.sendgridUnauthorized' : 'channels.sendgridForbidden',

@@ -40,12 +40,9 @@ export function createSendGridChannel(deps: SendGridChannelDeps): TransportChann
   const baseUrl = checkSendGridUrl(deps.baseUrl, deps.profileKind);
   const apiKey = deps.apiKey.trim();
   if (apiKey === '') {
-    throw new ValidationError(
-      'The SendGrid API key is empty: set LC_SENDGRID_API_KEY, or "Set Channel Secret…" in the editor.',
-      {
-        code: 'channels.sendgridNoKey',
-      },
-    );
+    throw new ValidationError('The SendGrid API key is empty: set LC_SENDGRID_API_KEY.', {
+      code: 'channels.sendgridNoKey',
+    });
   }
   const limits = { ...SENDGRID_LIMITS };
   return {

@@ -57,7 +57,7 @@ export function smtpFailureToError(error: unknown, context: FailureContext): Lif
   const options = (code: string, retriable: boolean) => ({ code, retriable, detail, cause: error });
   if (failure.code === 'EAUTH') {
     return new AuthenticationError(
-      `The SMTP server ${context.host} refused the user name or password in the SMTP secret (${said}). Set the secret again (LC_SMTP_URL, or "Set Channel Secret…" in the editor); nothing was sent.`,
+      `The SMTP server ${context.host} refused the user name or password in the SMTP secret (${said}). Set the secret again (LC_SMTP_URL); nothing was sent.`,
       options('channels.smtpAuthFailed', false),
     );
   }

@@ -42,7 +42,7 @@ export function parseSmtpUrl(smtpUrl: string): SmtpEndpoint {
 
 function invalid(why: string, cause?: unknown): ValidationError {
   return new ValidationError(
-    `The SMTP secret (LC_SMTP_URL, or "Set Channel Secret…" in the editor) is not usable: ${why}. ` +
+    `The SMTP secret (LC_SMTP_URL) is not usable: ${why}. ` +
       'Write it as smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465 (TLS), ' +
       'with any @ : / in the password percent-encoded.',
     { code: 'channels.smtpUrlInvalid', ...(cause === undefined ? {} : { cause: redactedCause(cause) }) },
