@@ -39,6 +39,15 @@ const generateRsaKeyPair = promisify(generateKeyPair);
 
 export async function createSandboxCertificates(): Promise<SandboxCertificates> {
   const dir = await mkdtemp(join(tmpdir(), 'lc-sandbox-'));
+  try {
+    return await certificatesIn(dir);
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function certificatesIn(dir: string): Promise<SandboxCertificates> {
   const year = {
     notBeforeDate: new Date(Date.now() - 3_600_000),
     notAfterDate: new Date(Date.now() + 365 * 86_400_000),

@@ -225,10 +225,14 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopped ??= (async () => {
-      await server.close();
-      for (const service of all) service.dispose?.();
-      if (options.dataFile !== undefined) await saveStateFile(options.dataFile, exportState());
-      await certs.remove();
+      try {
+        await server.close();
+        for (const service of all) service.dispose?.();
+        if (options.dataFile !== undefined) await saveStateFile(options.dataFile, exportState());
+      } finally {
+        // The certificate folder goes whatever failed above: nothing else would ever remove it.
+        await certs.remove();
+      }
       log.info('sandbox stopped', { port });
     })());
   log.info('sandbox started', { port, seed, clients: practice.clients.length });

@@ -1,11 +1,11 @@
 // The sandbox server over a real socket with stand-in services: routing by prefix, faults as the
 // client sees them, the request log, the inspector endpoints, persistence and a clean stop.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox';
 import { resolveMount } from '../../../src/sandbox/server';
 import type { PracticeSeed, SandboxService, ServiceContext } from '../../../src/sandbox/types';
@@ -222,6 +222,19 @@ describe('sandbox server', function () {
       } finally {
         await second.stop();
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('removes its certificate folder on stop even when saving the state fails', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lc-sbx-test-'));
+    const gone = join(dir, 'data');
+    try {
+      const sandbox = await startSandbox({ seed: 'unsaved', clients: 1, dataFile: join(gone, 'state.json'), services });
+      writeFileSync(gone, 'a file where the data folder was to be'); // saving will fail
+      await assert.rejects(sandbox.stop(), /EEXIST|ENOTDIR/);
+      assert.ok(!existsSync(dirname(sandbox.info.caFile)), 'the certificate folder is removed');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
