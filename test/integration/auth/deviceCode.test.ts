@@ -4,7 +4,6 @@
 // `lc auth login --json` with LC_AUTH_KIND=user prints the code on stderr and JSON on stdout.
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,6 +14,7 @@ import { createProfileHttpClient, msalNetworkClient, type HttpClient } from '../
 import { silentLogger } from '../../../src/core/log';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox';
 import { MemorySecrets } from '../../builders/memorySecrets';
+import { scratchFolder } from '../../builders/scratchFolder';
 
 const USER_CODE = /enter the code ([A-Z0-9]+) to authenticate/;
 
@@ -159,7 +159,7 @@ describe('device-code sign-in as the user', function () {
 
   it('lc auth login --json with LC_AUTH_KIND=user prints the code on stderr and JSON on stdout', async () => {
     const main = path.join(__dirname, '..', '..', '..', 'src', 'cli', 'main.ts');
-    const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lc-devicecode-logs-'));
+    const logDir = scratchFolder('lc-devicecode-logs-');
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LC_')));
     const { LC_CLIENT_SECRET: _secret, ...env } = sandbox.info.env;
     const child = spawn(

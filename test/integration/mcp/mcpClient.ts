@@ -5,12 +5,12 @@
 // answers each approval question as told and keeps the questions it was asked.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ElicitRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { cliPath } from '../cli/lcProcess';
+import { scratchFolder } from '../../builders/scratchFolder';
 
 export type Answer = 'accept' | 'decline' | 'cancel';
 
@@ -35,11 +35,12 @@ export interface McpOptions {
 
 export async function startMcp(options: McpOptions): Promise<McpSession> {
   if (!fs.existsSync(cliPath)) throw new Error('dist/cli.js is missing: run npm run build');
-  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lc-mcp-logs-'));
+  const logDir = scratchFolder('lc-mcp-logs-');
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [...(options.nodeArgs ?? []), cliPath, 'mcp'],
-    env: { LC_LOG_DIR: logDir, ...options.env },
+    // The SDK passes only a few variables on: the temp folder goes too, so the server's land in the run's.
+    env: { TMPDIR: os.tmpdir(), LC_LOG_DIR: logDir, ...options.env },
     cwd: os.tmpdir(),
     stderr: 'pipe',
   });

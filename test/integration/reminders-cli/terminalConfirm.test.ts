@@ -3,11 +3,9 @@
 // (exit 130, "Cancelled by SIGINT"), and nothing is sent; "y" sends.
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawn } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { cliPath } from '../cli/lcProcess';
 import { startSandboxProcess, waitForDrain, type SandboxProcess } from './sendingWorld';
+import { scratchFolder } from '../../builders/scratchFolder';
 
 function hasScript(): boolean {
   try {
@@ -25,7 +23,7 @@ interface TerminalRun {
 
 /** Runs lc on a pseudo-terminal and types `answer` once it asks its question. */
 function onTerminal(sandbox: SandboxProcess, args: string[], answer: string): Promise<TerminalRun> {
-  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lc-cli-logs-'));
+  const logDir = scratchFolder('lc-cli-logs-');
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LC_')));
   const command = [process.execPath, cliPath, ...args].map((a) => `'${a}'`).join(' ');
   return new Promise((resolve, reject) => {

@@ -10,17 +10,15 @@
 // exact earlier body, and we want each request's own answer time; autocannon's overallRate with a
 // setupRequest hook could do the first two but adds a dependency tree for what is forty lines here.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { Pool } from 'undici';
 import { systemClock } from '../../../src/core/clock';
 import { HttpClient } from '../../../src/core/http';
 import { silentLogger } from '../../../src/core/log';
 import { payloadKeyFrom, startWebhookService, WebhookInbox } from '../../../src/core/webhooks';
 import { anEvent, PAYLOAD_KEY, removeDirectory, stripeSignature, WEBHOOK_SECRET } from '../../builders/webhookRequests';
+import { scratchFolder } from '../../builders/scratchFolder';
 
 const RATE_PER_SECOND = 500;
 const SECONDS = 10;
@@ -36,7 +34,7 @@ describe('webhook receiver under load', function () {
   this.timeout(120_000);
 
   it('answers 500 requests a second for 10 s, all 2xx, each event applied and forwarded exactly once', async () => {
-    const directory = mkdtempSync(path.join(tmpdir(), 'lc-webhook-load-'));
+    const directory = scratchFolder('lc-webhook-load-');
     const applications = new Map<string, number>();
     const forwardedCount = new Map<string, number>();
     const endpoint: Server = createServer((req, res) => {
