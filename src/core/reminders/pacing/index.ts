@@ -6,4 +6,4 @@ export {
   type MailboxPacerOptions,
   type MailboxRunOptions,
 } from './mailboxPacer';
-export { retryAfterMs } from './retryAfter';
+export { retryAfterMs, waitBeforeRetryMs } from './retryAfter';

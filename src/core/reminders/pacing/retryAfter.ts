@@ -55,3 +55,11 @@ function fromHeaders(headers: unknown, now: number): number | undefined {
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
+
+/** The longest a failed try waits before the next when the service named no time. */
+const MAX_BACKOFF_MS = 60_000;
+
+/** How long to wait before the next try: what the service asked for, else 1 s doubling per try, at most a minute. */
+export function waitBeforeRetryMs(error: unknown, clock: Clock, attempts: number): number {
+  return retryAfterMs(error, clock) ?? Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** (attempts - 1));
+}

@@ -11,7 +11,7 @@
 // until maxAttempts lands the reminder in Failed.
 import { auditEffect } from '../../log';
 import { CancelledError, LifeCockpitError, toLifeCockpitError } from '../../errors';
-import { retryAfterMs } from '../pacing';
+import { waitBeforeRetryMs } from '../pacing';
 import {
   claimIsStale,
   claimRow,
@@ -35,7 +35,6 @@ export interface Delivery {
   error?: string;
 }
 
-const MAX_BACKOFF_MS = 60_000;
 const FIRST_LOOK_DELAY_MS = 500;
 const MAX_LOOK_DELAY_MS = 5_000;
 /** How long after a `/send` was asked for a copy still in Drafts may yet be taken by Exchange (inferred: moments). */
@@ -272,9 +271,7 @@ class ClaimedReminder {
   }
 
   private waitBeforeRetry(error: unknown): number {
-    const asked = retryAfterMs(error, this.run.deps.clock);
-    if (asked !== undefined) return asked;
-    return Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** (this.attempts - 1));
+    return waitBeforeRetryMs(error, this.run.deps.clock, this.attempts);
   }
 
   /** Cancelled: lets go of the row so the next run takes it up at once. */

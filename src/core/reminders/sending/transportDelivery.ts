@@ -17,7 +17,7 @@ import {
 } from '../../channels';
 import { CancelledError, LifeCockpitError, toLifeCockpitError } from '../../errors';
 import { auditEffect } from '../../log';
-import { retryAfterMs } from '../pacing';
+import { waitBeforeRetryMs } from '../pacing';
 import {
   claimIsStale,
   claimRow,
@@ -39,7 +39,6 @@ import type { SendRun } from './sendRun';
 import { stableUuid } from './stableUuid';
 import { SenderCrashedError, type PlannedMessage } from './types';
 
-const MAX_BACKOFF_MS = 60_000;
 /** A repeat is asked for only this far inside the window: the service's clock and ours may differ, and the request takes time. */
 const MAX_WINDOW_MARGIN_MS = 60_000;
 
@@ -334,9 +333,7 @@ class TransportHandOver {
   }
 
   private waitBeforeRetry(error: unknown): number {
-    const asked = retryAfterMs(error, this.run.deps.clock);
-    if (asked !== undefined) return asked;
-    return Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** (this.attempts - 1));
+    return waitBeforeRetryMs(error, this.run.deps.clock, this.attempts);
   }
 
   /**
