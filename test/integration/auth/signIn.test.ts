@@ -181,7 +181,7 @@ describe('sign-in against the sandbox with msal-node', function () {
   it('translates a wrong secret, an expired secret, an unknown client and an unknown tenant', async () => {
     const expired = directoryApps().find((a) => a.displayName.includes('expired'))!;
     const cases: Array<[Profile, string, RegExp, string]> = [
-      [profile, 'not-the-secret-value', /Value \(not its Secret ID\)/, 'auth.AADSTS7000215'],
+      [profile, 'not-the-secret-value', /sandbox’s own secret.*nothing before or after it/, 'auth.AADSTS7000215'],
       [{ ...profile, clientId: expired.clientId }, expired.secrets[0].value, /has expired/, 'auth.AADSTS7000222'],
       [
         { ...profile, clientId: '00000000-1111-2222-3333-444444444444' },
