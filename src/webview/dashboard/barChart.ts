@@ -98,7 +98,10 @@ export class BarChart {
     }
     const legend = chart.options.plugins?.legend;
     if (legend) legend.labels = { ...legend.labels, color: theme.foreground, font };
-    chart.update('none');
+    // Not update('none'): Chart.js refreshes the options its bars share only in an animated-mode update, so a
+    // 'none' update left the bars in the colours of their first draw (Chart.js's grey, or the previous theme)
+    // while the legend changed. Animations are off, so this redraws at once.
+    chart.update();
   }
 
   destroy(): void {

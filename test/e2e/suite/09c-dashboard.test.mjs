@@ -14,6 +14,7 @@ import { artifactsRoot, repoRoot } from '../harness/paths.mjs';
 import { editor } from './hooks.mjs';
 import { COMMANDS, CONTAINER, STATUS_SIGNED_IN, STATUS_SIGNED_OUT, VIEWS } from './expectations.mjs';
 import {
+  barsInSeriesColours,
   canvasPixelsOfColour,
   dashboardFrame,
   dashboardScreenshot,
@@ -59,6 +60,14 @@ async function inTheme(theme) {
     return drawn.matching > 20 ? drawn : false;
   });
   await workbench.runCommand('Notifications: Clear All Notifications');
+  const tables = await readDashboardTables(frame);
+  const bars = await barsInSeriesColours(frame, tables);
+  assert.ok(bars.length > 0, 'some chart has bars');
+  for (const drawn of bars)
+    assert.ok(
+      drawn.pixels > 100,
+      `the ${drawn.chart} chart's ${drawn.series} bars are drawn in ${drawn.colour} in ${theme.name}: ${JSON.stringify(drawn)}`,
+    );
   for (const path of screenshotPaths(theme.file)) await dashboardScreenshot(frame, path);
   return canvas;
 }

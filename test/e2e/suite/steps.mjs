@@ -218,9 +218,9 @@ export async function setColorTheme(workbench, name) {
  * How much of a chart's canvas is drawn in a theme colour (its axis labels and legend are drawn in the
  * foreground): the colour as the page resolves `variable`, the count of pixels near it, and the canvas's image.
  */
-export async function canvasPixelsOfColour(frame, chartId, variable) {
+export async function canvasPixelsOfColour(frame, chartId, variable, { aboveLegend = false } = {}) {
   return frame.evaluate(
-    ({ chartId, variable }) => {
+    ({ chartId, variable, aboveLegend }) => {
       const probe = document.createElement('span');
       probe.style.color = getComputedStyle(document.body).getPropertyValue(variable).trim();
       document.body.append(probe);
@@ -228,14 +228,16 @@ export async function canvasPixelsOfColour(frame, chartId, variable) {
       probe.remove();
       const [r, g, b] = (colour.match(/\d+/g) ?? []).map(Number);
       const canvas = document.querySelector(`section[data-chart="${chartId}"] canvas`);
-      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      // The legend's swatches (the bottom 40 px) are drawn in the series' colours whatever the bars are.
+      const height = aboveLegend ? canvas.height - Math.ceil(40 * devicePixelRatio) : canvas.height;
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, height);
       let matching = 0;
       for (let i = 0; i < data.length; i += 4)
         if (data[i + 3] > 200 && Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 24)
           matching++;
       return { colour, matching, image: canvas.toDataURL() };
     },
-    { chartId, variable },
+    { chartId, variable, aboveLegend },
   );
 }
 
@@ -247,4 +249,32 @@ export async function dashboardScreenshot(frame, path) {
   const outer = await frame.parentFrame()?.frameElement();
   if (!outer) throw new Error('the dashboard’s webview has no iframe');
   await outer.screenshot({ path });
+}
+
+/** The colour each series of each chart is drawn in (src/core/dashboard's series), by its table header. */
+const SERIES_COLOURS = {
+  week: { Attended: 'green', 'No-show': 'red', Canceled: 'orange', Upcoming: 'blue' },
+  money: { Paid: 'green', Invoiced: 'yellow', Outstanding: 'red' },
+  attendance: { 'No-show rate': 'red', 'Late-cancellation rate': 'orange' },
+  reminders: { Sent: 'green', Failed: 'red', Pending: 'blue' },
+};
+
+/**
+ * For each chart, the series its table gives the most to (by the numbers in its cells) and how many pixels of
+ * the chart's bars, above its legend, are drawn in that series' theme colour (`--vscode-charts-<colour>`).
+ */
+export async function barsInSeriesColours(frame, tables) {
+  const drawn = [];
+  for (const chart of tables.charts) {
+    const sums = chart.columns
+      .slice(1)
+      .map((label, i) => ({ label, sum: chart.rows.reduce((a, r) => a + (Number.parseFloat(r.cells[i]) || 0), 0) }))
+      .filter((s) => SERIES_COLOURS[chart.id][s.label]);
+    const largest = sums.sort((a, b) => b.sum - a.sum)[0];
+    if (!largest || largest.sum === 0) continue;
+    const variable = `--vscode-charts-${SERIES_COLOURS[chart.id][largest.label]}`;
+    const pixels = await canvasPixelsOfColour(frame, chart.id, variable, { aboveLegend: true });
+    drawn.push({ chart: chart.id, series: largest.label, colour: pixels.colour, pixels: pixels.matching });
+  }
+  return drawn;
 }
