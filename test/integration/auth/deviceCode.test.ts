@@ -14,7 +14,7 @@ import { createProfileHttpClient, msalNetworkClient, type HttpClient } from '../
 import { silentLogger } from '../../../src/core/log';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox';
 import { MemorySecrets } from '../../builders/memorySecrets';
-import { scratchFolder } from '../../builders/scratchFolder';
+import { testFolder } from '../../builders/testFolders';
 
 const USER_CODE = /enter the code ([A-Z0-9]+) to authenticate/;
 
@@ -159,7 +159,7 @@ describe('device-code sign-in as the user', function () {
 
   it('lc auth login --json with LC_AUTH_KIND=user prints the code on stderr and JSON on stdout', async () => {
     const main = path.join(__dirname, '..', '..', '..', 'src', 'cli', 'main.ts');
-    const logDir = scratchFolder('lc-devicecode-logs-');
+    const logDir = testFolder('lc-devicecode-logs-');
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LC_')));
     const { LC_CLIENT_SECRET: _secret, ...env } = sandbox.info.env;
     const child = spawn(

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox';
-import { scratchFolder } from '../../builders/scratchFolder';
+import { testFolder } from '../../builders/testFolders';
 
 const cli = path.join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 
@@ -19,7 +19,7 @@ interface Run {
 
 function lc(args: string[], env: Record<string, string> = {}, cwd = os.tmpdir()): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const logDir = scratchFolder('lc-cli-logs-');
+    const logDir = testFolder('lc-cli-logs-');
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LC_')));
     const child = spawn(process.execPath, [cli, ...args], {
       env: { ...clean, LC_LOG_DIR: logDir, ...env },
@@ -78,7 +78,7 @@ describe('the lc CLI', function () {
   });
 
   it('reads .env below the environment and reports a bad value naming key and layer', async () => {
-    const dir = scratchFolder('lc-dotenv-');
+    const dir = testFolder('lc-dotenv-');
     fs.writeFileSync(path.join(dir, '.env'), 'LC_LOG_LEVEL=loud\nLC_WEBHOOK_PORT=9999\n');
     const run = await lc(['config', 'show'], { LC_WEBHOOK_PORT: '9100' }, dir);
     assert.equal(run.code, 0, run.stderr);

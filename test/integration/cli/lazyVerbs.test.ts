@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { VERBS, verbNamed } from '../../../src/cli/main';
-import { scratchFolder } from '../../builders/scratchFolder';
+import { testFolder } from '../../builders/testFolders';
 
 const dist = path.join(__dirname, '..', '..', '..', 'dist');
 
@@ -15,7 +15,7 @@ function run(cli: string, args: string[]): { status: number | null; stdout: stri
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LC_')));
   const result = spawnSync(process.execPath, [cli, ...args], {
     encoding: 'utf8',
-    env: { ...clean, LC_LOG_DIR: scratchFolder('lc-lazy-verbs-logs-') },
+    env: { ...clean, LC_LOG_DIR: testFolder('lc-lazy-verbs-logs-') },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { scratchFolder } from '../../builders/scratchFolder';
+import { testFolder } from '../../builders/testFolders';
 
 export const cliPath = path.join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 
@@ -30,7 +30,7 @@ export interface LcOptions {
 
 export function lcProcess(args: string[], options: LcOptions = {}): Promise<LcRun> {
   if (!fs.existsSync(cliPath)) throw new Error('dist/cli.js is missing: run npm run build');
-  const logDir = options.logDir ?? scratchFolder('lc-cli-logs-');
+  const logDir = options.logDir ?? testFolder('lc-cli-logs-');
   return new Promise((resolve, reject) => {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LC_')));
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), cliPath, ...args], {
@@ -50,7 +50,7 @@ export function lcProcess(args: string[], options: LcOptions = {}): Promise<LcRu
 
 /** A directory holding a `.env` with these variables, as a project checkout would. */
 export function dirWithDotenv(vars: Record<string, string>): string {
-  const dir = scratchFolder('lc-dotenv-');
+  const dir = testFolder('lc-dotenv-');
   const text = Object.entries(vars)
     .map(([k, v]) => `${k}=${v}`)
     .join('\n');

@@ -10,7 +10,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ElicitRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { cliPath } from '../cli/lcProcess';
-import { scratchFolder } from '../../builders/scratchFolder';
+import { testFolder } from '../../builders/testFolders';
 
 export type Answer = 'accept' | 'decline' | 'cancel';
 
@@ -35,7 +35,7 @@ export interface McpOptions {
 
 export async function startMcp(options: McpOptions): Promise<McpSession> {
   if (!fs.existsSync(cliPath)) throw new Error('dist/cli.js is missing: run npm run build');
-  const logDir = scratchFolder('lc-mcp-logs-');
+  const logDir = testFolder('lc-mcp-logs-');
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [...(options.nodeArgs ?? []), cliPath, 'mcp'],

@@ -13,7 +13,7 @@ import { startSandbox, type RunningSandbox } from '../../../src/sandbox';
 import type { GraphInspection } from '../../../src/sandbox/graph/inspect';
 import { sentItemsPerReminder, waitFor } from '../reminders-cli/sendingWorld';
 import { startMcp, structured, textOf, type McpOptions, type McpSession } from './mcpClient';
-import { scratchFolder } from '../../builders/scratchFolder';
+import { testFolder } from '../../builders/testFolders';
 
 const DAY = 86_400_000;
 const READ_TOOLS = [
@@ -377,7 +377,7 @@ describe('lc mcp', function () {
 
   describe('stdout', () => {
     function preload(body: string): string {
-      const file = path.join(scratchFolder('lc-mcp-preload-'), 'preload.js');
+      const file = path.join(testFolder('lc-mcp-preload-'), 'preload.js');
       // Fires once the server reads stdin, as a dependency's stray output would mid-session.
       fs.writeFileSync(
         file,

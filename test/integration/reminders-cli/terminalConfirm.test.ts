@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { execFileSync, spawn } from 'node:child_process';
 import { cliPath } from '../cli/lcProcess';
 import { startSandboxProcess, waitForDrain, type SandboxProcess } from './sendingWorld';
-import { scratchFolder } from '../../builders/scratchFolder';
+import { testFolder } from '../../builders/testFolders';
 
 function hasScript(): boolean {
   try {
@@ -23,7 +23,7 @@ interface TerminalRun {
 
 /** Runs lc on a pseudo-terminal and types `answer` once it asks its question. */
 function onTerminal(sandbox: SandboxProcess, args: string[], answer: string): Promise<TerminalRun> {
-  const logDir = scratchFolder('lc-cli-logs-');
+  const logDir = testFolder('lc-cli-logs-');
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LC_')));
   const command = [process.execPath, cliPath, ...args].map((a) => `'${a}'`).join(' ');
   return new Promise((resolve, reject) => {

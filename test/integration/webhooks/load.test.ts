@@ -18,7 +18,7 @@ import { HttpClient } from '../../../src/core/http';
 import { silentLogger } from '../../../src/core/log';
 import { payloadKeyFrom, startWebhookService, WebhookInbox } from '../../../src/core/webhooks';
 import { anEvent, PAYLOAD_KEY, removeDirectory, stripeSignature, WEBHOOK_SECRET } from '../../builders/webhookRequests';
-import { scratchFolder } from '../../builders/scratchFolder';
+import { testFolder } from '../../builders/testFolders';
 
 const RATE_PER_SECOND = 500;
 const SECONDS = 10;
@@ -34,7 +34,7 @@ describe('webhook receiver under load', function () {
   this.timeout(120_000);
 
   it('answers 500 requests a second for 10 s, all 2xx, each event applied and forwarded exactly once', async () => {
-    const directory = scratchFolder('lc-webhook-load-');
+    const directory = testFolder('lc-webhook-load-');
     const applications = new Map<string, number>();
     const forwardedCount = new Map<string, number>();
     const endpoint: Server = createServer((req, res) => {
