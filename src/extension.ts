@@ -6,6 +6,7 @@ import type { AuthService } from './core/auth';
 import { systemClock } from './core/clock';
 import { ProfileHttpClients } from './core/clients';
 import { createProfileHttpClient } from './core/http';
+import { channelSecretsOf } from './vscode/channelSecrets';
 import { registerCommands } from './vscode/commands';
 import { EditorConfigSource, reportConfigurationProblems } from './vscode/configSource';
 import { DOCUMENT_SCHEME, ReadOnlyDocuments } from './vscode/documents';
@@ -65,7 +66,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<LifeCo
     editable,
     showLog: () => logs.show(),
   };
-  const sender = new ReminderSender(base);
+  const sender = new ReminderSender({
+    ...base,
+    channelSecrets: (profile) => channelSecretsOf({ secrets: context.secrets, hub, sandbox }, profile),
+  });
   const mcp = new McpRegistration({
     extensionPath: context.extensionPath,
     extensionVersion: context.extension.packageJSON.version as string,

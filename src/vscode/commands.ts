@@ -8,6 +8,7 @@ import { secretKey } from '../core/auth';
 import { renderConnectionReport, testConnection } from '../core/clients';
 import { renderConfiguration } from '../core/config';
 import { DashboardPanel } from './dashboardPanel';
+import { setChannelSecret } from './channelSecrets';
 import { addNoteToRecord, openRecord, queryTable } from './dataverseExplorer';
 import type { DataverseClients, SignedInClients } from './profileSession';
 import type { SessionNode } from './sessionsTree';
@@ -184,6 +185,11 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
   'lifeCockpit.importFromCalendar': withDataverse((s, c) => () => importFromCalendarCommand(s, c)),
   'lifeCockpit.setStripeKeys': (s) => () => setStripeKeys(s),
   'lifeCockpit.clearStripeKeys': (s) => () => clearStripeKeys(s),
+  'lifeCockpit.setChannelSecret': (s) => (channel: unknown) =>
+    setChannelSecret(
+      { secrets: s.context.secrets, hub: s.hub, sandbox: s.sandbox, config: s.config, log: s.log },
+      channel,
+    ),
   'lifeCockpit.addMcpServerToCursor': (s) => () => addMcpServerToCursor(s),
   'lifeCockpit.allowAgentWrites': (s) => () => allowAgentWrites(s),
   'lifeCockpit.revokeAgentWrites': (s) => () => revokeAgentWrites(s),

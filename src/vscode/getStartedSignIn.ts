@@ -15,14 +15,19 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 /** The handed-over secret, when `profile` may take it: kind sandbox, authority on a loopback host. */
 export function handedSandboxSecret(profile: Profile | undefined, env: NodeJS.ProcessEnv): string | undefined {
   const secret = env[HANDED_SANDBOX_SECRET_ENV]?.trim();
-  if (!secret || profile?.kind !== 'sandbox') return undefined;
+  return secret && profile && isLocalSandboxProfile(profile) ? secret : undefined;
+}
+
+/** A profile that may take secrets handed over by the sandbox: kind sandbox, authority on a loopback host. */
+export function isLocalSandboxProfile(profile: Pick<Profile, 'kind' | 'authorityHost'>): boolean {
+  if (profile.kind !== 'sandbox') return false;
   let authority: URL;
   try {
     authority = new URL(profile.authorityHost);
   } catch {
-    return undefined;
+    return false;
   }
-  return authority.protocol === 'https:' && LOOPBACK_HOSTS.has(authority.hostname) ? secret : undefined;
+  return authority.protocol === 'https:' && LOOPBACK_HOSTS.has(authority.hostname);
 }
 
 /** Signed out at start on a sandbox profile that may take the handed-over secret: signs in with it. */

@@ -6,8 +6,9 @@
 // Send Now share one mailbox rate.
 import * as vscode from 'vscode';
 import { CancelledError } from '../core/errors';
-import { channelLabel } from '../core/channels';
+import { channelLabel, channelsFor, closeTransports, type ChannelSecrets, type Transports } from '../core/channels';
 import type { Clock } from '../core/clock';
+import type { Profile } from '../core/config';
 import { actorOf, type LogHub, type Logger } from '../core/log';
 import {
   createMailboxPacer,
@@ -19,6 +20,7 @@ import {
   type SenderDeps,
 } from '../core/reminders';
 import type { Session } from '../core/sessions';
+import { channelsNotSetUp, notSetUpMessage } from './channelSecrets';
 import type { EditorConfigSource } from './configSource';
 import { confirmAlways } from './confirmEffect';
 import type { ReadOnlyDocuments } from './documents';
@@ -45,8 +47,12 @@ export interface ReminderSenderServices {
   hub: LogHub;
   log: Logger;
   session: ProfileSession;
+  /** The profile's channel secrets (SMS, SMTP, SendGrid), read when a send begins. */
+  channelSecrets(profile: Profile): Promise<ChannelSecrets>;
   showLog(): void;
 }
+
+export const SET_CHANNEL_SECRET = 'Set Channel Secret…';
 
 /** A dry run shown, or a send finished: `sent` counts the messages that left; `cancelled` when stopped. */
 export type ReminderRunFinished = { kind: 'preview' } | { kind: 'send'; sent: number; cancelled: boolean };
@@ -99,7 +105,20 @@ export class ReminderSender implements vscode.Disposable {
   }
 
   private async run(c: DataverseClients, options: SendRequest): Promise<SendReport | undefined> {
-    const deps = this.senderDeps(c);
+    // The channels of the profile this send runs on, built from its own secrets; closed once it is done.
+    const transports = channelsFor(c.profile, await this.s.channelSecrets(c.profile), {
+      http: c.http,
+      clock: this.s.clock,
+      log: this.s.hub.logger('business'),
+    });
+    try {
+      return await this.runWith(c, options, this.senderDeps(c, transports));
+    } finally {
+      await closeTransports(transports);
+    }
+  }
+
+  private async runWith(c: DataverseClients, options: SendRequest, deps: SenderDeps): Promise<SendReport | undefined> {
     const profile = c.profile.name;
     let count = options.reminderIds?.length;
     if (count === undefined) {
@@ -161,15 +180,29 @@ export class ReminderSender implements vscode.Disposable {
     // The views show the rows' new states (and the badge its new count) before the summary is read.
     await this.s.session.refresh();
     const summary = sendSummary(report, profile, cancelled);
-    if (report.failed > 0) {
+    const notSetUp = channelsNotSetUp(report.items, profile);
+    if (notSetUp.length > 0) {
+      const skipped = report.items.filter((i) => i.outcome === 'skipped').length;
+      const choice = await vscode.window.showWarningMessage(
+        `${summary} ${notSetUpMessage(notSetUp, skipped, profile)}`,
+        SET_CHANNEL_SECRET,
+        'Show Log',
+      );
+      if (choice === SET_CHANNEL_SECRET)
+        await vscode.commands.executeCommand('lifeCockpit.setChannelSecret', notSetUp[0]);
+      else if (choice) this.s.showLog();
+    } else if (report.failed > 0) {
       const choice = await vscode.window.showWarningMessage(summary, 'Show Log');
       if (choice) this.s.showLog();
     } else void vscode.window.showInformationMessage(summary);
     return report;
   }
 
-  /** The exactly-once sender's dependencies for the signed-in profile (its pacer shared with every send). */
-  senderDeps(c: DataverseClients): SenderDeps {
+  /**
+   * The exactly-once sender's dependencies for the signed-in profile (its pacer shared with every send), with
+   * the channels other than Graph when given (a send builds them from the profile's secrets).
+   */
+  senderDeps(c: DataverseClients, transports?: Transports): SenderDeps {
     const settings = this.s.config.loaded.config.reminders;
     const identity = c.identity;
     return {
@@ -188,6 +221,7 @@ export class ReminderSender implements vscode.Disposable {
       pacer: this.pacerFor(c.profile.name, settings),
       audit: this.s.hub.audit(),
       actor: actorOf(identity),
+      ...(transports ? { transports } : {}),
     };
   }
 

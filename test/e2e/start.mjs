@@ -26,7 +26,11 @@ const workspace = writeSandboxWorkspace(join(lcDir, 'demo-workspace'), sandbox.i
 });
 mkdirSync(join(workspace, '.lifecockpit', 'templates'), { recursive: true });
 // Only a sandbox profile on this machine takes it (src/vscode/getStartedSignIn.ts).
-const editorEnv = { LC_SANDBOX_CLIENT_SECRET: sandbox.info.clientSecret };
+const editorEnv = {
+  LC_SANDBOX_CLIENT_SECRET: sandbox.info.clientSecret,
+  // SMS through the sandbox's ACS with no setup (src/vscode/channelSecrets.ts).
+  LC_SANDBOX_ACS_CONNECTION_STRING: sandbox.info.acsConnectionString,
+};
 const stops = [sandbox.stop];
 let stopping = false;
 const stopAll = async (code) => {

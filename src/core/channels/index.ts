@@ -1,6 +1,6 @@
 // Public surface of the channels module: the transport interface, its errors, and each channel's factory.
 export * from './types';
-export { createSmtpChannel, SMTP_LIMITS, type SmtpChannelDeps } from './smtp';
+export { createSmtpChannel, parseSmtpUrl, SMTP_LIMITS, type SmtpChannelDeps } from './smtp';
 export { createSendGridChannel, SENDGRID_LIMITS, type SendGridChannelDeps } from './sendgrid';
 export {
   ACS_SMS_LIMITS,

@@ -93,7 +93,7 @@ export class ChannelNotSetUpError extends ValidationError {
   constructor(channel: TransportId, profile?: string, options: ChannelErrorOptions = {}) {
     super(
       `${channelLabel(channel)} is not set up${profile === undefined ? '' : ` for profile "${profile}"`}: ` +
-        `set ${CHANNEL_SECRET_ENV[channel]} in the environment of \`lc reminders send\`, which sends it (the editor, the worker and the agent tools do not send this channel yet).`,
+        `in the editor run "Life Cockpit: Set Channel Secret…"; for \`lc reminders send\` set ${CHANNEL_SECRET_ENV[channel]} in its environment (the worker and the agent tools do not send this channel yet).`,
       { ...options, code: 'channels.notSetUp', retriable: false, detail: { channel, profile, ...options.detail } },
     );
   }

@@ -26,6 +26,9 @@ const readyLineFields = z.object({
   /** The sandbox's SendGrid (where https://api.sendgrid.com stands) and its key. */
   sendgridUrl: url.optional(),
   sendgridApiKey: z.string().min(1).optional(),
+  /** The sandbox's ACS resource (a secret: the editor stores it for the sandbox profile) and its SMS number. */
+  acsConnectionString: z.string().min(1).optional(),
+  smsFrom: z.string().min(1).optional(),
 });
 export const sandboxReadyLineSchema = readyLineFields.loose();
 export type SandboxReadyLine = z.infer<typeof readyLineFields>;
@@ -33,7 +36,7 @@ export type SandboxReadyLine = z.infer<typeof readyLineFields>;
 /** Where a running sandbox stands: what a sandbox profile is built from. */
 export type SandboxEndpoints = Omit<
   SandboxReadyLine,
-  'ready' | 'clientSecret' | 'stripeSecretKey' | 'stripeWebhookSecret' | 'sendgridApiKey'
+  'ready' | 'clientSecret' | 'stripeSecretKey' | 'stripeWebhookSecret' | 'sendgridApiKey' | 'acsConnectionString'
 >;
 
 /** Reads the one JSON line `lc sandbox --json` prints when ready; anything else fails with `sandbox.readyLine`. */
@@ -71,6 +74,7 @@ export function sandboxProfileSettings(info: SandboxEndpoints, name = 'sandbox')
     mailbox: info.mailbox,
     caFile: info.caFile,
     ...(info.sendgridUrl === undefined ? {} : { sendgridUrl: info.sendgridUrl }),
+    ...(info.smsFrom === undefined ? {} : { smsFrom: info.smsFrom }),
   };
 }
 
