@@ -1,12 +1,22 @@
 // The worker's services built from the app settings: the profile from the same LC_* settings the CLI reads
 // (the core's configuration loader), clients signed in once per instance and shared by its invocations,
-// logs on stdout (the host collects them; values are redacted by the core's logger), and the queue on
+// logs on stdout (the host collects them; secret settings are redacted by the core's logger), the channels
+// other than Graph from their secret settings (LC_ACS_CONNECTION_STRING, LC_SMTP_URL, LC_SENDGRID_API_KEY),
+// and the queue on
 // AzureWebJobsStorage: Azurite's connection string locally, the storage account by managed identity in Azure.
 import { ManagedIdentityCredential } from '@azure/identity';
 import { QueueClient, QueueServiceClient } from '@azure/storage-queue';
 import { connect, type ProfileClients } from '../../src/core/clients';
 import { systemClock } from '../../src/core/clock';
-import { ConfigurationError, loadConfiguration, type LoadedConfiguration } from '../../src/core/config';
+import { channelsFor, readChannelSecrets } from '../../src/core/channels';
+import {
+  ConfigurationError,
+  environmentSecrets,
+  loadConfiguration,
+  SECRET_ENV,
+  type LoadedConfiguration,
+  type SecretName,
+} from '../../src/core/config';
 import { formatHuman, LogHub } from '../../src/core/log';
 import { resolveTables } from '../../src/core/practice';
 import type { SenderDeps } from '../../src/core/reminders';
@@ -50,8 +60,9 @@ export function environmentServices(env: NodeJS.ProcessEnv = process.env): Worke
   const loaded = loadConfiguration({ env });
   const hub = new LogHub({ level: loaded.config.log.level });
   hub.addSink({ write: (r) => process.stdout.write(`${r.level} ${formatHuman(r)}\n`) });
-  hub.addSecret(setting(env, 'LC_CLIENT_SECRET'));
-  hub.addSecret(setting(env, 'LC_STRIPE_SECRET_KEY'));
+  // Every secret setting the CLI knows (the client secret, Stripe's key, the channels' secrets) is redacted.
+  const secret = environmentSecrets(env);
+  for (const name of Object.keys(SECRET_ENV) as SecretName[]) hub.addSecret(secret(name));
   const log = hub.logger('business');
   let clients: Promise<ProfileClients> | undefined;
   const signedIn = (): Promise<ProfileClients> => {
@@ -87,6 +98,8 @@ export function environmentServices(env: NodeJS.ProcessEnv = process.env): Worke
         settings: { perMinute, concurrency, maxAttempts, submittedDraftGraceMs: submittedDraftGraceSeconds * 1000 },
         audit: hub.audit(),
         actor: `worker ${c.profile.clientId}`,
+        // SMS, SMTP and SendGrid from the app settings the CLI reads; the handler closes them after its run.
+        transports: channelsFor(c.profile, readChannelSecrets(secret), { http: c.http, clock: systemClock, log }),
       };
     },
     paymentDeps: async (): Promise<PaymentDeps | undefined> => {

@@ -5,6 +5,7 @@
 // the host, which retries it and moves it to `<queue>-poison` after host.json's maxDequeueCount.
 import type { HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
 import { z } from 'zod';
+import { closeTransports } from '../../src/core/channels';
 import { toLifeCockpitError, ValidationError } from '../../src/core/errors';
 import {
   mailboxesWithDueWork,
@@ -52,6 +53,8 @@ export function enqueueDueMailboxes(services: WorkerServices) {
         );
       }
       throw error;
+    } finally {
+      await closeTransports(deps.transports);
     }
     for (const mailbox of mailboxes) {
       const message: MailboxMessage = { mailbox, enqueuedAt: now.toISOString() };
@@ -107,7 +110,8 @@ export function sendMailboxReminders(services: WorkerServices) {
     try {
       const { mailbox } = parseMailboxMessage(body);
       const now = new Date(services.clock.now());
-      const run = await runDueReminders(await services.senderDeps(), { now, mailbox });
+      const deps = await services.senderDeps();
+      const run = await runDueReminders(deps, { now, mailbox }).finally(() => closeTransports(deps.transports));
       const r = run.report;
       context.log(
         `${mailbox}: ${r.sent} sent, ${r.submitted} submitted, ${r.failed} failed, ${r.retryLater} later, ${r.skipped} skipped`,

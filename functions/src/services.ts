@@ -11,7 +11,7 @@ export interface WorkerServices {
   log: Logger;
   /** The profile's name, for the logs. */
   profileName: string;
-  /** Sender dependencies on the signed-in clients. */
+  /** Sender dependencies on the signed-in clients, with the channels other than Graph: close them after (closeTransports). */
   senderDeps(): Promise<SenderDeps>;
   /** Payment dependencies, or undefined when no Stripe key is set (reconciliation is then skipped). */
   paymentDeps(): Promise<PaymentDeps | undefined>;

@@ -28,8 +28,15 @@ export const AZURE_SETTINGS = [
   'AZURE_CLIENT_ID',
 ] as const;
 
+/**
+ * The channels' secrets (SMS through ACS, SMTP, SendGrid), read through the core's channel secret reader under
+ * the CLI's names. Optional: main.bicep sets none of them (a Key Vault reference to a secret that is not in the
+ * vault would reach the code as its literal text); add each one you use as a Key Vault reference (README).
+ */
+export const CHANNEL_SECRET_SETTINGS = ['LC_ACS_CONNECTION_STRING', 'LC_SMTP_URL', 'LC_SENDGRID_API_KEY'] as const;
+
 /** Settings holding secrets: never a value in local.settings.example.json, only Key Vault references in Azure. */
-export const SECRET_SETTINGS = ['LC_CLIENT_SECRET', 'LC_STRIPE_SECRET_KEY'] as const;
+export const SECRET_SETTINGS = ['LC_CLIENT_SECRET', 'LC_STRIPE_SECRET_KEY', ...CHANNEL_SECRET_SETTINGS] as const;
 
 export const DEFAULT_QUEUE = 'lc-due-mailboxes';
 

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import {
+  environmentSecrets,
   loadConfiguration,
   SECRET_ENV,
   type LoadedConfiguration,
@@ -65,8 +66,7 @@ export function createCliRuntime(
     process.stderr.write(`lc: cannot write logs: ${String(error)}\n`);
   }
   // Secrets come from the environment, or the workspace's git-ignored .env, never from settings.
-  const secret = (name: SecretName): string | undefined =>
-    env[SECRET_ENV[name]] || dotenvVars[SECRET_ENV[name]] || undefined;
+  const secret = environmentSecrets(env, dotenvVars);
   for (const name of Object.keys(SECRET_ENV) as SecretName[]) hub.addSecret(secret(name));
   return {
     loaded,

@@ -7,6 +7,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { markAttended } from '../core/booking';
+import { channelsFor, closeTransports, readChannelSecrets } from '../core/channels';
 import { PolicyError } from '../core/errors';
 import { auditEffect } from '../core/log';
 import { sendDueReminders, type SenderDeps } from '../core/reminders';
@@ -73,12 +74,13 @@ function effect(connection: McpConnection, action: string, target: string) {
 }
 
 function senderDeps(ctx: ToolContext, connection: McpConnection): SenderDeps {
+  const log = ctx.deps.runtime.hub.logger('business');
   return {
     dataverse: connection.dataverse,
     graph: connection.graph,
     tables: ctx.link.tables,
     clock: ctx.deps.clock,
-    log: ctx.deps.runtime.hub.logger('business'),
+    log,
     profile: connection.profile,
     settings: {
       ...ctx.link.config.reminders,
@@ -86,7 +88,27 @@ function senderDeps(ctx: ToolContext, connection: McpConnection): SenderDeps {
     },
     audit: ctx.deps.runtime.hub.audit(),
     actor: connection.actor,
+    // SMS, SMTP and SendGrid from the server's environment, as `lc reminders send` reads them.
+    transports: channelsFor(connection.profile, readChannelSecrets(ctx.deps.runtime.secret), {
+      http: connection.http,
+      clock: ctx.deps.clock,
+      log,
+    }),
   };
+}
+
+/** Runs `use` on the sender's dependencies and closes the channels they opened (SMTP's pool) however it ends. */
+async function usingSender<T>(
+  ctx: ToolContext,
+  connection: McpConnection,
+  use: (deps: SenderDeps) => Promise<T>,
+): Promise<T> {
+  const deps = senderDeps(ctx, connection);
+  try {
+    return await use(deps);
+  } finally {
+    await closeTransports(deps.transports);
+  }
 }
 
 /** Who signs the messages: the profile's mailbox, in this machine's time zone (as the CLI's verbs sign them). */
@@ -153,11 +175,13 @@ export function registerWriteTools(ctx: ToolContext): void {
           `Send ${plural(planned.length, 'due reminder')} from ${from.join(', ')}${recovering}`,
         );
         // Exactly what was approved: the planned reminders at the planned moment, nothing that fell due since.
-        const report = await sendDueReminders(senderDeps(ctx, connection), {
-          now,
-          reminderIds: planned.map((m) => m.reminderId),
-          signal: extra.signal,
-        });
+        const report = await usingSender(ctx, connection, (deps) =>
+          sendDueReminders(deps, {
+            now,
+            reminderIds: planned.map((m) => m.reminderId),
+            signal: extra.signal,
+          }),
+        );
         return { profile, ...report };
       }),
   );
@@ -307,16 +331,12 @@ export function registerWriteTools(ctx: ToolContext): void {
             ctx.deps.runtime.hub.audit(),
             audit,
             () =>
-              chargeSessionByCheckout(
-                {
-                  ...deps,
-                  clock: ctx.deps.clock,
-                  templates,
-                  practitioner: practitionerOf(connection),
-                  sender: senderDeps(ctx, connection),
-                },
-                session.id,
-                { currency, ...(checkoutSuccessUrl ? { successUrl: checkoutSuccessUrl } : {}), signal: extra.signal },
+              usingSender(ctx, connection, (sender) =>
+                chargeSessionByCheckout(
+                  { ...deps, clock: ctx.deps.clock, templates, practitioner: practitionerOf(connection), sender },
+                  session.id,
+                  { currency, ...(checkoutSuccessUrl ? { successUrl: checkoutSuccessUrl } : {}), signal: extra.signal },
+                ),
               ),
             (c) => ({ detail: { mode, checkoutSessionId: c.checkoutSessionId, amountCents: c.amountCents } }),
           );

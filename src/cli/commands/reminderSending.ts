@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import { z } from 'zod';
 import type { Clock } from '../../core/clock';
-import { channelLabel, channelsFor, closeTransports } from '../../core/channels';
+import { channelLabel, channelsFor, closeTransports, readChannelSecrets } from '../../core/channels';
 import { CancelledError, ValidationError } from '../../core/errors';
 import { actorOf } from '../../core/log';
 import { resolveTables } from '../../core/practice';
@@ -88,17 +88,28 @@ export function senderDeps(ctx: VerbContext, connection: Connection, clock: Cloc
     audit: ctx.runtime.hub.audit(),
     actor: actorOf(identity),
     // Secrets from the environment (or .env), already registered for redaction by the runtime.
-    transports: channelsFor(
-      connection.profile,
-      {
-        acsConnectionString: ctx.runtime.secret('acsConnectionString'),
-        smtpUrl: ctx.runtime.secret('smtpUrl'),
-        sendgridApiKey: ctx.runtime.secret('sendgridApiKey'),
-      },
-      { http: connection.http, clock, log: ctx.runtime.hub.logger('business') },
-    ),
+    transports: channelsFor(connection.profile, readChannelSecrets(ctx.runtime.secret), {
+      http: connection.http,
+      clock,
+      log: ctx.runtime.hub.logger('business'),
+    }),
     ...crashHookFromEnvironment(process.env),
   };
+}
+
+/** Runs `use` on the sender's dependencies and closes the channels they opened (SMTP's pool) however it ends. */
+export async function usingSender<T>(
+  ctx: VerbContext,
+  connection: Connection,
+  clock: Clock,
+  use: (deps: SenderDeps) => Promise<T>,
+): Promise<T> {
+  const deps = senderDeps(ctx, connection, clock);
+  try {
+    return await use(deps);
+  } finally {
+    await closeTransports(deps.transports);
+  }
 }
 
 function planDocument(profile: string, now: Date, planned: readonly PlannedMessage[]): ReminderPlan {
@@ -117,7 +128,7 @@ function planDocument(profile: string, now: Date, planned: readonly PlannedMessa
 export function planReminders(ctx: VerbContext, clock: Clock): Promise<ReminderPlan> {
   return withClient(ctx, async (_dv, connection) => {
     const now = new Date(clock.now());
-    const planned = await planDueReminders(senderDeps(ctx, connection, clock), { now });
+    const planned = await usingSender(ctx, connection, clock, (deps) => planDueReminders(deps, { now }));
     return planDocument(connection.profile.name, now, planned);
   });
 }
@@ -205,38 +216,41 @@ export function renderSendReport(document: SendDocument): string {
 
 /** `lc reminders send`: plan, one confirmation, then the exactly-once sender with progress. */
 export async function sendReminders(ctx: VerbContext, clock: Clock): Promise<void> {
-  const document = await withClient(ctx, async (_dv, connection) => {
-    const deps = senderDeps(ctx, connection, clock);
-    const profile = connection.profile.name;
-    // The confirmation names what leaves by `now`; the run takes the same `now`, so nothing due later slips in.
-    const now = new Date(clock.now());
-    const plan = planDocument(profile, now, await planDueReminders(deps, { now }));
-    if (plan.total === 0) return { profile, ...emptyReport() };
-    const recovering =
-      plan.recovering > 0 ? `; ${plan.recovering} left in sending by an earlier run, looked up first` : '';
-    await confirmEffect(
-      ctx,
-      `Send ${plural(plan.total, 'due reminder')} from ${plural(plan.mailboxes.length, 'mailbox', 'mailboxes')} (${mailboxTotals(plan)}${recovering})`,
-      'Each leaves at most once.',
-    );
-    const byId = new Map(plan.messages.map((m) => [m.reminderId, m]));
-    const report = await sendDueReminders(deps, {
-      now,
-      signal: ctx.signal,
-      onProgress: (p) => {
-        const m = byId.get(p.reminderId);
-        const what = m ? `${m.recipient}  ${m.subject}` : p.reminderId;
-        ctx.out.note(`[${p.done}/${p.total}] ${OUTCOME_WORDS[p.outcome].padEnd(9)} ${what}`);
-      },
-    }).finally(() => closeTransports(deps.transports));
-    return { profile, ...report };
-  });
+  const document = await withClient(ctx, (_dv, connection) =>
+    usingSender(ctx, connection, clock, (deps) => sendWith(ctx, deps, connection.profile.name)),
+  );
   if (ctx.signal.aborted) {
     // The report would say "sent" for what finished; the exit code says the run did not.
     ctx.out.warning(`stopped before finishing: ${summary(document)}. What was not sent stays due for the next run.`);
     throw ctx.signal.reason instanceof CancelledError ? ctx.signal.reason : new CancelledError();
   }
   ctx.out.result(document, () => renderSendReport(document));
+}
+
+/** Plans at one `now`, asks once naming what leaves, then sends exactly that with progress on stderr. */
+async function sendWith(ctx: VerbContext, deps: SenderDeps, profile: string): Promise<SendDocument> {
+  // The confirmation names what leaves by `now`; the run takes the same `now`, so nothing due later slips in.
+  const now = new Date(deps.clock.now());
+  const plan = planDocument(profile, now, await planDueReminders(deps, { now }));
+  if (plan.total === 0) return { profile, ...emptyReport() };
+  const recovering =
+    plan.recovering > 0 ? `; ${plan.recovering} left in sending by an earlier run, looked up first` : '';
+  await confirmEffect(
+    ctx,
+    `Send ${plural(plan.total, 'due reminder')} from ${plural(plan.mailboxes.length, 'mailbox', 'mailboxes')} (${mailboxTotals(plan)}${recovering})`,
+    'Each leaves at most once.',
+  );
+  const byId = new Map(plan.messages.map((m) => [m.reminderId, m]));
+  const report = await sendDueReminders(deps, {
+    now,
+    signal: ctx.signal,
+    onProgress: (p) => {
+      const m = byId.get(p.reminderId);
+      const what = m ? `${m.recipient}  ${m.subject}` : p.reminderId;
+      ctx.out.note(`[${p.done}/${p.total}] ${OUTCOME_WORDS[p.outcome].padEnd(9)} ${what}`);
+    },
+  });
+  return { profile, ...report };
 }
 
 function emptyReport(): SendReport {

@@ -33,7 +33,7 @@ import { confirmEffect, verb, type VerbContext } from '../action';
 import type { Connection } from '../connect';
 import { integerIn, parseFlags } from '../flags';
 import { withClient } from './dv';
-import { senderDeps } from './reminderSending';
+import { usingSender } from './reminderSending';
 import { practitionerOf } from './sessionCreate';
 
 const sessionId = z
@@ -201,28 +201,30 @@ export function stripeCommand(): Command {
             target: `${deps.tables.session.entitySet}(${s.id})`,
           };
           if (mode === 'checkout') {
-            const checkoutDeps: CheckoutChargeDeps = {
-              ...deps,
-              clock: systemClock,
-              templates,
-              practitioner: practitionerOf(connection),
-              sender: senderDeps(ctx, connection, systemClock),
-            };
-            return auditEffect(
-              ctx.runtime.hub.audit(),
-              audit,
-              () =>
-                chargeSessionByCheckout(checkoutDeps, s.id, {
-                  currency,
-                  ...((flags.successUrl ?? payments.checkoutSuccessUrl)
-                    ? { successUrl: flags.successUrl ?? payments.checkoutSuccessUrl }
-                    : {}),
-                  signal: ctx.signal,
+            return usingSender(ctx, connection, systemClock, (sender) => {
+              const checkoutDeps: CheckoutChargeDeps = {
+                ...deps,
+                clock: systemClock,
+                templates,
+                practitioner: practitionerOf(connection),
+                sender,
+              };
+              return auditEffect(
+                ctx.runtime.hub.audit(),
+                audit,
+                () =>
+                  chargeSessionByCheckout(checkoutDeps, s.id, {
+                    currency,
+                    ...((flags.successUrl ?? payments.checkoutSuccessUrl)
+                      ? { successUrl: flags.successUrl ?? payments.checkoutSuccessUrl }
+                      : {}),
+                    signal: ctx.signal,
+                  }),
+                (made) => ({
+                  detail: { mode, checkoutSessionId: made.checkoutSessionId, amountCents: made.amountCents },
                 }),
-              (made) => ({
-                detail: { mode, checkoutSessionId: made.checkoutSessionId, amountCents: made.amountCents },
-              }),
-            );
+              );
+            });
           }
           const invoiced = await auditEffect(
             ctx.runtime.hub.audit(),

@@ -1,8 +1,9 @@
 // `lc worker run --once [--json]`: one pass of the unattended work from a terminal or any cron, on the
 // active profile: every mailbox's due reminders through the exactly-once sender, then, when a Stripe key is
-// set, payment reconciliation for the last 30 days. Running it is the approval (a cron has no terminal to
-// ask on), so it takes no --yes; several at once are safe. It exits 0 when the pass finished, whatever it
-// found to do (../shared/INTERFACES.md §4).
+// set, payment reconciliation for the last 30 days. Reminders leave by every channel whose secret is set
+// (SMS, SMTP, SendGrid: the variables `lc reminders send` reads), closed after the pass. Running it is the
+// approval (a cron has no terminal to ask on), so it takes no --yes; several at once are safe. It exits 0
+// when the pass finished, whatever it found to do (../shared/INTERFACES.md §4).
 import { Command } from 'commander';
 import { systemClock, type Clock } from '../../core/clock';
 import { resolveTables } from '../../core/practice';
@@ -12,7 +13,7 @@ import { verb, type VerbContext } from '../action';
 import type { Connection } from '../connect';
 import { parseFlags } from '../flags';
 import { withClient } from './dv';
-import { senderDeps } from './reminderSending';
+import { usingSender } from './reminderSending';
 import { z } from 'zod';
 
 /** How far back reconciliation looks: Stripe lists undelivered events for 30 days. */
@@ -51,7 +52,7 @@ function reconcile(ctx: VerbContext, connection: Connection, now: Date): Promise
 export async function runWorkerPass(ctx: VerbContext, clock: Clock): Promise<WorkerPassDocument> {
   return withClient(ctx, async (_dv, connection) => {
     const now = new Date(clock.now());
-    const run = await runDueReminders(senderDeps(ctx, connection, clock), { now, signal: ctx.signal });
+    const run = await usingSender(ctx, connection, clock, (deps) => runDueReminders(deps, { now, signal: ctx.signal }));
     const { items: _items, ...counts } = run.report;
     const payments = await reconcile(ctx, connection, now);
     return {

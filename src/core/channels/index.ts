@@ -10,3 +10,4 @@ export {
   type AcsSmsChannelDeps,
 } from './acsSms';
 export { channelsFor, closeTransports, type ChannelSecrets, type ChannelsForDeps } from './channelsFor';
+export { CHANNEL_SECRET_NAMES, readChannelSecrets, type ChannelSecretName } from './channelSecrets';

@@ -93,7 +93,7 @@ export class ChannelNotSetUpError extends ValidationError {
   constructor(channel: TransportId, profile?: string, options: ChannelErrorOptions = {}) {
     super(
       `${channelLabel(channel)} is not set up${profile === undefined ? '' : ` for profile "${profile}"`}: ` +
-        `in the editor run "Life Cockpit: Set Channel Secret…"; for \`lc reminders send\` set ${CHANNEL_SECRET_ENV[channel]} in its environment (the worker and the agent tools do not send this channel yet).`,
+        `in the editor run "Life Cockpit: Set Channel Secret…"; for \`lc reminders send\`, \`lc worker run\` and \`lc mcp\` set ${CHANNEL_SECRET_ENV[channel]} in their environment (or .env), for the Functions worker in its app settings.`,
       { ...options, code: 'channels.notSetUp', retriable: false, detail: { channel, profile, ...options.detail } },
     );
   }

@@ -5,6 +5,7 @@ import type { ConfigProblem } from './loader';
 export * from './schema';
 export * from './loader';
 export * from './describe';
+export * from './environmentSecrets';
 
 /** Thrown when a verb needs a setting that is missing or invalid. */
 export class ConfigurationError extends ValidationError {

@@ -7,7 +7,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { FUNCTION_NAMES, registerWorkerFunctions, type FunctionsRegistrar } from '../../../functions/src/app';
 import type { WorkerServices } from '../../../functions/src/services';
-import { AZURE_SETTINGS, LOCAL_SETTINGS, SECRET_SETTINGS, SHARED_SETTINGS } from '../../../functions/src/settings';
+import {
+  AZURE_SETTINGS,
+  CHANNEL_SECRET_SETTINGS,
+  LOCAL_SETTINGS,
+  SECRET_SETTINGS,
+  SHARED_SETTINGS,
+} from '../../../functions/src/settings';
+import { CHANNEL_SECRET_ENV } from '../../../src/core/channels';
 import { PROFILE_ENV, SECRET_ENV } from '../../../src/core/config';
 
 const dir = path.join(__dirname, '..', '..', '..', 'functions');
@@ -53,6 +60,16 @@ describe('The Functions worker’s deployment files', () => {
     );
   });
 
+  it('reads the channels’ secrets under the names the CLI reads, none of them set by main.bicep', () => {
+    assert.deepEqual([...CHANNEL_SECRET_SETTINGS].sort(), Object.values(CHANNEL_SECRET_ENV).sort());
+    const settings = bicepAppSettings(read('main.bicep'));
+    assert.deepEqual(
+      CHANNEL_SECRET_SETTINGS.filter((name) => settings.has(name)),
+      [],
+      'a Key Vault reference to a secret not in the vault would reach the code as its literal text',
+    );
+  });
+
   it('builds the container on Microsoft’s Azure Functions Node 20 image', () => {
     const froms = [...read('Dockerfile').matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]);
     assert.equal(froms.at(-1), 'mcr.microsoft.com/azure-functions/node:4-node20');
@@ -61,7 +78,9 @@ describe('The Functions worker’s deployment files', () => {
 
   it('has every shared and local setting in local.settings.example.json, with no secret in it', () => {
     const example = JSON.parse(read('local.settings.example.json')) as { Values: Record<string, string> };
-    const missing = [...SHARED_SETTINGS, ...LOCAL_SETTINGS].filter((name) => !(name in example.Values));
+    const missing = [...SHARED_SETTINGS, ...LOCAL_SETTINGS, ...CHANNEL_SECRET_SETTINGS].filter(
+      (name) => !(name in example.Values),
+    );
     assert.deepEqual(missing, []);
     for (const name of SECRET_SETTINGS) assert.equal(example.Values[name], '', `${name} is left empty`);
     assert.equal(example.Values.AzureWebJobsStorage, 'UseDevelopmentStorage=true', 'Azurite locally');
