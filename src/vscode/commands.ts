@@ -36,6 +36,11 @@ import {
   rescheduleSessionCommand,
 } from './sessionCommands';
 import { addSessionNoteCommand, importFromCalendarCommand, openSessionInDataverse } from './sessionNoteCommands';
+import {
+  changeReminderChannelCommand,
+  markReminderSentCommand,
+  sendReminderAgainCommand,
+} from './reminderChannelCommands';
 import { previewDueReminders, sendDueReminders, sendReminderNow } from './reminderCommands';
 import { addMcpServerToCursor, allowAgentWrites, revokeAgentWrites } from './mcpCommands';
 import {
@@ -166,6 +171,11 @@ export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
   'lifeCockpit.approveReminder': withDataverse((s, c) => (node: unknown) => approveReminderCommand(s, c, node)),
   'lifeCockpit.skipReminder': withDataverse((s, c) => (node: unknown) => skipReminderCommand(s, c, node)),
   'lifeCockpit.retryReminder': withDataverse((s, c) => (node: unknown) => retryReminderCommand(s, c, node)),
+  'lifeCockpit.changeReminderChannel': withDataverse(
+    (s, c) => (node: unknown) => changeReminderChannelCommand(s, c, node),
+  ),
+  'lifeCockpit.markReminderSent': withDataverse((s, c) => (node: unknown) => markReminderSentCommand(s, c, node)),
+  'lifeCockpit.sendReminderAgain': withDataverse((s, c) => (node: unknown) => sendReminderAgainCommand(s, c, node)),
   'lifeCockpit.copySessionId': () => async (node: unknown) => {
     const session =
       (node as SessionNode | undefined)?.kind === 'session'

@@ -1,5 +1,5 @@
 // A reminder row's actions: Preview (read-only), Edit (opens subject and body; saving writes them back),
-// Approve, Skip, Retry. Each asks before an effect when the profile wants it, names the profile in what
+// Approve, Skip, Retry (Change Channel, Mark as Sent and Send Again are in reminderChannelCommands.ts). Each asks before an effect when the profile wants it, names the profile in what
 // it says afterwards, and refreshes the views. An edit opened under one profile is never saved into
 // another: after a switch or sign-out its save is refused and the text stays in the editor.
 import * as vscode from 'vscode';
@@ -19,18 +19,18 @@ import { reminderOf } from './reminderCommands';
 import { parseReminderEdit, reminderEditText } from './reminderEditText';
 import type { EditorServices } from './services';
 
-function requireReminder(node: unknown, verb: string): Reminder {
+export function requireReminder(node: unknown, verb: string): Reminder {
   const reminder = reminderOf(node);
   if (!reminder)
     throw new ValidationError(`Pick a reminder in the Reminders view to ${verb} it.`, { code: 'reminders.noneChosen' });
   return reminder;
 }
 
-function who(r: Reminder): string {
+export function who(r: Reminder): string {
   return r.clientName ?? r.email ?? 'the client';
 }
 
-function actionDeps(s: EditorServices, c: DataverseClients): ReminderActionDeps {
+export function actionDeps(s: EditorServices, c: DataverseClients): ReminderActionDeps {
   return { dataverse: c.dataverse, tables: c.tables, log: s.hub.logger('business') };
 }
 

@@ -1,15 +1,16 @@
-// The Reminders view: maps the reminders store to groups (Due Now, Needs Approval, Scheduled,
-// Failed, Sent); the Due Now count is the view's badge. getChildren never calls the network.
+// The Reminders view: maps the reminders store to groups (Due Now, Needs a Check, Needs Approval,
+// Scheduled, Failed, Sent); the Due Now count is the view's badge. getChildren never calls the network.
 import * as vscode from 'vscode';
 import { systemClock, type Clock } from '../core/clock';
+import type { Profile } from '../core/config';
 import { groupedPerMinute } from './groupedPerMinute';
 import { Disposable } from './lifecycle';
 import { offlineMessage } from './offlineMessage';
 import { reminderItemView } from './reminderItem';
 import {
   groupReminders,
-  REMINDER_GROUP_ORDER,
   REMINDER_GROUP_TITLES,
+  REMINDER_VIEW_GROUP_ORDER,
   type Reminder,
   type ReminderGroupName,
 } from '../core/reminders';
@@ -29,6 +30,8 @@ export class RemindersTree extends Disposable implements vscode.TreeDataProvider
   constructor(
     private readonly store: DataStore<Reminder[]>,
     private readonly clock: Clock = systemClock,
+    /** How the signed-in profile sends e-mail, which a row's tooltip names. */
+    private readonly mailChannel: () => Profile['mailChannel'] | undefined = () => undefined,
   ) {
     super();
     this.groups = groupedPerMinute(groupReminders, clock);
@@ -64,7 +67,7 @@ export class RemindersTree extends Disposable implements vscode.TreeDataProvider
       const top: Node[] = offlineSince ? [offlineMessage(offlineSince, fetchedAt, error?.message)] : [];
       return [
         ...top,
-        ...REMINDER_GROUP_ORDER.map((name) => ({ kind: 'group' as const, name, count: groups[name].length })),
+        ...REMINDER_VIEW_GROUP_ORDER.map((name) => ({ kind: 'group' as const, name, count: groups[name].length })),
       ];
     }
     if (node.kind !== 'group' || !data) return [];
@@ -93,7 +96,7 @@ export class RemindersTree extends Disposable implements vscode.TreeDataProvider
       item.contextValue = `group.${node.name}`;
       return item;
     }
-    const view = reminderItemView(node.reminder, new Date(this.clock.now()));
+    const view = reminderItemView(node.reminder, new Date(this.clock.now()), { mailChannel: this.mailChannel() });
     const item = new vscode.TreeItem(view.label);
     item.id = `reminder.${node.reminder.id}`;
     item.description = view.description;

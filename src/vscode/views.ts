@@ -29,7 +29,7 @@ export function registerViews(
     treeDataProvider: sessionsTree,
     showCollapseAll: true,
   });
-  const remindersTree = new RemindersTree(session.reminders);
+  const remindersTree = new RemindersTree(session.reminders, undefined, () => session.clients?.profile.mailChannel);
   const dataverseTree = new DataverseTree(session);
   const remindersView = vscode.window.createTreeView('lifeCockpit.reminders', {
     treeDataProvider: remindersTree,
