@@ -134,10 +134,13 @@ async function chargeByCheckout(s: EditorServices, c: DataverseClients, chosen: 
         s.hub.audit(),
         effect(s, c, 'stripe.charge', `${c.tables.session.entitySet}(${session.id})`),
         () =>
-          chargeSessionByCheckout(
-            { ...deps, clock: s.clock, templates, practitioner: practitionerOf(c), sender: s.sender.senderDeps(c) },
-            session.id,
-            { currency, ...(checkoutSuccessUrl ? { successUrl: checkoutSuccessUrl } : {}) },
+          // The link's mail leaves through the profile's mail channel (SMTP, SendGrid), built from its secrets.
+          s.sender.withChannels(c, (sender) =>
+            chargeSessionByCheckout(
+              { ...deps, clock: s.clock, templates, practitioner: practitionerOf(c), sender },
+              session.id,
+              { currency, ...(checkoutSuccessUrl ? { successUrl: checkoutSuccessUrl } : {}) },
+            ),
           ),
         (made) => ({
           detail: { mode: 'checkout', checkoutSessionId: made.checkoutSessionId, amountCents: made.amountCents },

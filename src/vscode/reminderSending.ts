@@ -104,15 +104,22 @@ export class ReminderSender implements vscode.Disposable {
     this.finished.dispose();
   }
 
-  private async run(c: DataverseClients, options: SendRequest): Promise<SendReport | undefined> {
-    // The channels of the profile this send runs on, built from its own secrets; closed once it is done.
+  private run(c: DataverseClients, options: SendRequest): Promise<SendReport | undefined> {
+    return this.withChannels(c, (deps) => this.runWith(c, options, deps));
+  }
+
+  /**
+   * Runs `work` with the sender's dependencies for `c`, its channels other than Graph built from the profile's
+   * own secrets (a Checkout link's mail uses it too), and closes the channels once `work` is done.
+   */
+  async withChannels<T>(c: DataverseClients, work: (deps: SenderDeps) => Promise<T>): Promise<T> {
     const transports = channelsFor(c.profile, await this.s.channelSecrets(c.profile), {
       http: c.http,
       clock: this.s.clock,
       log: this.s.hub.logger('business'),
     });
     try {
-      return await this.runWith(c, options, this.senderDeps(c, transports));
+      return await work(this.senderDeps(c, transports));
     } finally {
       await closeTransports(transports);
     }

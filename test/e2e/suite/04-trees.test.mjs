@@ -55,7 +55,7 @@ describe('Life Cockpit: Sessions and Reminders views', () => {
     assert.equal(await workbench.readClipboard(), id, 'the clipboard holds the id the status bar names');
   });
 
-  it('shows the five reminder groups with counts and expands a non-empty one to its reminders', async () => {
+  it('shows the six reminder groups with counts and expands a non-empty one to its reminders', async () => {
     const { workbench } = editor();
     const groups = await showAllGroups(workbench, VIEWS.reminders, REMINDER_GROUPS);
     assert.deepEqual(

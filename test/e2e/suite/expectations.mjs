@@ -20,7 +20,7 @@ export const SIGNED_IN_LOG_LINE = /signed in/i;
 export const SESSION_GROUPS = ['Today', 'This Week', 'Later', 'Needs Attention', 'Past 30 Days'];
 export const PAST_GROUP = 'Past 30 Days';
 /** The Reminders view's groups, top to bottom. */
-export const REMINDER_GROUPS = ['Due Now', 'Needs Approval', 'Scheduled', 'Failed', 'Sent (recent)'];
+export const REMINDER_GROUPS = ['Due Now', 'Needs a Check', 'Needs Approval', 'Scheduled', 'Failed', 'Sent (recent)'];
 export const COPY_SESSION_ID = 'Copy Session Id';
 /** The status-bar message after "Copy Session Id"; group 1 is the id (a Dataverse GUID). */
 export const COPIED_SESSION_ID = /Copied session id ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i;
