@@ -11,6 +11,7 @@ import { HttpClient, systemClock } from '../../../src/core/http';
 import { LogHub, silentLogger, type LogRecord, type Logger } from '../../../src/core/log';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox';
 import { createSendGridService, type AcceptedMail } from '../../../src/sandbox/sendgrid';
+import { mailSendBody } from '../../../src/core/channels/sendgrid';
 import { aMailMessage } from '../../builders/mailMessageBuilder';
 
 describe('SendGrid channel against the sandbox', function () {
@@ -202,5 +203,19 @@ describe('SendGrid URL rule', () => {
         );
       }
     }
+  });
+
+  it('gives each message its own text part, long lines wrapped at 78 columns, one message after another', () => {
+    const textOf = (html: string): string | undefined => {
+      const body = mailSendBody(aMailMessage().withBody(html).build(), '<id@practice.example>') as {
+        content?: Array<{ type: string; value: string }>;
+      };
+      return body.content?.find((part) => part.type === 'text/plain')?.value;
+    };
+    const long = 'word '.repeat(30).trim();
+    assert.equal(textOf('<p>First one</p>'), 'First one');
+    assert.equal(textOf('<p>Second one</p>'), 'Second one');
+    const wrapped = textOf(`<p>${long}</p>`) ?? '';
+    assert.ok(wrapped.split('\n').length > 1 && wrapped.split('\n').every((line) => line.length <= 78), wrapped);
   });
 });
