@@ -6,7 +6,13 @@
 // nodemailer's minute cannot be scaled, so this part takes a real minute or more.
 // SendGrid: the channel against the sandbox's SendGrid in its own process, paced as the sender paces a
 // transport (the MailboxPacer at SENDGRID_LIMITS, 600 a minute, 8 at once), the sandbox's minute and the
-// pacer's running BENCH_TIME_SCALE times faster; the sandbox answers 429 past 600 requests a period.
+// pacer's running BENCH_TIME_SCALE times faster; the sandbox answers 429 past 600 requests a period. SendGrid
+// documents no number for mail/send (see SENDGRID_LIMITS): 600 a minute is the pace we keep, so the ratio is
+// against that. A scaled minute shortens the wait, not the time each request takes here, so the baseline in
+// the same run is the same channel unpaced against a second sandbox whose limit never binds, its throughput
+// over the scaled rate ("headroom": near 1, the machine sets the ratio, as it did at time scale 10, 0.532).
+// BENCH_SENDGRID_RUNS rounds, paced and unpaced alternating (which goes first switching), after a warm-up of
+// both; medians.
 //
 // Figures: the rate reached / the documented rate, that is the least time the rate allows from the first
 // acceptance to the last ((⌈n / rate⌉ − 1) minutes) over the time it took (1 = as fast as the rate allows;
@@ -22,17 +28,21 @@ import {
   SENDGRID_LIMITS,
   SMTP_LIMITS,
   type ChannelMessage,
+  type TransportChannel,
 } from '../src/core/channels';
 import { sleepAbortably, systemClock, type Clock } from '../src/core/clock';
 import { HttpClient } from '../src/core/http';
 import { silentLogger } from '../src/core/log';
 import { createMailboxPacer, PACING_WINDOW_MS } from '../src/core/reminders';
 import { startSmtpTestServer } from '../test/unit/channels/smtpTestServer';
-import { startSandboxProcess } from './sandboxProcess';
+import { startSandboxProcess, type SandboxProcess } from './sandboxProcess';
 
 const SMTP_MESSAGES = Number(process.env.BENCH_SMTP_MESSAGES ?? 45);
 const SENDGRID_MESSAGES = Number(process.env.BENCH_SENDGRID_MESSAGES ?? 1500);
+const SENDGRID_ROUNDS = Math.max(1, Number(process.env.BENCH_SENDGRID_RUNS ?? 3));
 const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 5);
+/** The baseline sandbox's minute lasts 60 s / this: its limit never binds. */
+const UNTHROTTLED_SCALE = 1_000_000;
 const ONLY = process.env.BENCH_MAIL_ONLY;
 const TARGET_RATIO = 0.87;
 
@@ -62,10 +72,21 @@ function maxInWindow(times: readonly number[], windowMs: number): number {
 
 /** The least span the rate allows for these acceptances over the span they took: 1 when as fast as allowed. */
 function rateRatio(times: readonly number[], perWindow: number, windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  const span = (sorted[sorted.length - 1] ?? 0) - (sorted[0] ?? 0);
-  const floor = (Math.ceil(sorted.length / perWindow) - 1) * windowMs;
-  return span <= 0 ? Number.NaN : floor / span;
+  const span = spanOf(times);
+  const floor = (Math.ceil(times.length / perWindow) - 1) * windowMs;
+  return span > 0 ? floor / span : Number.NaN;
+}
+
+function spanOf(times: readonly number[]): number {
+  return times.length < 2 ? Number.NaN : Math.max(...times) - Math.min(...times);
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? Number.NaN)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 function scaledClock(scale: number): Clock {
@@ -104,15 +125,14 @@ async function smtpPart(): Promise<boolean> {
   }
 }
 
-async function sendgridPart(): Promise<boolean> {
-  const sandbox = await startSandboxProcess([
-    '--seed',
-    'bench-mail',
-    '--clients',
-    '2',
-    '--time-scale',
-    String(TIME_SCALE),
-  ]);
+interface SendGridSandbox {
+  sandbox: SandboxProcess;
+  http: HttpClient;
+  channel: TransportChannel;
+}
+
+async function sendgridSandbox(seed: string, scale: number): Promise<SendGridSandbox> {
+  const sandbox = await startSandboxProcess(['--seed', seed, '--clients', '2', '--time-scale', String(scale)]);
   const http = new HttpClient({
     logger: silentLogger,
     trust: { ca: readFileSync(sandbox.info.caFile), origins: [new URL(sandbox.info.sendgridUrl).origin] },
@@ -125,40 +145,106 @@ async function sendgridPart(): Promise<boolean> {
     log: silentLogger,
     profileKind: 'sandbox',
   });
-  const pacer = createMailboxPacer({ clock: scaledClock(TIME_SCALE), ...SENDGRID_LIMITS });
+  return { sandbox, http, channel };
+}
+
+/** Sends SENDGRID_MESSAGES through the pacer at `perMinute`; the acceptance times of this run's messages. */
+async function sendgridRun(
+  target: SendGridSandbox,
+  run: string,
+  perMinute: number,
+): Promise<{ times: number[]; failed: number }> {
+  const pacer = createMailboxPacer({
+    clock: scaledClock(TIME_SCALE),
+    perMinute,
+    concurrency: SENDGRID_LIMITS.concurrency,
+  });
+  const outcomes = await Promise.allSettled(
+    Array.from({ length: SENDGRID_MESSAGES }, (_, i) => {
+      const sent = { ...message(i), reminderId: `${run}-${i}` };
+      return pacer.run(`sendgrid:${sent.from}`, () => target.channel.send(sent), { submission: true });
+    }),
+  );
+  const inspection = (await target.sandbox.inspect()) as {
+    services: { sendgrid: { messages: Array<{ receivedAt: string; customArgs?: Record<string, string> }> } };
+  };
+  const times = inspection.services.sendgrid.messages
+    .filter((m) => m.customArgs?.['reminderId']?.startsWith(`${run}-`) === true)
+    .map((m) => Date.parse(m.receivedAt));
+  return { times, failed: outcomes.filter((o) => o.status === 'rejected').length };
+}
+
+async function sendgridPart(): Promise<boolean> {
+  const windowMs = PACING_WINDOW_MS / TIME_SCALE;
+  const scaledRatePerSecond = (SENDGRID_LIMITS.perMinute / windowMs) * 1000;
+  const paced = await sendgridSandbox('bench-mail', TIME_SCALE);
+  const unpaced = await sendgridSandbox('bench-mail-baseline', UNTHROTTLED_SCALE);
   try {
-    const started = performance.now();
-    const outcomes = await Promise.allSettled(
-      Array.from({ length: SENDGRID_MESSAGES }, (_, i) =>
-        pacer.run(`sendgrid:${message(i).from}`, () => channel.send(message(i)), { submission: true }),
-      ),
+    // As many at once as the channel sends, so every pooled connection is open; then an empty period.
+    for (const target of [paced, unpaced]) {
+      await Promise.all(
+        Array.from({ length: SENDGRID_LIMITS.concurrency }, (_, i) =>
+          target.channel.send({ ...message(i), reminderId: `warm-${i}` }),
+        ),
+      );
+    }
+    await sleepAbortably(windowMs);
+    console.log(
+      `  sendgrid ${SENDGRID_ROUNDS} rounds of ${SENDGRID_MESSAGES} messages at ${SENDGRID_LIMITS.perMinute}/min (a minute lasting ${windowMs / 1000} s, ` +
+        `${scaledRatePerSecond.toFixed(1)} a second), ${SENDGRID_LIMITS.concurrency} at once; paced and unpaced alternating`,
     );
-    const ms = performance.now() - started;
-    const failed = outcomes.filter((o) => o.status === 'rejected');
-    const inspection = (await sandbox.inspect()) as {
-      services: { sendgrid: { messages: Array<{ receivedAt: string }> } };
-    };
-    const times = inspection.services.sendgrid.messages.map((m) => Date.parse(m.receivedAt));
-    const windowMs = PACING_WINDOW_MS / TIME_SCALE;
-    const ratio = rateRatio(times, SENDGRID_LIMITS.perMinute, windowMs);
-    const most = maxInWindow(times, windowMs);
+    const ratios: number[] = [];
+    const peaks: number[] = [];
+    const headrooms: number[] = [];
+    let failedAll = 0;
+    for (let round = 0; round < SENDGRID_ROUNDS; round++) {
+      const order = round % 2 === 0 ? (['paced', 'unpaced'] as const) : (['unpaced', 'paced'] as const);
+      const line: string[] = [];
+      for (const kind of order) {
+        const run = `${kind}${round}`;
+        if (kind === 'paced') {
+          const { times, failed } = await sendgridRun(paced, run, SENDGRID_LIMITS.perMinute);
+          failedAll += failed;
+          ratios.push(rateRatio(times, SENDGRID_LIMITS.perMinute, windowMs));
+          peaks.push(maxInWindow(times, windowMs));
+          line.push(
+            `paced ${times.length} accepted over ${(spanOf(times) / 1000).toFixed(2)} s, ratio ${ratios[ratios.length - 1]?.toFixed(3)}`,
+          );
+          // The sandbox counts fixed periods from the first request after one ends: let the current one end.
+          await sleepAbortably(windowMs);
+        } else {
+          const { times, failed } = await sendgridRun(unpaced, run, 1_000_000);
+          failedAll += failed;
+          const perSecond = ((times.length - 1) / spanOf(times)) * 1000;
+          headrooms.push(perSecond / scaledRatePerSecond);
+          line.push(
+            `unpaced ${perSecond.toFixed(0)} a second (${headrooms[headrooms.length - 1]?.toFixed(1)}× the rate)`,
+          );
+        }
+      }
+      console.log(`    round ${round + 1}: ${line.join('; ')}`);
+    }
+    const ratio = median(ratios);
+    const most = Math.max(...peaks);
     const rateHolds = ratio >= TARGET_RATIO;
-    const overHolds = failed.length === 0 && most <= SENDGRID_LIMITS.perMinute;
+    const overHolds = failedAll === 0 && most <= SENDGRID_LIMITS.perMinute;
     console.log(
-      `  sendgrid ${SENDGRID_MESSAGES} messages in ${(ms / 1000).toFixed(1)} s at ${SENDGRID_LIMITS.perMinute}/min (a minute lasting ${windowMs / 1000} s), ` +
-        `${SENDGRID_LIMITS.concurrency} at once; ${times.length} accepted`,
+      `    rate reached/our pace     : median ${ratio.toFixed(3)} of ${ratios.map((x) => x.toFixed(3)).join(', ')}   (target ≥ ${TARGET_RATIO}: ${rateHolds ? 'holds' : 'MISSED'})`,
     );
     console.log(
-      `    rate reached/documented   : ${ratio.toFixed(3)}   (target ≥ ${TARGET_RATIO}: ${rateHolds ? 'holds' : 'MISSED'})`,
-    );
-    console.log(
-      `    most in a sliding minute  : ${most} = ${(most / SENDGRID_LIMITS.perMinute).toFixed(2)}× the rate; ${failed.length} sends failed (429s included)` +
+      `    most in a sliding minute  : ${most} = ${(most / SENDGRID_LIMITS.perMinute).toFixed(2)}× the rate; ${failedAll} sends failed (429s included)` +
         `   (target ≤ 1× and none: ${overHolds ? 'holds' : 'MISSED'})`,
+    );
+    console.log(
+      `    headroom (baseline)       : median ${median(headrooms).toFixed(1)}× the scaled rate unpaced` +
+        ` (near or under 1: the machine, not the pacing, sets the ratio; lower BENCH_TIME_SCALE)`,
     );
     return rateHolds && overHolds;
   } finally {
-    await http.close();
-    await sandbox.stop();
+    for (const target of [paced, unpaced]) {
+      await target.http.close();
+      await target.sandbox.stop();
+    }
   }
 }
 
