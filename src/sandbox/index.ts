@@ -117,11 +117,44 @@ const DEFAULT_SERVICES: Partial<Record<HostedServiceName, ServiceFactory>> = {
 };
 
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
+  const saved = options.dataFile === undefined ? undefined : await loadStateFile(options.dataFile);
+  const certs = await createSandboxCertificates();
+  const opened: Opened = { services: [] };
+  try {
+    return await startWith(options, saved, certs, opened);
+  } catch (error) {
+    // A start that fails (its port taken, a service's part of the saved state rejected) hands back no
+    // sandbox to stop: it closes what it opened and removes the certificate folder itself.
+    await closeOpened(opened, certs);
+    throw error;
+  }
+}
+
+/** What a start has opened so far, for a start that fails half-way to close. */
+interface Opened {
+  server?: SandboxServer;
+  services: SandboxService[];
+}
+
+async function closeOpened(opened: Opened, certs: SandboxCertificates): Promise<void> {
+  try {
+    await opened.server?.close();
+    for (const service of opened.services) service.dispose?.();
+  } finally {
+    await certs.remove();
+  }
+}
+
+async function startWith(
+  options: StartSandboxOptions,
+  saved: SandboxState | undefined,
+  certs: SandboxCertificates,
+  opened: Opened,
+): Promise<RunningSandbox> {
   const log = options.log ?? silentLogger;
   const seed = options.seed ?? DEFAULT_SEED;
   const clock: SandboxClock = { now: options.now ?? (() => Date.now()) };
   const root = createPrng(`sandbox:${seed}`);
-  const saved = options.dataFile === undefined ? undefined : await loadStateFile(options.dataFile);
   let practice =
     saved?.practice ??
     generatePractice({
@@ -131,7 +164,6 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       practitioners: options.practitioners,
       dueReminders: options.dueReminders,
     });
-  const certs = await createSandboxCertificates();
   const faults = new FaultInjector(root.fork('faults'), options.faults ?? []);
   const requestLog = new RequestLog();
   const server = new SandboxServer({
@@ -142,13 +174,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     requestIds: root.fork('request-ids'),
     log,
   });
-  let port: number;
-  try {
-    port = await server.listen(options.port ?? 0);
-  } catch (error) {
-    await certs.remove();
-    throw error;
-  }
+  opened.server = server;
+  const port = await server.listen(options.port ?? 0);
 
   const urls = sandboxUrls(port);
   const tokens = createTokenVerifier({
@@ -184,6 +211,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   }
   const hosted = buildHostedServices({ ...DEFAULT_SERVICES, ...timeScaled, ...options.services }, contextFor);
   const all: SandboxService[] = [entra, ...hosted];
+  opened.services = all;
 
   const loadPractice = (next: PracticeSeed, states?: Record<string, unknown>): void => {
     practice = next;

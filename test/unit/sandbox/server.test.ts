@@ -1,9 +1,9 @@
 // The sandbox server over a real socket with stand-in services: routing by prefix, faults as the
 // client sees them, the request log, the inspector endpoints, persistence and a clean stop.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox';
@@ -244,10 +244,70 @@ describe('sandbox server', function () {
     const sandbox = await startSandbox({ seed: 'port', clients: 1 });
     const port = sandbox.port;
     await sandbox.stop();
-    await new Promise<void>((resolve, reject) => {
-      const probe = createServer();
-      probe.once('error', reject);
-      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
-    });
+    await listenOnceOn(port);
+  });
+
+  it('closes its port and removes its certificate folder when its saved state is rejected at start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lc-sbx-test-'));
+    const dataFile = join(dir, 'state.json');
+    const certificatesGoTo = join(dir, 'tmp');
+    mkdirSync(certificatesGoTo);
+    try {
+      // Graph is a stand-in; Stripe is the sandbox's own and checks its part of the saved state.
+      const first = await startSandbox({ seed: 'rejected', clients: 1, dataFile, services: { graph: services.graph } });
+      await first.stop();
+      const saved = JSON.parse(readFileSync(dataFile, 'utf8')) as { services: Record<string, unknown> };
+      saved.services.stripe = { version: 1 }; // a hand-edited file: its Stripe part lacks the customers
+      writeFileSync(dataFile, JSON.stringify(saved));
+      const port = await aFreePort();
+
+      await withTempFolder(certificatesGoTo, () =>
+        assert.rejects(
+          startSandbox({ port, dataFile, services: { graph: services.graph } }),
+          /Not a Stripe sandbox state/,
+        ),
+      );
+
+      assert.deepEqual(
+        readdirSync(certificatesGoTo).filter((name) => name.startsWith('lc-sandbox-')),
+        [],
+        'no certificate folder left behind',
+      );
+      await listenOnceOn(port);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
+
+/** Resolves once something else could listen on the port: nothing holds it any more. */
+function listenOnceOn(port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
+function aFreePort(): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs `work` with os.tmpdir() answering `folder` (it reads TMPDIR on each call), then restores it. */
+async function withTempFolder(folder: string, work: () => Promise<void>): Promise<void> {
+  const before = process.env.TMPDIR;
+  process.env.TMPDIR = folder;
+  try {
+    await work();
+  } finally {
+    if (before === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = before;
+  }
+}
