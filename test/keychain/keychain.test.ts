@@ -8,13 +8,13 @@ import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Entry } from '@napi-rs/keyring';
 import { sandboxProfile } from '../../src/core/config';
 import { createProfileHttpClient, type HttpClient } from '../../src/core/http';
 import { silentLogger } from '../../src/core/log';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox';
+import { testFolder } from '../builders/testFolders';
 
 const cli = path.join(__dirname, '..', '..', 'dist', 'cli.js');
 const realKeychain = process.env.LC_TEST_KEYCHAIN === 'gnome-keyring';
@@ -90,7 +90,7 @@ function keychainEntry(account: string): Entry {
 }
 
 function homeDirectory(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'lc-keychain-home-'));
+  return testFolder('lc-keychain-home-');
 }
 
 function withoutSecret(env: Record<string, string>): Record<string, string> {
@@ -230,7 +230,7 @@ describe('lc and the OS keychain', function () {
       await new Promise<void>((resolve) => lure.listen(0, '127.0.0.1', resolve));
       try {
         const { port } = lure.address() as net.AddressInfo;
-        const repository = fs.mkdtempSync(path.join(os.tmpdir(), 'lc-hostile-repo-'));
+        const repository = testFolder('lc-hostile-repo-');
         fs.writeFileSync(path.join(repository, '.env'), `LC_AUTHORITY_HOST=https://127.0.0.1:${port}\n`);
         const { LC_AUTHORITY_HOST: original, ...rest } = env;
         const run = await lc(['auth', 'test', '--json'], { env: rest, bus: 'session', home, cwd: repository });
