@@ -25,34 +25,69 @@ export class Workbench {
 
   // ---- command palette and quick input ----
 
+  /**
+   * The quick input while it is open. Closing, VS Code keeps it on screen for a short animation, inert
+   * (class quick-input-widget-closing): to a user, and here, that one is already gone.
+   */
   quickInput() {
-    return this.page.locator('.quick-input-widget');
+    return this.page.locator('.quick-input-widget:not(.quick-input-widget-closing):not([inert])');
   }
 
   quickInputBox() {
     return this.quickInput().locator('.quick-input-box input');
   }
 
-  async openCommandPalette() {
-    // F1 only works once the workbench has keyboard focus, so retry the key until the palette shows.
-    await waitFor('the command palette to open', async () => {
-      if (await this.quickInput().isVisible()) return true;
-      await this.page.keyboard.press('F1');
-      await this.quickInput().waitFor({ state: 'visible', timeout: 2_000 });
-      return true;
+  /** Whether the command palette is open, not closing, with the keyboard in its input. */
+  async commandPaletteHasFocus() {
+    return this.page.evaluate(() => {
+      const input = document.activeElement;
+      const widget = input?.closest('.quick-input-widget');
+      return (
+        !!widget &&
+        !widget.inert &&
+        !widget.classList.contains('quick-input-widget-closing') &&
+        input.matches('.quick-input-box input') &&
+        input.value.startsWith('>')
+      );
     });
   }
 
-  /** Runs a command by its palette title ("Life Cockpit: Sign In"), as a user would: F1, type, pick. */
+  /**
+   * F1 until the command palette is open with the keyboard in it. F1 only works once the workbench has
+   * keyboard focus; and a palette that loses focus closes, as when an editor opening takes the focus
+   * right after F1 (the walkthrough does), so an open palette counts only while its input has the focus.
+   */
+  async openCommandPalette({ timeoutMs = 30_000 } = {}) {
+    await waitFor(
+      'the command palette to open with the keyboard in its input',
+      async () => {
+        if (await this.commandPaletteHasFocus()) return true;
+        await this.page.keyboard.press('F1');
+        return waitFor('F1 to open the command palette', () => this.commandPaletteHasFocus(), { timeoutMs: 2_000 });
+      },
+      { timeoutMs },
+    );
+  }
+
+  /**
+   * Runs a command by its palette title ("Life Cockpit: Sign In"), as a user would: F1, type, pick. Until
+   * the pick nothing has run, so a palette that closed under the typing (focus taken) is opened again.
+   */
   async runCommand(title, { timeoutMs = 15_000 } = {}) {
-    await this.openCommandPalette();
-    await this.quickInputBox().fill(`>${title}`);
     const row = this.quickInput()
       .locator('.monaco-list-row')
       .filter({ has: this.page.locator('.label-name', { hasText: exactly(title) }) })
       .first();
-    await row.waitFor({ state: 'visible', timeout: timeoutMs });
-    await row.click();
+    await waitFor(
+      `"${title}" to be picked in the command palette`,
+      async () => {
+        await this.openCommandPalette({ timeoutMs });
+        await this.quickInputBox().fill(`>${title}`, { timeout: 2_000 });
+        await row.click({ timeout: 5_000 });
+        return true;
+      },
+      { timeoutMs: timeoutMs * 2 },
+    );
     // The palette closes (or is replaced by the command's own input) once the command has been picked.
     await waitFor(
       `the command palette to hand over after "${title}"`,
