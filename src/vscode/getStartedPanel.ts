@@ -99,7 +99,7 @@ export function getStartedHtml(page: GetStartedPage): string {
         <p>${escapeHtml(step.text)}</p>
         <button type="button" data-step="${step.id}">${escapeHtml(step.button)}</button>
       </div>
-      <img src="${page.imageUri(step.image)}" alt="${escapeHtml(step.altText)}" width="240" height="150">
+      <img src="${page.imageUri(step.image)}" alt="${escapeHtml(step.altText)}" width="240">
     </li>`;
   }).join('');
   return `<!DOCTYPE html>
@@ -160,7 +160,7 @@ export interface FirstRunServices {
   sender: FirstRunSources['reminders'];
 }
 
-/** The first run's progress and its Get Started page; the dashboard's panel is seen among the open tabs. */
+/** The first run's progress and its Get Started page; the dashboard and the walkthrough are seen among the tabs. */
 export function startFirstRun(s: FirstRunServices): GetStartedPanel {
   const progress = new FirstRunProgress({
     globalState: s.context.globalState,
@@ -169,7 +169,11 @@ export function startFirstRun(s: FirstRunServices): GetStartedPanel {
     sessions: s.sessions,
     sessionsView: s.sessionsView,
     reminders: s.sender,
-    panels: { dashboardOpen, onDidChange: (listener) => vscode.window.tabGroups.onDidChangeTabs(listener) },
+    panels: {
+      dashboardOpen,
+      frontEditor,
+      onDidChange: (listener) => vscode.window.tabGroups.onDidChangeTabs(listener),
+    },
   });
   const panel = new GetStartedPanel(s.context.extensionUri, progress);
   panel.owns(progress);
@@ -183,4 +187,10 @@ function dashboardOpen(): boolean {
       (tab) => tab.input instanceof vscode.TabInputWebview && /lifeCockpit\.dashboard/i.test(tab.input.viewType),
     ),
   );
+}
+
+/** The tab in front when it is an editor the API does not describe (its input is undefined), as the walkthrough. */
+function frontEditor(): object | undefined {
+  const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+  return tab && tab.input === undefined ? tab : undefined;
 }

@@ -4,6 +4,11 @@
 // shown, a send that sent something and was not cancelled, the dashboard's panel open. A step once done
 // stays done (as VS Code keeps a walkthrough step's tick): it is remembered in the global state and set
 // as a context key, `lifeCockpit.firstRun.<step>`, which the walkthrough's completionEvents name.
+// VS Code registers the walkthrough only when it first needs it (when it is opened) and drops an onContext
+// event whose expression already holds then, so a step done before that would never tick. Each step
+// therefore also completes on `<its key> && lifeCockpit.firstRun.shown`, a key turned off and on again
+// each time an editor the extension API does not describe (the walkthrough is one) comes to the front:
+// that change comes after the walkthrough registered, and ticks the steps done until then.
 import * as vscode from 'vscode';
 import type { AuthState } from '../core/auth';
 import { Disposable } from './lifecycle';
@@ -31,7 +36,7 @@ export const FIRST_RUN_STEPS: readonly FirstRunStep[] = [
     text: 'A practice of its own on this computer: Entra ID, Graph, Dataverse and Stripe on 127.0.0.1, with clients, sessions and reminders. Nothing leaves the machine.',
     button: 'Start Sandbox',
     command: 'lifeCockpit.startSandbox',
-    image: 'sandbox.svg',
+    image: 'sandbox.png',
     altText: 'The Life Cockpit view with the sandbox running and the status bar saying sandbox.',
   },
   {
@@ -40,8 +45,8 @@ export const FIRST_RUN_STEPS: readonly FirstRunStep[] = [
     text: 'Sign in to a profile: Start Sandbox signs in to the sandbox by itself; your own practice needs its Entra app’s tenant, client id and secret.',
     button: 'Sign In',
     command: 'lifeCockpit.signIn',
-    image: 'signIn.svg',
-    altText: 'The status bar item showing the signed-in profile.',
+    image: 'signIn.png',
+    altText: 'The status bar item and its hover saying Life Cockpit is signed in to profile sandbox.',
   },
   {
     id: 'today',
@@ -49,8 +54,8 @@ export const FIRST_RUN_STEPS: readonly FirstRunStep[] = [
     text: 'The Sessions view: today’s sessions first, then this week, later, and what needs attention.',
     button: 'Show Sessions',
     command: 'lifeCockpit.sessions.focus',
-    image: 'today.svg',
-    altText: 'The Sessions view grouped into Today, This Week and Later.',
+    image: 'today.png',
+    altText: 'The Sessions view with today’s sessions, then This Week and Later.',
   },
   {
     id: 'preview',
@@ -58,7 +63,7 @@ export const FIRST_RUN_STEPS: readonly FirstRunStep[] = [
     text: 'The dry run: every reminder that would leave now, to whom, from which mailbox, with its text. Nothing is sent.',
     button: 'Preview Due Reminders',
     command: 'lifeCockpit.previewDueReminders',
-    image: 'preview.svg',
+    image: 'preview.png',
     altText: 'The Due Reminders document listing the messages a send would let leave.',
   },
   {
@@ -67,8 +72,8 @@ export const FIRST_RUN_STEPS: readonly FirstRunStep[] = [
     text: 'Send what is due, after one question naming the count and the profile. Each reminder leaves once, even after a crash or a second window.',
     button: 'Send Due Reminders',
     command: 'lifeCockpit.sendDueReminders',
-    image: 'send.svg',
-    altText: 'The summary after sending: how many reminders were sent.',
+    image: 'send.png',
+    altText: 'The one question before sending: how many reminders leave, and from which profile.',
   },
   {
     id: 'dashboard',
@@ -76,7 +81,7 @@ export const FIRST_RUN_STEPS: readonly FirstRunStep[] = [
     text: 'The practice at a glance: the week, money, attendance and reminders, drawn from the same data as the views.',
     button: 'Open Dashboard',
     command: 'lifeCockpit.openDashboard',
-    image: 'dashboard.svg',
+    image: 'dashboard.png',
     altText: 'The dashboard with the week’s sessions, money, attendance and reminders.',
   },
 ];
@@ -98,14 +103,27 @@ export interface FirstRunSources {
       dispose(): void;
     };
   };
-  /** Fires when a panel opens; `dashboardOpen()` says whether the dashboard's is open. */
-  panels: { dashboardOpen(): boolean; onDidChange(listener: () => void): { dispose(): void } };
+  /**
+   * Fires when a tab opens, closes or comes to the front; `dashboardOpen()` says whether the dashboard's
+   * panel is open, `frontEditor()` which editor is in front when the API cannot describe it (the
+   * walkthrough, the Welcome page, the Settings editor…), undefined otherwise.
+   */
+  panels: {
+    dashboardOpen(): boolean;
+    frontEditor(): object | undefined;
+    onDidChange(listener: () => void): { dispose(): void };
+  };
 }
+
+/** Set again each time the walkthrough may have come to the front (see the top of this file). */
+export const SHOWN_KEY = 'lifeCockpit.firstRun.shown';
 
 export class FirstRunProgress extends Disposable {
   private readonly done: Set<StepId>;
   private readonly emitter = this.register(new vscode.EventEmitter<ReadonlySet<StepId>>());
   readonly onDidChange = this.emitter.event;
+  private front: object | undefined;
+  private shownChanges: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly s: FirstRunSources) {
     super();
@@ -122,11 +140,17 @@ export class FirstRunProgress extends Disposable {
         else if (e.sent > 0 && !e.cancelled) this.mark('send');
       }),
     );
-    this.register(s.panels.onDidChange(() => s.panels.dashboardOpen() && this.mark('dashboard')));
+    this.register(
+      s.panels.onDidChange(() => {
+        if (s.panels.dashboardOpen()) this.mark('dashboard');
+        this.followFront();
+      }),
+    );
     if (s.sandbox.running) this.mark('sandbox');
     this.onAuth(s.auth.state);
     this.checkToday();
     if (s.panels.dashboardOpen()) this.mark('dashboard');
+    this.followFront();
   }
 
   get steps(): ReadonlySet<StepId> {
@@ -142,6 +166,16 @@ export class FirstRunProgress extends Disposable {
     this.mark('signIn');
     // Signed in to a sandbox: one runs and answered, whoever started it (npm start, lc sandbox).
     if (state.profileKind === 'sandbox') this.mark('sandbox');
+  }
+
+  /** Off and on again when another such editor comes to the front, off when a described one does. */
+  private followFront(): void {
+    const front = this.s.panels.frontEditor();
+    if (this.isDisposed || front === this.front) return;
+    this.front = front;
+    const set = (value: boolean) => () => vscode.commands.executeCommand('setContext', SHOWN_KEY, value);
+    this.shownChanges = this.shownChanges.then(set(false));
+    if (front) this.shownChanges = this.shownChanges.then(set(true));
   }
 
   private checkToday(): void {
