@@ -166,6 +166,10 @@ describe('channel secrets in the editor', () => {
       undefined,
       'a key for an endpoint off this machine',
     );
+    const started = { running: { knownAuthority: 'localhost:8443', acsConnectionString: SANDBOX_ACS } as never };
+    assert.equal(m.sandboxAcsConnectionString({ sandbox: started, env: {} }, sandbox), SANDBOX_ACS, 'Start Sandbox');
+    const other = { running: { knownAuthority: 'localhost:9443', acsConnectionString: SANDBOX_ACS } as never };
+    assert.equal(m.sandboxAcsConnectionString({ sandbox: other, env: {} }, sandbox), undefined, 'another sandbox');
   });
 });
 
