@@ -19,12 +19,17 @@
 // sliding minute / the rate (target ≤ 1), the sends that failed, 429s included (target none), and the headroom.
 // Nothing fails on timing.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { connect } from '../src/cli/connect';
+import { createCliRuntime } from '../src/cli/runtime';
 import { ACS_SMS_LIMITS, createAcsSmsChannel, type ChannelMessage, type TransportChannel } from '../src/core/channels';
 import { sleepAbortably, systemClock, type Clock } from '../src/core/clock';
 import { HttpClient } from '../src/core/http';
 import { silentLogger } from '../src/core/log';
-import { createMailboxPacer, PACING_WINDOW_MS } from '../src/core/reminders';
+import { MESSAGE_CHANNEL, resolveTables } from '../src/core/practice';
+import { createMailboxPacer, PACING_WINDOW_MS, sendDueReminders } from '../src/core/reminders';
 import { startSandboxProcess, type SandboxProcess } from './sandboxProcess';
 
 const MESSAGES = Number(process.env.BENCH_SMS_MESSAGES ?? 500);
@@ -33,6 +38,11 @@ const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 5);
 /** The baseline sandbox's minute lasts 60 s / this: its throttle never binds. */
 const UNTHROTTLED_SCALE = 1_000_000;
 const TARGET_RATIO = 0.87;
+/** The sender part: due SMS reminders a round, and how long each Dataverse request takes in real time. */
+const SENDER_MESSAGES = Number(process.env.BENCH_SMS_REMINDERS ?? 400);
+const DATAVERSE_MS = Number(process.env.BENCH_DATAVERSE_MS ?? 150);
+/** BENCH_SMS_ONLY=channel|sender runs one part. */
+const ONLY = process.env.BENCH_SMS_ONLY;
 
 function scaledClock(scale: number): Clock {
   const epoch = systemClock.now();
@@ -140,7 +150,7 @@ async function warmUp(target: SmsSandbox): Promise<void> {
   );
 }
 
-async function main(): Promise<void> {
+async function channelPart(): Promise<void> {
   const windowMs = PACING_WINDOW_MS / TIME_SCALE;
   const scaledRatePerSecond = (ACS_SMS_LIMITS.perMinute / windowMs) * 1000;
   const paced = await smsSandbox('bench-sms', TIME_SCALE);
@@ -201,6 +211,132 @@ async function main(): Promise<void> {
       await target.sandbox.stop();
     }
   }
+}
+
+interface SenderRound {
+  times: number[];
+  sent: number;
+  total: number;
+}
+
+/**
+ * One round through the sender: a fresh sandbox with SENDER_MESSAGES due reminders (its seed adds one of its
+ * own) switched to SMS, every Dataverse request delayed by BENCH_DATAVERSE_MS scaled like the minute, and
+ * sendDueReminders as `lc reminders send` builds it, its clock (and so the transport's pacer) scaled.
+ */
+async function senderRound(round: number, paced: boolean): Promise<SenderRound> {
+  const latencyMs = Math.max(1, Math.round(DATAVERSE_MS / TIME_SCALE));
+  const sandbox = await startSandboxProcess([
+    '--seed',
+    `bench-sms-sender-${round}`,
+    '--clients',
+    '2',
+    '--due-reminders',
+    String(SENDER_MESSAGES - 1),
+    '--practitioners',
+    '1',
+    '--time-scale',
+    String(paced ? TIME_SCALE : UNTHROTTLED_SCALE),
+    '--fault',
+    `dataverse:latency:1:${latencyMs}`,
+  ]);
+  const info = sandbox.info as typeof sandbox.info & { acsConnectionString: string; smsFrom: string };
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'lc-bench-sms-'));
+  const runtime = createCliRuntime({}, { ...process.env, ...sandbox.info.env, LC_LOG_DIR: scratch }, scratch);
+  const http = new HttpClient({
+    logger: silentLogger,
+    trust: { ca: readFileSync(info.caFile), origins: [new URL(info.graphUrl).origin] },
+  });
+  try {
+    const connection = await connect(runtime);
+    try {
+      const { config, activeProfile } = runtime.loaded;
+      if (!connection.dataverse || !activeProfile) throw new Error('the sandbox profile has no Dataverse environment');
+      const dataverse = connection.dataverse;
+      const tables = resolveTables(config.tables);
+      const table = tables.scheduledMessage;
+      const rows = await dataverse.list(table.entitySet, { select: [table.primaryId] });
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          for (let i = next++; i < rows.length; i = next++) {
+            await dataverse.update(table.entitySet, String(rows[i]?.[table.primaryId]), {
+              [table.columns.channel]: MESSAGE_CHANNEL.sms,
+              [table.columns.phone]: `+49170${String(1_000_000 + i)}`,
+            });
+          }
+        }),
+      );
+      const clock = scaledClock(TIME_SCALE);
+      const channel = createAcsSmsChannel({
+        http,
+        connectionString: info.acsConnectionString,
+        clock,
+        log: silentLogger,
+      });
+      // The baseline: the same sender and channel with a rate that never binds, as many at once.
+      const acsSms = paced ? channel : { ...channel, limits: { ...channel.limits, perMinute: 1_000_000 } };
+      const report = await sendDueReminders({
+        dataverse,
+        graph: connection.graph,
+        tables,
+        clock,
+        log: silentLogger,
+        profile: { ...activeProfile, smsFrom: info.smsFrom },
+        settings: { perMinute: 30, concurrency: 4, maxAttempts: 5 },
+        transports: { acsSms },
+      });
+      const inspection = (await sandbox.inspect()) as { services: { acs: { messages: Array<{ sentAt: string }> } } };
+      const times = inspection.services.acs.messages.map((m) => Date.parse(m.sentAt));
+      return { times, sent: report.sent, total: report.total };
+    } finally {
+      await connection.close();
+    }
+  } finally {
+    await http.close();
+    await runtime.dispose();
+    await sandbox.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function senderPart(): Promise<void> {
+  const windowMs = PACING_WINDOW_MS / TIME_SCALE;
+  const scaledRatePerSecond = (ACS_SMS_LIMITS.perMinute / windowMs) * 1000;
+  console.log(
+    `  sender   ${ROUNDS} rounds of ${SENDER_MESSAGES} SMS reminders through sendDueReminders, ${ACS_SMS_LIMITS.concurrency} at once, ` +
+      `every Dataverse request ${DATAVERSE_MS} ms (scaled: ${Math.max(1, Math.round(DATAVERSE_MS / TIME_SCALE))} ms); a fresh sandbox each round`,
+  );
+  const ratios: number[] = [];
+  const headrooms: number[] = [];
+  let unsent = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    const line: string[] = [];
+    for (const paced of round % 2 === 0 ? [true, false] : [false, true]) {
+      const { times, sent, total } = await senderRound(round, paced);
+      unsent += total - sent;
+      if (paced) {
+        ratios.push(rateRatio(times, ACS_SMS_LIMITS.perMinute, windowMs));
+        line.push(`paced ${(spanOf(times) / 1000).toFixed(2)} s, ratio ${ratios[ratios.length - 1]?.toFixed(3)}`);
+      } else {
+        const perSecond = ((times.length - 1) / spanOf(times)) * 1000;
+        headrooms.push(perSecond / scaledRatePerSecond);
+        line.push(`unpaced ${perSecond.toFixed(0)} SMS/s (${headrooms[headrooms.length - 1]?.toFixed(1)}× the rate)`);
+      }
+    }
+    console.log(`    round ${round + 1}: ${line.join('; ')}`);
+  }
+  const ratio = median(ratios);
+  console.log(
+    `    rate reached/documented   : median ${ratio.toFixed(3)} of ${ratios.map((x) => x.toFixed(3)).join(', ')}` +
+      `${unsent > 0 ? `, ${unsent} not sent` : ''}   (target ≥ ${TARGET_RATIO}: ${ratio >= TARGET_RATIO && unsent === 0 ? 'holds' : 'MISSED'})`,
+  );
+  console.log(`    headroom (baseline)       : median ${median(headrooms).toFixed(1)}× the scaled rate unpaced`);
+}
+
+async function main(): Promise<void> {
+  if (ONLY !== 'sender') await channelPart();
+  if (ONLY !== 'channel') await senderPart();
 }
 
 main().catch((error: unknown) => {
