@@ -53,6 +53,7 @@ export function generatePractice(options: GeneratePracticeOptions): PracticeSeed
   const root = createPrng(`life-cockpit-sandbox:${options.seed}`);
   const directory = generateDirectory(root.fork('directory'), options.now);
   const clients = generateClients(root.fork('clients'), options.clients ?? DEFAULT_CLIENT_COUNT);
+  preferSmsForSome(root.fork('preferred-channels'), clients);
   const sessions = generateSessions(root.fork('sessions'), clients, options.now);
   const reminders = generateReminders(root.fork('reminders'), {
     clients,
@@ -182,6 +183,13 @@ function generateClients(prng: SeededPrng, count: number): SeedClient[] {
     });
   }
   return clients;
+}
+
+/** About one client in four prefers SMS. A stream of its own, so every other seeded value stays as it was. */
+export const SMS_PREFERRING_SHARE = 0.25;
+
+function preferSmsForSome(prng: SeededPrng, clients: SeedClient[]): void {
+  for (const client of clients) if (prng.chance(SMS_PREFERRING_SHARE)) client.preferredChannel = 'sms';
 }
 
 interface WeeklySlot {

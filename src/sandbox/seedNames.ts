@@ -1,5 +1,6 @@
 // The word lists the seeded practice draws its clients and messages from: names, time zones and
-// phone prefixes per language, and the reminder texts a practitioner would write in each language.
+// phone prefixes per language (E.164, no spaces, as ACS takes a number), and the reminder texts a
+// practitioner would write in each language, by e-mail and by SMS.
 
 import type { SeedClient } from './types';
 
@@ -9,11 +10,15 @@ export interface LanguageProfile {
   firstNames: readonly string[];
   lastNames: readonly string[];
   timeZones: readonly string[];
+  /** E.164 digits before the client's own five: `+447700 9` written without its spaces. */
   phonePrefix: string;
   reminderSubject: (when: string) => string;
   reminderText: (firstName: string, when: string) => string;
   followUpSubject: string;
   followUpText: (firstName: string) => string;
+  /** The same as SMS: plain text on one line, no subject. */
+  reminderSms: (firstName: string, when: string) => string;
+  followUpSms: (firstName: string) => string;
 }
 
 export const LANGUAGE_WEIGHTS: ReadonlyArray<readonly [Language, number]> = [
@@ -61,13 +66,16 @@ export const LANGUAGES: Readonly<Record<Language, LanguageProfile>> = {
       'Hughes',
     ],
     timeZones: ['Europe/London', 'Europe/Dublin', 'America/New_York', 'America/Toronto'],
-    phonePrefix: '+44 7700 9',
+    phonePrefix: '+4477009',
     reminderSubject: (when) => `Reminder: your session on ${when}`,
     reminderText: (first, when) =>
       `Hello ${first},\n\nthis is a friendly reminder of your session on ${when}. If you cannot make it, please let me know at least 24 hours in advance.\n\nKind regards,\nDr. Morgan`,
     followUpSubject: 'Thank you for today',
     followUpText: (first) =>
       `Hello ${first},\n\nthank you for today's session. As discussed, here is a short summary of the exercise for this week.\n\nKind regards,\nDr. Morgan`,
+    reminderSms: (first, when) =>
+      `Hello ${first}, a reminder of your session on ${when}. If you cannot make it, please let me know. Dr. Morgan`,
+    followUpSms: (first) => `Hello ${first}, thank you for today's session. Dr. Morgan`,
   },
   de: {
     firstNames: [
@@ -105,13 +113,16 @@ export const LANGUAGES: Readonly<Record<Language, LanguageProfile>> = {
       'Krüger',
     ],
     timeZones: ['Europe/Berlin', 'Europe/Vienna', 'Europe/Zurich'],
-    phonePrefix: '+49 151 2',
+    phonePrefix: '+491512',
     reminderSubject: (when) => `Erinnerung: Ihr Termin am ${when}`,
     reminderText: (first, when) =>
       `Hallo ${first},\n\nich möchte Sie an Ihren Termin am ${when} erinnern. Falls Sie verhindert sind, sagen Sie bitte mindestens 24 Stunden vorher ab.\n\nHerzliche Grüße\nDr. Morgan`,
     followUpSubject: 'Danke für die heutige Sitzung',
     followUpText: (first) =>
       `Hallo ${first},\n\nvielen Dank für die heutige Sitzung. Wie besprochen finden Sie hier die Übung für diese Woche.\n\nHerzliche Grüße\nDr. Morgan`,
+    reminderSms: (first, when) =>
+      `Hallo ${first}, ich erinnere Sie an Ihren Termin am ${when}. Falls Sie nicht kommen können, geben Sie mir bitte Bescheid. Dr. Morgan`,
+    followUpSms: (first) => `Hallo ${first}, vielen Dank für die heutige Sitzung. Dr. Morgan`,
   },
   fr: {
     firstNames: [
@@ -149,13 +160,16 @@ export const LANGUAGES: Readonly<Record<Language, LanguageProfile>> = {
       'Lemaître',
     ],
     timeZones: ['Europe/Paris', 'Europe/Brussels', 'America/Montreal'],
-    phonePrefix: '+33 6 12 3',
+    phonePrefix: '+336123',
     reminderSubject: (when) => `Rappel : votre séance du ${when}`,
     reminderText: (first, when) =>
       `Bonjour ${first},\n\nje vous rappelle votre séance du ${when}. En cas d'empêchement, merci de me prévenir au moins 24 heures à l'avance.\n\nBien cordialement,\nDr Morgan`,
     followUpSubject: 'Merci pour la séance',
     followUpText: (first) =>
       `Bonjour ${first},\n\nmerci pour la séance d'aujourd'hui. Comme convenu, voici l'exercice pour cette semaine.\n\nBien cordialement,\nDr Morgan`,
+    reminderSms: (first, when) =>
+      `Bonjour ${first}, un rappel de votre séance du ${when}. Si vous ne pouvez pas venir, merci de me prévenir. Dr Morgan`,
+    followUpSms: (first) => `Bonjour ${first}, merci pour la séance d'aujourd'hui. Dr Morgan`,
   },
   es: {
     firstNames: [
@@ -193,13 +207,16 @@ export const LANGUAGES: Readonly<Record<Language, LanguageProfile>> = {
       'Núñez',
     ],
     timeZones: ['Europe/Madrid', 'Atlantic/Canary', 'America/Mexico_City', 'America/Bogota'],
-    phonePrefix: '+34 612 3',
+    phonePrefix: '+346123',
     reminderSubject: (when) => `Recordatorio: su sesión del ${when}`,
     reminderText: (first, when) =>
       `Hola ${first}:\n\nle recuerdo su sesión del ${when}. Si no puede asistir, avíseme con al menos 24 horas de antelación.\n\nUn saludo,\nDra. Morgan`,
     followUpSubject: 'Gracias por la sesión de hoy',
     followUpText: (first) =>
       `Hola ${first}:\n\ngracias por la sesión de hoy. Como hablamos, aquí tiene el ejercicio para esta semana.\n\nUn saludo,\nDra. Morgan`,
+    reminderSms: (first, when) =>
+      `Hola ${first}: le recuerdo su sesión del ${when}. Si no puede venir, avíseme, por favor. Dra. Morgan`,
+    followUpSms: (first) => `Hola ${first}: gracias por la sesión de hoy. Dra. Morgan`,
   },
 };
 

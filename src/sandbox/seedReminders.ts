@@ -1,7 +1,11 @@
 // Generates the seeded practice's scheduled messages (cre92_scheduledmessage rows): reminders 24 h and
 // 2 h before each session of the detailed window and a follow-up after each attended one, with states
 // that match their timing (future ones draft/approved, due ones approved, old ones sent or failed), and
-// at least one message in every state so every workflow has something to act on.
+// at least one message in every state so every workflow has something to act on. A client who prefers SMS
+// gets the reminders still ahead by SMS (plain text, no subject), as booking a session writes them; what was
+// due before the sandbox started went by e-mail, as if they chose SMS since, so what is due at start (and a
+// send of it) is the same whatever the hour. The `--due-reminders` ones go by e-mail too: they exist to load
+// the mailboxes at Exchange's pace.
 
 import type { SeededPrng } from './prng';
 import { LANGUAGES, SEND_ERRORS } from './seedNames';
@@ -117,8 +121,12 @@ function beforeSessionReminder(prng: SeededPrng, draft: ReminderDraft): SeedRemi
       kind: 'reminder',
       status,
       scheduledTime: new Date(draft.scheduled).toISOString(),
-      subject: profile.reminderSubject(draft.when),
-      text: profile.reminderText(draft.client.firstName, draft.when),
+      ...(draft.client.preferredChannel === 'sms' && draft.scheduled > draft.now
+        ? { channel: 'sms', subject: '', text: profile.reminderSms(draft.client.firstName, draft.when) }
+        : {
+            subject: profile.reminderSubject(draft.when),
+            text: profile.reminderText(draft.client.firstName, draft.when),
+          }),
       attempts: 0,
     },
     status,
@@ -138,8 +146,9 @@ function followUp(prng: SeededPrng, draft: ReminderDraft): SeedReminder {
       kind: 'followUp',
       status,
       scheduledTime: new Date(draft.scheduled).toISOString(),
-      subject: profile.followUpSubject,
-      text: profile.followUpText(draft.client.firstName),
+      ...(draft.client.preferredChannel === 'sms' && draft.scheduled > draft.now
+        ? { channel: 'sms', subject: '', text: profile.followUpSms(draft.client.firstName) }
+        : { subject: profile.followUpSubject, text: profile.followUpText(draft.client.firstName) }),
       attempts: 0,
     },
     status,

@@ -167,10 +167,12 @@ export interface SeedClient {
   firstName: string;
   lastName: string;
   email: string;
-  phone: string;
+  phone: string; // E.164, no spaces
   language: 'en' | 'de' | 'fr' | 'es';
   timeZone: string; // IANA
   stripeCustomerId?: string;
+  /** The client prefers SMS (cre92_preferredchannel); e-mail when absent, as an empty column means. */
+  preferredChannel?: 'sms';
 }
 
 export type SeedSessionState = 'scheduled' | 'attended' | 'noShow' | 'canceled';
@@ -204,8 +206,10 @@ export interface SeedReminder {
   kind: 'reminder' | 'followUp';
   status: SeedReminderStatus;
   scheduledTime: string; // ISO UTC
-  subject: string;
+  subject: string; // '' for an SMS
   text: string;
+  /** Sent by SMS to the client's phone; by e-mail when absent. */
+  channel?: 'sms';
   sentTime?: string;
   attempts: number;
   lastError?: string;

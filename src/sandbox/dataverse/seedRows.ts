@@ -103,6 +103,7 @@ function contactRows(factory: RowFactory, store: Store, practice: PracticeSeed):
         [c.lastName]: client.lastName,
         [c.email]: client.email,
         [c.phone]: client.phone,
+        [c.preferredChannel]: client.preferredChannel === 'sms' ? MESSAGE_CHANNEL.sms : null,
         [c.stripeCustomerId]: client.stripeCustomerId ?? null,
         [c.language]: client.language,
         [c.timeZone]: client.timeZone,
@@ -165,12 +166,14 @@ function reminderRows(factory: RowFactory, store: Store, practice: PracticeSeed)
       const clientName = client ? `${client.firstName} ${client.lastName}` : null;
       return factory.make(rows.def, {
         [DEFAULT_TABLES.scheduledMessage.primaryId]: reminder.id,
-        [DEFAULT_TABLES.scheduledMessage.primaryName]: reminder.subject,
+        // An SMS has no subject: its row is named by its text, as the core names one.
+        [DEFAULT_TABLES.scheduledMessage.primaryName]: (reminder.subject || reminder.text).slice(0, 200),
         [c.clientName]: clientName,
         [c.email]: client?.email ?? null,
+        [c.phone]: client?.phone ?? null,
         [c.status]: MESSAGE_STATUS[reminder.status],
         [c.kind]: MESSAGE_KIND[reminder.kind],
-        [c.channel]: MESSAGE_CHANNEL.email,
+        [c.channel]: reminder.channel === 'sms' ? MESSAGE_CHANNEL.sms : MESSAGE_CHANNEL.email,
         [c.subject]: reminder.subject,
         [c.text]: reminder.text,
         [c.scheduledTime]: normalizeDateTime(reminder.scheduledTime) ?? reminder.scheduledTime,

@@ -74,7 +74,8 @@ export async function startSessionsHarness(options: StartSandboxOptions = {}): P
     clientSpeaking: async (language) => {
       const [row] = await dv.list(c.entitySet, {
         select: [c.primaryId, c.columns.firstName, c.columns.timeZone],
-        filter: `${c.columns.language} eq '${language}' and ${c.columns.email} ne null`,
+        // Written to by e-mail: a client who prefers SMS gets SMS reminders with no subject.
+        filter: `${c.columns.language} eq '${language}' and ${c.columns.email} ne null and ${c.columns.preferredChannel} eq null`,
         top: 1,
       });
       if (!row) throw new Error(`the sandbox seeded no client speaking ${language}`);
