@@ -156,7 +156,9 @@ class TransportHandOver {
     if (this.firstAttemptAt === undefined || (!this.mayHaveActed && !this.mayRepeat())) {
       // Nothing can have reached the service yet: a new first attempt (a repeatableWithinWindow service
       // would refuse an old first-sent time even though it never saw the message).
-      const at = new Date(deps.clock.now());
+      // Dataverse keeps a date and time to the whole second: taken at one, the first attempt a rerun reads back
+      // gives the same stableId and first-sent time as this hand-over, so ACS knows the repeat for what it is.
+      const at = new Date(Math.floor(deps.clock.now() / 1000) * 1000);
       await recordFirstAttempt(deps, this.row.id, at.getTime(), this.run.signal);
       this.firstAttemptAt = at;
       this.run.crashPoint('afterRecordId');

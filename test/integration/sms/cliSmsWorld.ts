@@ -1,0 +1,145 @@
+// The world of the CLI's channel tests: a sandbox *process* (as a user's script starts it), the real `lc`
+// spawned against it with the ready line's environment (LC_ACS_CONNECTION_STRING, LC_SMS_FROM, LC_CA_FILE),
+// what the sandbox's ACS received (GET /_sandbox/acs/sms), and the test's own Dataverse client on the same
+// sandbox to arrange rows and read them back (quicker than an `lc` process a row).
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { AuthService } from '../../../src/core/auth';
+import { connect } from '../../../src/core/clients';
+import { sandboxProfile } from '../../../src/core/config';
+import type { DataverseClient } from '../../../src/core/dataverse';
+import { msalNetworkClient } from '../../../src/core/http';
+import { silentLogger } from '../../../src/core/log';
+import { DEFAULT_TABLES, MESSAGE_CHANNEL, MESSAGE_KIND, MESSAGE_STATUS } from '../../../src/core/practice';
+import type { SentSms } from '../../../src/sandbox/acs';
+import type { SandboxReadyInfo } from '../../../src/sandbox/types';
+import { MemorySecrets } from '../../builders/memorySecrets';
+import { lc, type PlanDocument, type SandboxProcess } from '../reminders-cli/sendingWorld';
+
+export const M = DEFAULT_TABLES.scheduledMessage;
+
+/** One call to the sandbox's inspector (`/_sandbox/…`), trusting its CA for it. */
+export function sandboxCall(info: SandboxReadyInfo, method: string, path: string, body?: unknown): Promise<unknown> {
+  const origin = new URL(info.graphUrl).origin;
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${origin}/_sandbox${path}`,
+      {
+        method,
+        ca: readFileSync(info.caFile),
+        headers: payload === undefined ? {} : { 'content-type': 'application/json' },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if ((res.statusCode ?? 0) >= 400) reject(new Error(`${method} ${path}: ${res.statusCode} ${text}`));
+          else resolve(text === '' ? undefined : (JSON.parse(text) as unknown));
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** Every SMS the sandbox's ACS has sent. */
+export async function sentSms(sandbox: SandboxProcess): Promise<SentSms[]> {
+  return ((await sandboxCall(sandbox.info, 'GET', '/acs/sms')) as { sms: SentSms[] }).sms;
+}
+
+/** The SMS ACS sent for one reminder (its delivery-report tag is the reminder id). */
+export async function smsFor(sandbox: SandboxProcess, reminderId: string): Promise<SentSms[]> {
+  return (await sentSms(sandbox)).filter((sms) => sms.tag?.toLowerCase() === reminderId.toLowerCase());
+}
+
+export type MessageRow = Record<string, unknown>;
+
+/** The test's own signed-in Dataverse client on the sandbox (the app's secret from the ready line). */
+export interface PracticeRows {
+  dv: DataverseClient;
+  close(): Promise<void>;
+}
+
+export async function practiceRows(info: SandboxReadyInfo): Promise<PracticeRows> {
+  const profile = sandboxProfile(info);
+  const clients = await connect(profile, {
+    log: silentLogger,
+    tokens: async (http) => {
+      const auth = new AuthService({
+        secrets: new MemorySecrets(),
+        log: silentLogger,
+        persistTokenCache: false,
+        networkClientFor: () => msalNetworkClient(http),
+      });
+      await auth.signIn(profile, { kind: 'secret', clientSecret: info.clientSecret });
+      return auth.tokens();
+    },
+  });
+  const dv = clients.dataverse;
+  if (!dv) throw new Error('the sandbox profile has no Dataverse client');
+  return { dv, close: () => clients.close() };
+}
+
+export async function messageRow(rows: PracticeRows, id: string): Promise<MessageRow> {
+  return (await rows.dv.get(M.entitySet, id)).row;
+}
+
+export function statusOf(row: MessageRow): string | undefined {
+  return Object.entries(MESSAGE_STATUS).find(([, v]) => v === row[M.columns.status])?.[0];
+}
+
+export async function queryRows(rows: PracticeRows, entitySet: string, filter: string): Promise<MessageRow[]> {
+  return rows.dv.list(entitySet, { filter });
+}
+
+export async function updateRow(
+  rows: PracticeRows,
+  entitySet: string,
+  id: string,
+  data: Record<string, unknown>,
+): Promise<void> {
+  await rows.dv.update(entitySet, id, data);
+}
+
+/**
+ * Makes exactly `count` SMS reminders due now and nothing else: every message due now (or left in sending)
+ * goes back to draft, then seeded SMS reminders of upcoming sessions (of clients who prefer SMS) are approved
+ * and due a minute ago. Checked with `lc reminders plan`.
+ */
+export async function dueSmsOnly(sandbox: SandboxProcess, rows: PracticeRows, count: number): Promise<MessageRow[]> {
+  const c = M.columns;
+  const now = new Date().toISOString();
+  const due = await queryRows(
+    rows,
+    M.entitySet,
+    `(${c.status} eq ${MESSAGE_STATUS.approved} and ${c.scheduledTime} le ${now}) or ${c.status} eq ${MESSAGE_STATUS.sending}`,
+  );
+  for (const row of due) {
+    await updateRow(rows, M.entitySet, String(row[M.primaryId]), { [c.status]: MESSAGE_STATUS.draft });
+  }
+  const upcoming = await queryRows(
+    rows,
+    M.entitySet,
+    `${c.channel} eq ${MESSAGE_CHANNEL.sms} and ${c.status} eq ${MESSAGE_STATUS.draft} and ${c.kind} eq ${MESSAGE_KIND.reminder} and ${c.scheduledTime} gt ${now}`,
+  );
+  assert.ok(upcoming.length >= count, `the seed has ${upcoming.length} upcoming SMS reminders`);
+  const chosen = upcoming.slice(0, count);
+  for (const row of chosen) {
+    await updateRow(rows, M.entitySet, String(row[M.primaryId]), {
+      [c.status]: MESSAGE_STATUS.approved,
+      [c.scheduledTime]: new Date(Date.now() - 60_000).toISOString(),
+    });
+  }
+  const run = await lc(sandbox, ['--json', 'reminders', 'plan']);
+  assert.equal(run.code, 0, run.stderr + run.stdout);
+  assert.deepEqual(
+    (JSON.parse(run.stdout) as PlanDocument).messages.map((m) => m.reminderId.toLowerCase()).sort(),
+    chosen.map((row) => String(row[M.primaryId]).toLowerCase()).sort(),
+    'only the chosen SMS reminders are due',
+  );
+  return chosen;
+}
