@@ -1,5 +1,6 @@
 // The text a reminder is edited as: a `Subject:` line, a blank line, then the HTML body. Saving reads it
-// back the same way; plain functions (no vscode import) so the round trip is unit-tested.
+// back the same way; plain functions (no vscode import) so the round trip is unit-tested. An SMS has no
+// subject: its line stays empty and only its text is saved.
 import { ValidationError } from '../core/errors';
 
 const SUBJECT = /^Subject:[ \t]*(.*)$/;
@@ -8,7 +9,7 @@ export function reminderEditText(subject: string, body: string): string {
   return `Subject: ${subject}\n\n${body}`;
 }
 
-export function parseReminderEdit(text: string): { subject: string; text: string } {
+export function parseReminderEdit(text: string, medium: 'email' | 'sms' = 'email'): { subject?: string; text: string } {
   const normalised = text.replace(/\r\n/g, '\n');
   const newline = normalised.indexOf('\n');
   const first = newline < 0 ? normalised : normalised.slice(0, newline);
@@ -22,7 +23,7 @@ export function parseReminderEdit(text: string): { subject: string; text: string
     );
   }
   const subject = (match[1] ?? '').trim();
-  if (!subject) {
+  if (!subject && medium === 'email') {
     throw new ValidationError('The subject is empty; nothing was saved. Write one after "Subject:".', {
       code: 'reminders.editNoSubject',
     });
@@ -31,5 +32,6 @@ export function parseReminderEdit(text: string): { subject: string; text: string
   if (!body.trim()) {
     throw new ValidationError('The message body is empty; nothing was saved.', { code: 'reminders.editNoBody' });
   }
-  return { subject, text: body.replace(/\s+$/, '') };
+  const edited = body.replace(/\s+$/, '');
+  return medium === 'sms' ? { text: edited } : { subject, text: edited };
 }

@@ -72,7 +72,7 @@ export async function editReminderCommand(s: EditorServices, c: DataverseClients
           `This reminder belongs to profile "${profile}", which is no longer signed in here. Switch back to it and save again; your text stays in the editor.`,
           { code: 'reminders.editProfileGone' },
         );
-      const edit = parseReminderEdit(text);
+      const edit = parseReminderEdit(text, r.channel === 'sms' ? 'sms' : 'email');
       const deps = actionDeps(s, current as DataverseClients);
       await editReminder(deps, r.id, edit, etag === undefined ? {} : { etag });
       etag = (await readMessage(deps.dataverse, deps.tables, r.id)).etag;

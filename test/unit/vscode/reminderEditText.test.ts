@@ -23,4 +23,12 @@ describe('reminderEditText', () => {
     assert.throws(() => parseReminderEdit('Subject:\n\n<p>Hello</p>'), /subject is empty/);
     assert.throws(() => parseReminderEdit('Subject: Hi\n\n  \n'), /body is empty/);
   });
+
+  it('lets an SMS keep its empty subject line, saving only its text', () => {
+    const text = reminderEditText('', 'Hello Ada, a reminder of your session on Friday. Dr. Morgan');
+    assert.deepEqual(parseReminderEdit(text, 'sms'), {
+      text: 'Hello Ada, a reminder of your session on Friday. Dr. Morgan',
+    });
+    assert.throws(() => parseReminderEdit('Subject:\n\n  \n', 'sms'), /body is empty/);
+  });
 });
