@@ -149,10 +149,29 @@ class TransportHandOver {
     }
   }
 
-  /** Records the first attempt if none is recorded, then hands the message over once, at the channel's pace. */
+  /**
+   * At the channel's pace: records the first attempt if none is recorded, then hands the message over once.
+   * The first attempt is written once the pacer lets the hand-over start, not before waiting for the sender's
+   * window: a crash while a reminder waits then leaves it to be sent, not to be checked by a person.
+   */
   private async handOver(): Promise<Delivery> {
+    this.run.checkAlive();
+    const pacer = this.run.transportPacer(this.transport);
+    const lane = `${this.transport.id}:${senderOn(this.run, this.transport, this.message).toLowerCase()}`;
+    const handOver = await pacer.run(lane, () => this.recordFirstAttemptThenHandOver(), {
+      submission: true,
+      ...(this.run.signal ? { signal: this.run.signal } : {}),
+    });
+    this.sentThisRun = true;
+    this.recording = true;
+    this.run.crashPoint('afterSend');
+    return this.recordDelivered(handOver.providerMessageId);
+  }
+
+  private async recordFirstAttemptThenHandOver(): Promise<HandOver> {
     const { deps } = this.run;
     this.run.checkAlive();
+    if (this.run.signal?.aborted) throw new CancelledError('Cancelled before it was sent.');
     if (this.firstAttemptAt === undefined || (!this.mayHaveActed && !this.mayRepeat())) {
       // Nothing can have reached the service yet: a new first attempt (a repeatableWithinWindow service
       // would refuse an old first-sent time even though it never saw the message).
@@ -163,17 +182,7 @@ class TransportHandOver {
       this.firstAttemptAt = at;
       this.run.crashPoint('afterRecordId');
     }
-    const outgoing = this.channelMessage(this.firstAttemptAt);
-    const pacer = this.run.transportPacer(this.transport);
-    const lane = `${this.transport.id}:${outgoing.from.toLowerCase()}`;
-    const handOver = await pacer.run(lane, () => this.handOverNow(outgoing), {
-      submission: true,
-      ...(this.run.signal ? { signal: this.run.signal } : {}),
-    });
-    this.sentThisRun = true;
-    this.recording = true;
-    this.run.crashPoint('afterSend');
-    return this.recordDelivered(handOver.providerMessageId);
+    return this.handOverNow(this.channelMessage(this.firstAttemptAt));
   }
 
   /**
