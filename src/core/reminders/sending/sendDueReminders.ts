@@ -112,14 +112,26 @@ function groupByTransportSender(run: SendRun, work: WorkItem[]): Map<string, Wor
   return lanes;
 }
 
-/** A channel's reminders, at most its `concurrency` at a time; its pacer keeps them to its rate. */
+/**
+ * Reminders carried at once on a channel's sender, per hand-over it allows at once: each makes five Dataverse
+ * writes around its hand-over, which go on beside the others' hand-overs (with as many reminders as hand-overs,
+ * a Dataverse answering in 150 ms held SMS near the rate, and a minute's 200 took most of the minute to leave).
+ */
+const REMINDERS_PER_HAND_OVER = 4;
+
+/**
+ * A channel's reminders, `REMINDERS_PER_HAND_OVER` × its `concurrency` at a time but never more than a minute's
+ * worth (so none waits for the window longer than a minute, far inside a claim's lease); its pacer keeps the
+ * hand-overs to its concurrency and its rate. A reminder waiting for the window has recorded no first attempt.
+ */
 async function runTransportLane(
   run: SendRun,
   lane: WorkItem[],
   settle: (item: WorkItem, delivery: Delivery) => void,
 ): Promise<void> {
   const queue = [...lane];
-  const width = Math.max(1, lane[0]?.transport?.limits.concurrency ?? 1);
+  const limits = lane[0]?.transport?.limits;
+  const width = Math.max(1, Math.min(limits?.perMinute ?? 1, REMINDERS_PER_HAND_OVER * (limits?.concurrency ?? 1)));
   const worker = async (): Promise<void> => {
     for (let item = queue.shift(); item; item = queue.shift()) {
       run.checkAlive();

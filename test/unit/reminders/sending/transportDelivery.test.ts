@@ -418,6 +418,43 @@ describe('sendDueReminders over other channels (fake services)', () => {
       assert.equal(report.sent, 5);
     });
 
+    it('records no first attempt for a reminder still waiting for its sender’s window, so a crash then leaves it to send, not to check', async () => {
+      const w = world({ channel: 'email', mailChannel: 'sendgrid', count: 3 });
+      const clock = new FakeClock(false);
+      w.deps.clock = clock;
+      w.sendgrid.limits.perMinute = 1;
+      const running = sendDueReminders(w.deps, { now: new Date(clock.now()) });
+      await settleDown();
+      assert.equal(w.sendgrid.handOvers.length, 1, 'one in the first minute');
+      const waiting = ids.slice(0, 3).filter((id) => w.row(id)[c.status] !== MESSAGE_STATUS.sent);
+      assert.equal(waiting.length, 2);
+      for (const id of waiting) {
+        assert.ok(w.row(id)[c.firstAttempt] == null, `${id} waits for the window with no first attempt recorded`);
+      }
+      clock.advance(PACING_WINDOW_MS);
+      await settleDown();
+      clock.advance(PACING_WINDOW_MS);
+      const report = await running;
+      assert.equal(report.sent, 3);
+      assert.equal(w.sendgrid.delivered.length, 3);
+    });
+
+    it('carries more reminders than the channel’s concurrency from claim to recorded, its writes beside the hand-overs', async () => {
+      const w = world({ count: 6 });
+      w.acs.limits.concurrency = 2;
+      let open: () => void = () => undefined;
+      w.acs.gate = new Promise<void>((resolve) => (open = resolve));
+      const running = sendDueReminders(w.deps);
+      await settleDown();
+      const claimed = ids.filter((id) => w.row(id)[c.status] === MESSAGE_STATUS.sending).length;
+      assert.ok(claimed > 2, `${claimed} claimed while 2 are handed over`);
+      assert.equal(w.acs.inFlight, 2);
+      open();
+      const report = await running;
+      assert.equal(report.sent, 6);
+      assert.equal(w.acs.maxInFlight, 2);
+    });
+
     it('never has more hand-overs in flight than the channel’s concurrency', async () => {
       const w = world({ count: 6 });
       w.acs.limits.concurrency = 2;
