@@ -35,10 +35,10 @@ export const ACS_SMS_REPEAT_WINDOW_MS = 5 * 60_000 - 60_000;
 /**
  * A toll-free number's documented limit ("Service limits for Azure Communication Services", SMS, Send Message:
  * toll-free, per number, 60 s, 200 requests and 200 message units; a short code 6,000 per number, an
- * alphanumeric sender ID 600 per resource). ACS documents no concurrency limit. `concurrency` is also how many
- * reminders the sender carries at once on the number from claim to recorded, each with five Dataverse writes
- * around its send: with Dataverse answering in 150 ms, 400 SMS took 105 s at 4 (the sender's own pace, about
- * 230 a minute, barely above the rate) and 84 s at 8, what the HTTP layer allows ACS; the rate allows 60 s.
+ * alphanumeric sender ID 600 per resource). ACS documents no concurrency limit: 8 at once, what the HTTP layer
+ * allows ACS. The sender carries four reminders per hand-over from claim to recorded; when it carried only
+ * `concurrency` of them, each with five Dataverse writes around its send, a Dataverse answering in 150 ms made
+ * 400 SMS take 105 s at 4 and 84 s at 8 where the rate allows 60 s.
  */
 export const ACS_SMS_LIMITS = { perMinute: 200, concurrency: 8 } as const;
 
