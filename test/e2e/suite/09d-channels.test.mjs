@@ -86,10 +86,12 @@ describe('Life Cockpit: a reminder sent by SMS from the Reminders view', () => {
       const at = rows.findIndex((r) => r.level === 1 && r.label === SCHEDULED);
       const next = rows.findIndex((r, i) => i > at && r.level === 1);
       const scheduled = at < 0 ? [] : rows.slice(at + 1, next < 0 ? undefined : next);
-      // The first by e-mail whose client has no row above it (a row is picked by its label).
+      // The first approved one by e-mail (not one left in sending) whose client has no row above it (a row is
+      // picked by its label).
       return (
         scheduled.find(
-          (r, i) => !/ · SMS\b/.test(r.description) && !scheduled.slice(0, i).some((o) => o.label === r.label),
+          (r, i) =>
+            !/ · (SMS|sending)\b/.test(r.description) && !scheduled.slice(0, i).some((o) => o.label === r.label),
         ) ?? false
       );
     });
