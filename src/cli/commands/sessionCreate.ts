@@ -21,12 +21,15 @@ import { withClient } from './dv';
 /** A session length when --duration is not given: the common therapy hour. */
 export const DEFAULT_DURATION_MINUTES = 50;
 
-/** `2026-12-03T10:00` or `2026-12-03 10:00` (local time), or with seconds and a zone (`Z`, `+01:00`). */
+/**
+ * `2026-12-03T10:00` or `2026-12-03 10:00` (local time), or with seconds (and milliseconds, as `lc sessions list
+ * --json` prints them) and a zone (`Z`, `+01:00`).
+ */
 const startFlag = z
   .string()
   .trim()
   .regex(
-    /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})?$/,
+    /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?$/,
     'expected a date and time such as 2026-12-03T10:00 (local time) or 2026-12-03T09:00Z',
   )
   .transform((text) => new Date(text.replace(' ', 'T')))

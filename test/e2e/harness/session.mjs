@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { openBrowser } from './browser.mjs';
 import { editorDirs, installExtension, startCodeServer } from './codeServer.mjs';
 import { artifactsRoot, vsixPath } from './paths.mjs';
+import { bookSessionsLaterToday } from './fixtures.mjs';
 import { startSandbox } from './sandbox.mjs';
 import { Workbench } from './workbench.mjs';
 import { writeSandboxWorkspace } from './workspace.mjs';
@@ -29,6 +30,8 @@ export async function startEditorSession({ vsix = vsixPath, settings = {} } = {}
     // A few reminders due now, besides the seeded practice's own, so sending them always has work to do.
     const sandbox = await startSandbox({ logFile: sandboxLog, extraArgs: ['--due-reminders', '3'] });
     owned.push(sandbox.stop);
+    // Sessions still ahead today at any hour and on any day: the seed books weekdays' office hours only.
+    bookSessionsLaterToday(sandbox.info);
     const workspace = writeSandboxWorkspace(join(root, 'workspace'), sandbox.info, settings);
     installExtension(dirs, vsix);
     // No NODE_EXTRA_CA_CERTS: the extension must trust the sandbox's CA through its profile's caFile alone.
