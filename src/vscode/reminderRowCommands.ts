@@ -17,6 +17,7 @@ import { confirmEffect } from './confirmEffect';
 import type { DataverseClients } from './profileSession';
 import { reminderOf } from './reminderCommands';
 import { parseReminderEdit, reminderEditText } from './reminderEditText';
+import { reminderPreview } from './sendDocuments';
 import type { EditorServices } from './services';
 
 export function requireReminder(node: unknown, verb: string): Reminder {
@@ -36,21 +37,7 @@ export function actionDeps(s: EditorServices, c: DataverseClients): ReminderActi
 
 export async function previewReminder(s: EditorServices, c: DataverseClients, node: unknown): Promise<void> {
   const { reminder: r, text } = await readMessage(c.dataverse, c.tables, requireReminder(node, 'preview').id);
-  const subject = r.subject;
-  const body = text ?? '';
-  const doc = [
-    `# ${subject || '(no subject)'}`,
-    '',
-    `- To: ${r.email ?? 'no address'}${c.profile.sendToSelf ? ` (send-to-me mode: it goes to ${c.profile.mailbox ?? 'your mailbox'})` : ''}`,
-    `- ${r.kind === 'followUp' ? 'Follow-up' : 'Reminder'}, ${r.status}, scheduled ${r.scheduledTime.toLocaleString()}`,
-    ...(r.lastError ? [`- Last error: ${r.lastError}`] : []),
-    `- Profile: ${c.profile.name}`,
-    '',
-    '````html',
-    body,
-    '````',
-    '',
-  ].join('\n');
+  const doc = reminderPreview(r, text ?? '', c.profile);
   await s.documents.show(`Reminder ${r.id}.md`, doc, 'markdown');
 }
 

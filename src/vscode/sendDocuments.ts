@@ -1,6 +1,7 @@
 // The words around sending: the dry-run document of every message that would leave (with totals), the
 // one question before sending, and the summary after. Plain values, no vscode import, so each is
 // unit-tested.
+import { channelLabel } from '../core/channels';
 
 /** One message the dry run says would leave (the editor's view of the sender's plan). */
 export interface PlanLine {
@@ -30,7 +31,7 @@ export function planDocument(lines: readonly PlanLine[], context: PlanContext): 
   const out = [
     `# Due reminders: ${due} message${due === 1 ? '' : 's'} would leave`,
     '',
-    `Profile: ${context.profile}${context.sendToSelf ? ' (send-to-me test mode: every message goes to your own mailbox)' : ''}  `,
+    `Profile: ${context.profile}${context.sendToSelf ? ' (send-to-me test mode: every e-mail goes to your own mailbox and every SMS to your own phone)' : ''}  `,
     `As of: ${context.at.toISOString()}  `,
     `Nothing has been sent. Run "Life Cockpit: Send Due Reminders" to send them.`,
     '',
@@ -45,8 +46,10 @@ export function planDocument(lines: readonly PlanLine[], context: PlanContext): 
     '',
   ];
   lines.forEach((line, i) => {
+    // An SMS has no subject and its text is plain, not HTML.
+    const sms = line.channel === channelLabel('acsSms');
     out.push(
-      `## ${i + 1}. ${oneLine(line.subject)}`,
+      `## ${i + 1}. ${line.subject ? oneLine(line.subject) : sms ? '(SMS)' : '(no subject)'}`,
       '',
       `- To: ${oneLine(line.recipient)}`,
       `- From: ${line.mailbox}`,
@@ -54,7 +57,7 @@ export function planDocument(lines: readonly PlanLine[], context: PlanContext): 
       `- Session: ${line.session ? oneLine(line.session) : 'none'}`,
       `- Reminder: ${line.reminderId}${line.recovering ? ' (left in sending: looked up first)' : ''}`,
       '',
-      ...fenced(line.body, 'html'),
+      ...fenced(line.body, sms ? 'text' : 'html'),
       '',
     );
   });
@@ -62,11 +65,13 @@ export function planDocument(lines: readonly PlanLine[], context: PlanContext): 
   return out.join('\n');
 }
 
+const SEND_TO_ME = '(send-to-me test mode: e-mail to your own mailbox, SMS to your own phone)';
+
 /** The one question before sending: the count and the profile, by name. */
 export function sendQuestion(count: number, profile: string, sendToSelf: boolean): string {
   const what = `${count} due reminder${count === 1 ? '' : 's'}`;
   return sendToSelf
-    ? `Send ${what} from profile "${profile}" to your own mailbox (send-to-me test mode)?`
+    ? `Send ${what} from profile "${profile}" to yourself ${SEND_TO_ME}?`
     : `Send ${what} to clients from profile "${profile}"?`;
 }
 
@@ -79,7 +84,7 @@ export function sendNowQuestion(
 ): string {
   const what = kind === 'followUp' ? 'follow-up' : 'reminder';
   return sendToSelf
-    ? `Send the ${what} for ${client} now from profile "${profile}" to your own mailbox (send-to-me test mode)?`
+    ? `Send the ${what} for ${client} now from profile "${profile}" to yourself ${SEND_TO_ME}?`
     : `Send the ${what} to ${client} now from profile "${profile}"?`;
 }
 
@@ -122,4 +127,49 @@ function fenced(text: string, language: string): string[] {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   return [`${fence}${language}`, text, fence];
+}
+
+/** What Preview shows of one reminder row. */
+export interface PreviewedReminder {
+  id: string;
+  subject: string;
+  email: string | undefined;
+  phone?: string | undefined;
+  channel?: string | undefined;
+  kind: 'reminder' | 'followUp';
+  status: string;
+  scheduledTime: Date;
+  lastError?: string | undefined;
+}
+
+/**
+ * Preview of one reminder: who it goes to by its own channel (an SMS to a phone, in send-to-me mode the
+ * practitioner's), and its body as it will leave (an SMS is plain text, not HTML).
+ */
+export function reminderPreview(
+  r: PreviewedReminder,
+  body: string,
+  profile: {
+    name: string;
+    sendToSelf?: boolean | undefined;
+    mailbox?: string | undefined;
+    selfPhone?: string | undefined;
+  },
+): string {
+  const sms = r.channel === 'sms';
+  const to = sms ? `${r.phone ?? 'no phone'} (SMS)` : (r.email ?? 'no address');
+  const self = sms
+    ? (profile.selfPhone ?? 'your phone, once LC_SELF_PHONE is set')
+    : (profile.mailbox ?? 'your mailbox');
+  return [
+    `# ${r.subject ? oneLine(r.subject) : sms ? '(SMS)' : '(no subject)'}`,
+    '',
+    `- To: ${to}${profile.sendToSelf ? ` (send-to-me mode: it goes to ${self})` : ''}`,
+    `- ${r.kind === 'followUp' ? 'Follow-up' : 'Reminder'}, ${r.status}, scheduled ${r.scheduledTime.toLocaleString()}`,
+    ...(r.lastError ? [`- Last error: ${r.lastError}`] : []),
+    `- Profile: ${profile.name}`,
+    '',
+    ...fenced(body, sms ? 'text' : 'html'),
+    '',
+  ].join('\n');
 }

@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import {
   planDocument,
+  reminderPreview,
   sendNowQuestion,
   sendQuestion,
   sendSummary,
@@ -47,7 +48,21 @@ describe('sendDocuments', () => {
   it('says send-to-me mode is on, and that nothing is due when nothing is', () => {
     const doc = planDocument([], { ...context, sendToSelf: true });
     assert.match(doc, /send-to-me test mode/);
+    assert.match(doc, /e-mail goes to your own mailbox and every SMS to your own phone/);
     assert.match(doc, /No reminder is due/);
+  });
+
+  it('shows an SMS as the plain text it is, not as HTML', () => {
+    const sms = line(1, {
+      recipient: '+447700900123',
+      subject: '',
+      body: 'See you at 10:00',
+      channel: 'SMS (Azure Communication Services)',
+    });
+    const doc = planDocument([sms, line(2)], context);
+    assert.match(doc, /## 1\. \(SMS\)\n/);
+    assert.match(doc, /```+text\nSee you at 10:00\n```+/);
+    assert.match(doc, /```+html\n<p>Hello 2<\/p>\n```+/);
   });
 
   it('keeps a body with backticks inside its fence', () => {
@@ -60,7 +75,10 @@ describe('sendDocuments', () => {
       sendQuestion(3, 'live-practice', false),
       'Send 3 due reminders to clients from profile "live-practice"?',
     );
-    assert.match(sendQuestion(1, 'sandbox', true), /1 due reminder from profile "sandbox" to your own mailbox/);
+    assert.match(
+      sendQuestion(1, 'sandbox', true),
+      /1 due reminder from profile "sandbox" to yourself \(send-to-me test mode: e-mail to your own mailbox, SMS to your own phone\)/,
+    );
   });
 
   it('asks Send Now naming the client, the kind and the profile', () => {
@@ -70,7 +88,7 @@ describe('sendDocuments', () => {
     );
     assert.match(
       sendNowQuestion('Ada Lovelace', 'reminder', 'practice', true),
-      /for Ada Lovelace .* to your own mailbox/,
+      /for Ada Lovelace .* to yourself \(send-to-me test mode: e-mail to your own mailbox, SMS to your own phone\)/,
     );
   });
 
@@ -92,5 +110,41 @@ describe('sendDocuments', () => {
       sendSummary({ ...report, failed: 0, items: [] }, 'sandbox', true),
       /^Sending stopped on profile "sandbox": 2 sent/,
     );
+  });
+});
+
+describe('reminderPreview', () => {
+  const base = {
+    id: 'r-1',
+    subject: 'Your session tomorrow',
+    email: 'ada@example.test',
+    phone: '+447700900123',
+    kind: 'reminder' as const,
+    status: 'approved',
+    scheduledTime: new Date('2026-12-03T09:00:00Z'),
+  };
+  const profile = { name: 'sandbox', sendToSelf: false, mailbox: 'me@example.test', selfPhone: '+447700900999' };
+
+  it('shows an e-mail reminder to its address, as HTML', () => {
+    const doc = reminderPreview({ ...base, channel: 'email' }, '<p>Hi</p>', profile);
+    assert.match(doc, /^# Your session tomorrow\n/);
+    assert.match(doc, /- To: ada@example\.test\n/);
+    assert.match(doc, /```+html\n<p>Hi<\/p>\n```+/);
+  });
+
+  it('shows an SMS to the phone, as plain text, and in send-to-me mode to the practitioner’s phone', () => {
+    const sms = { ...base, subject: '', channel: 'sms' as const };
+    const doc = reminderPreview(sms, 'See you at 10:00', profile);
+    assert.match(doc, /^# \(SMS\)\n/);
+    assert.match(doc, /- To: \+447700900123 \(SMS\)\n/);
+    assert.match(doc, /```+text\nSee you at 10:00\n```+/);
+    const toSelf = reminderPreview(sms, 'x', { ...profile, sendToSelf: true });
+    assert.match(toSelf, /send-to-me mode: it goes to \+447700900999/);
+    assert.doesNotMatch(toSelf, /me@example\.test/);
+  });
+
+  it('says when an SMS has no phone to go to', () => {
+    const doc = reminderPreview({ ...base, channel: 'sms', phone: undefined }, 'x', profile);
+    assert.match(doc, /- To: no phone \(SMS\)/);
   });
 });
