@@ -5,6 +5,9 @@
 // sent with ACS's message id; a sender killed right after the hand-over and run again sends no second SMS
 // inside ACS's repeat window, and after it leaves the reminder in Needs a Check instead of texting again.
 import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { testFolder } from '../../builders/testFolders';
 import { lc, startSandboxProcess, type SandboxProcess, type SendDocument } from '../reminders-cli/sendingWorld';
 import { dueSmsOnly, M, messageRow, smsFor, statusOf, updateRow, practiceRows, type PracticeRows } from './cliSmsWorld';
 
@@ -71,6 +74,30 @@ describe('lc reminders send: SMS through the sandbox’s ACS', function () {
     assert.equal(again.code, 0, again.stderr + again.stdout);
     assert.equal((JSON.parse(again.stdout) as SendDocument).total, 0, 'nothing is left to send');
     assert.equal((await smsFor(sandbox, id)).length, 1);
+  });
+
+  it('a verbose send keeps the ACS key, the connection string and the SMS text out of its output and log files', async () => {
+    const [chosen] = await dueSmsOnly(sandbox, rows, 1);
+    const id = String(chosen?.[M.primaryId]);
+    const logDir = testFolder('lc-sms-canary-logs-');
+    const run = await lc(sandbox, ['--json', '--yes', '--verbose', 'reminders', 'send'], {
+      env: { LC_LOG_DIR: logDir },
+    });
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    const [sms] = await smsFor(sandbox, id);
+    assert.ok(sms && sms.message.length > 20, 'the SMS left with its text');
+    const logs = readdirSync(logDir).map((f) => [f, readFileSync(join(logDir, f), 'utf8')] as const);
+    assert.ok(
+      logs.some(([, text]) => text.includes(id)),
+      'the send is in the log files (so an empty log cannot pass)',
+    );
+    const connection = sandbox.info.acsConnectionString;
+    const accessKey = /accesskey=([^;]+)/i.exec(connection)?.[1] ?? '';
+    assert.ok(accessKey.length > 20);
+    const secrets = { accessKey, connection, smsText: sms.message };
+    for (const [where, text] of [['stdout', run.stdout], ['stderr', run.stderr], ...logs] as const) {
+      for (const [what, secret] of Object.entries(secrets)) assert.ok(!text.includes(secret), `${what} is in ${where}`);
+    }
   });
 
   it('lc worker run --once sends a due SMS the same way, from the same variables', async () => {
