@@ -3,6 +3,7 @@
 // src/extension.ts imports it once the log and the configuration are built (see there why).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { AuthService } from './core/auth';
 import { systemClock } from './core/clock';
 import { ProfileHttpClients } from './core/clients';
 import { createProfileHttpClient } from './core/http';
@@ -29,7 +30,12 @@ import { registerWebhookViews } from './vscode/webhookInboxTree';
 import { coalesced, receiverSecretsFor, webhookLauncher } from './vscode/webhookLaunch';
 import { WebhookPayloadKeys } from './vscode/webhookPayloadKey';
 import { EditorWebhookReceiver } from './vscode/webhookReceiver';
-import type { LifeCockpitApi } from './extension';
+
+/** What activate() hands back: what the end-to-end and integration tests read of the running extension. */
+export interface LifeCockpitApi {
+  readonly auth: AuthService;
+  readonly config: EditorConfigSource;
+}
 
 /** What activate() built before importing this: the log, following the configuration, which is read. */
 export interface EditorFoundation {

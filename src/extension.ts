@@ -5,14 +5,11 @@
 // in dist/extension.js: the modules only the composition root needs run when it is imported, not when the
 // file is loaded. Activation as a whole (until activate()'s promise settles) does the same work as before.
 import type * as vscode from 'vscode';
-import type { AuthService } from './core/auth';
+import type { LifeCockpitApi } from './editorComposition';
 import { EditorConfigSource, reportConfigurationProblems } from './vscode/configSource';
 import { EditorLog } from './vscode/editorLog';
 
-export interface LifeCockpitApi {
-  readonly auth: AuthService;
-  readonly config: EditorConfigSource;
-}
+export type { LifeCockpitApi } from './editorComposition';
 
 export async function activate(context: vscode.ExtensionContext): Promise<LifeCockpitApi> {
   const logs = new EditorLog(context.logUri.fsPath);

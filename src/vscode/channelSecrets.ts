@@ -15,7 +15,7 @@ import {
 } from '../core/channels';
 import type { Profile } from '../core/config';
 import { CancelledError, ValidationError } from '../core/errors';
-import { isLocalSandboxProfile } from './getStartedSignIn';
+import { isLocalSandboxProfile } from './localSandbox';
 import type { SandboxInfo } from './sandboxLauncher';
 
 export type ChannelSecretKind = keyof ChannelSecrets;

@@ -5,29 +5,16 @@
 // another host, never gets it. Once signed in, it is kept in SecretStorage like any typed secret.
 import type { Profile } from '../core/config';
 import { toLifeCockpitError } from '../core/errors';
+import { isLocalSandboxProfile } from './localSandbox';
 import type { EditorServices } from './services';
 
 /** Set by test/e2e/start.mjs for the editor it opens; not one of the CLI's LC_* settings. */
 export const HANDED_SANDBOX_SECRET_ENV = 'LC_SANDBOX_CLIENT_SECRET';
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /** The handed-over secret, when `profile` may take it: kind sandbox, authority on a loopback host. */
 export function handedSandboxSecret(profile: Profile | undefined, env: NodeJS.ProcessEnv): string | undefined {
   const secret = env[HANDED_SANDBOX_SECRET_ENV]?.trim();
   return secret && profile && isLocalSandboxProfile(profile) ? secret : undefined;
-}
-
-/** A profile that may take secrets handed over by the sandbox: kind sandbox, authority on a loopback host. */
-export function isLocalSandboxProfile(profile: Pick<Profile, 'kind' | 'authorityHost'>): boolean {
-  if (profile.kind !== 'sandbox') return false;
-  let authority: URL;
-  try {
-    authority = new URL(profile.authorityHost);
-  } catch {
-    return false;
-  }
-  return authority.protocol === 'https:' && LOOPBACK_HOSTS.has(authority.hostname);
 }
 
 /** Signed out at start on a sandbox profile that may take the handed-over secret: signs in with it. */
