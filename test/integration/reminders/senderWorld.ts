@@ -3,16 +3,14 @@
 // what the tests count: each reminder's copies in Sent Items (by the extended property carrying its id),
 // once Exchange's transport has drained.
 import type { AuditEntry } from '../../../src/core/log';
-import { AuthService } from '../../../src/core/auth';
-import { connect, type ProfileClients } from '../../../src/core/clients';
+import type { ProfileClients } from '../../../src/core/clients';
 import { systemClock, type Clock } from '../../../src/core/clock';
 import { sandboxProfile, type Profile } from '../../../src/core/config';
-import { msalNetworkClient } from '../../../src/core/http';
 import { silentLogger } from '../../../src/core/log';
 import { DEFAULT_TABLES, MESSAGE_STATUS } from '../../../src/core/practice';
 import { REMINDER_ID_PROPERTY, type SenderDeps, type SenderSettings } from '../../../src/core/reminders';
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../../src/sandbox';
-import { MemorySecrets } from '../../builders/memorySecrets';
+import { connectAsSandboxApp } from '../../builders/sandboxApp';
 
 interface InspectedMessage {
   immutableId: string;
@@ -49,19 +47,7 @@ export class SenderWorld {
     const sandbox = await startSandbox({ port: 0, seed: 'sender', clients: 4, ...options });
     const profile = sandboxProfile(sandbox.info);
     try {
-      const clients = await connect(profile, {
-        log: silentLogger,
-        tokens: async (http) => {
-          const auth = new AuthService({
-            secrets: new MemorySecrets(),
-            log: silentLogger,
-            persistTokenCache: false,
-            networkClientFor: () => msalNetworkClient(http),
-          });
-          await auth.signIn(profile, { kind: 'secret', clientSecret: sandbox.info.clientSecret });
-          return auth.tokens();
-        },
-      });
+      const clients = await connectAsSandboxApp(sandbox.info, profile);
       return new SenderWorld(sandbox, clients, profile);
     } catch (error) {
       await sandbox.stop();

@@ -1,16 +1,14 @@
 // An in-process sandbox and the session actions' dependencies on the profile's real clients (the Dataverse
 // Web API client and the Graph SDK, signed in through msal-node against the sandbox's Entra ID).
-import { AuthService } from '../../../src/core/auth';
-import { connect, type ProfileClients } from '../../../src/core/clients';
+import type { ProfileClients } from '../../../src/core/clients';
 import { sandboxProfile, type Profile } from '../../../src/core/config';
 import type { DataverseClient } from '../../../src/core/dataverse';
-import { msalNetworkClient } from '../../../src/core/http';
 import { silentLogger } from '../../../src/core/log';
 import { DEFAULT_TABLES } from '../../../src/core/practice';
 import { defaultTemplates } from '../../../src/core/reminders';
 import type { SessionActionDeps } from '../../../src/core/booking';
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../../src/sandbox';
-import { MemorySecrets } from '../../builders/memorySecrets';
+import { connectAsSandboxApp } from '../../builders/sandboxApp';
 
 export interface SessionsHarness {
   sandbox: RunningSandbox;
@@ -31,19 +29,7 @@ export interface SessionsHarness {
 export async function startSessionsHarness(options: StartSandboxOptions = {}): Promise<SessionsHarness> {
   const sandbox = await startSandbox({ port: 0, clients: 20, ...options });
   const profile = sandboxProfile(sandbox.info);
-  const clients = await connect(profile, {
-    log: silentLogger,
-    tokens: async (http) => {
-      const auth = new AuthService({
-        secrets: new MemorySecrets(),
-        log: silentLogger,
-        persistTokenCache: false,
-        networkClientFor: () => msalNetworkClient(http),
-      });
-      await auth.signIn(profile, { kind: 'secret', clientSecret: sandbox.info.clientSecret });
-      return auth.tokens();
-    },
-  });
+  const clients = await connectAsSandboxApp(sandbox.info, profile);
   const dv = clients.dataverse;
   if (!dv) throw new Error('the sandbox profile has no Dataverse client');
   const c = DEFAULT_TABLES.client;

@@ -5,16 +5,12 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { AuthService } from '../../../src/core/auth';
-import { connect } from '../../../src/core/clients';
 import { sandboxProfile } from '../../../src/core/config';
 import type { DataverseClient } from '../../../src/core/dataverse';
-import { msalNetworkClient } from '../../../src/core/http';
-import { silentLogger } from '../../../src/core/log';
 import { DEFAULT_TABLES, MESSAGE_CHANNEL, MESSAGE_KIND, MESSAGE_STATUS } from '../../../src/core/practice';
 import type { SentSms } from '../../../src/sandbox/acs';
 import type { SandboxReadyInfo } from '../../../src/sandbox/types';
-import { MemorySecrets } from '../../builders/memorySecrets';
+import { connectAsSandboxApp } from '../../builders/sandboxApp';
 import { lc, type PlanDocument, type SandboxProcess } from '../reminders-cli/sendingWorld';
 
 export const M = DEFAULT_TABLES.scheduledMessage;
@@ -66,19 +62,7 @@ export interface PracticeRows {
 
 export async function practiceRows(info: SandboxReadyInfo): Promise<PracticeRows> {
   const profile = sandboxProfile(info);
-  const clients = await connect(profile, {
-    log: silentLogger,
-    tokens: async (http) => {
-      const auth = new AuthService({
-        secrets: new MemorySecrets(),
-        log: silentLogger,
-        persistTokenCache: false,
-        networkClientFor: () => msalNetworkClient(http),
-      });
-      await auth.signIn(profile, { kind: 'secret', clientSecret: info.clientSecret });
-      return auth.tokens();
-    },
-  });
+  const clients = await connectAsSandboxApp(info, profile);
   const dv = clients.dataverse;
   if (!dv) throw new Error('the sandbox profile has no Dataverse client');
   return { dv, close: () => clients.close() };
