@@ -6,7 +6,7 @@
 // Send Now share one mailbox rate.
 import * as vscode from 'vscode';
 import { CancelledError } from '../core/errors';
-import { channelLabel, channelsFor, closeTransports, type ChannelSecrets, type Transports } from '../core/channels';
+import { channelsFor, closeTransports, type ChannelSecrets, type Transports } from '../core/channels';
 import type { Clock } from '../core/clock';
 import type { Profile } from '../core/config';
 import { actorOf, type LogHub, type Logger } from '../core/log';
@@ -249,7 +249,7 @@ export function planLine(m: PlannedMessage, sessions: readonly Session[] | undef
     subject: m.subject,
     body: m.body,
     mailbox: m.mailbox,
-    channel: channelLabel(m.channel),
+    channel: m.channel,
     session: view ? `${view.label} · ${view.description}` : m.sessionId,
     recovering: m.state === 'recovering',
   };

@@ -1,7 +1,7 @@
 // The words around sending: the dry-run document of every message that would leave (with totals), the
 // one question before sending, and the summary after. Plain values, no vscode import, so each is
 // unit-tested.
-import { channelLabel } from '../core/channels';
+import { channelLabel, type ChannelId } from '../core/channels';
 
 /** One message the dry run says would leave (the editor's view of the sender's plan). */
 export interface PlanLine {
@@ -10,8 +10,8 @@ export interface PlanLine {
   subject: string;
   body: string;
   mailbox: string;
-  /** The channel it leaves through, as a person reads it (e.g. "SMS (Azure Communication Services)"). */
-  channel?: string;
+  /** The channel it leaves through; the document names it as a person reads it. */
+  channel?: ChannelId;
   /** Who and when, e.g. "Ada Lovelace · Thu 3 Dec, 10:00". */
   session: string | undefined;
   /** Left in sending by an earlier run: looked up in the mailbox first, sent only if no copy is found. */
@@ -47,13 +47,13 @@ export function planDocument(lines: readonly PlanLine[], context: PlanContext): 
   ];
   lines.forEach((line, i) => {
     // An SMS has no subject and its text is plain, not HTML.
-    const sms = line.channel === channelLabel('acsSms');
+    const sms = line.channel === 'acsSms';
     out.push(
       `## ${i + 1}. ${line.subject ? oneLine(line.subject) : sms ? '(SMS)' : '(no subject)'}`,
       '',
       `- To: ${oneLine(line.recipient)}`,
       `- From: ${line.mailbox}`,
-      ...(line.channel ? [`- Channel: ${line.channel}`] : []),
+      ...(line.channel ? [`- Channel: ${channelLabel(line.channel)}`] : []),
       `- Session: ${line.session ? oneLine(line.session) : 'none'}`,
       `- Reminder: ${line.reminderId}${line.recovering ? ' (left in sending: looked up first)' : ''}`,
       '',

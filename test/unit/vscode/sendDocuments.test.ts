@@ -57,7 +57,7 @@ describe('sendDocuments', () => {
       recipient: '+447700900123',
       subject: '',
       body: 'See you at 10:00',
-      channel: 'SMS (Azure Communication Services)',
+      channel: 'acsSms',
     });
     const doc = planDocument([sms, line(2)], context);
     assert.match(doc, /## 1\. \(SMS\)\n/);
