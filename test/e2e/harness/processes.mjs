@@ -49,14 +49,34 @@ export function spawnGroup(command, args, { logFile, env, cwd, captureStdout = f
   return child;
 }
 
-/** SIGTERM to the whole group, SIGKILL if it has not exited within `graceMs`. Safe to call twice. */
+/**
+ * SIGTERM to the whole group, SIGKILL if it is not gone within `graceMs`. Safe to call twice. Waits for the
+ * group, not only its leader: a process the leader started (the extension's own sandbox, saving its state on
+ * SIGTERM) can outlive it and still write into the folders the caller removes next.
+ */
 export async function stopGroup(child, { graceMs = 5_000 } = {}) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  if (!child || !groupAlive(child)) return;
   signalGroup(child, 'SIGTERM');
-  const timer = new Promise((resolve) => setTimeout(() => resolve('timeout'), graceMs));
-  if ((await Promise.race([child.exited, timer])) === 'timeout') {
-    signalGroup(child, 'SIGKILL');
-    await child.exited;
+  if (await groupGone(child, graceMs)) return;
+  signalGroup(child, 'SIGKILL');
+  await groupGone(child, graceMs);
+}
+
+function groupAlive(child) {
+  try {
+    process.kill(-child.pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
+async function groupGone(child, timeoutMs) {
+  try {
+    await waitFor(`process group ${child.pid} to exit`, () => !groupAlive(child), { timeoutMs, intervalMs: 50 });
+    return true;
+  } catch {
+    return false;
   }
 }
 
