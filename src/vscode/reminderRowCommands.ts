@@ -1,9 +1,10 @@
-// A reminder row's actions: Preview (read-only), Edit (opens subject and body; saving writes them back),
+// A reminder row's actions: Preview (read-only), Edit (opens an e-mail's subject and body, an SMS's text alone;
+// saving writes them back, and refuses a document opened for the other channel),
 // Approve, Skip, Retry (Change Channel, Mark as Sent and Send Again are in reminderChannelCommands.ts). Each asks before an effect when the profile wants it, names the profile in what
 // it says afterwards, and refreshes the views. An edit opened under one profile is never saved into
 // another: after a switch or sign-out its save is refused and the text stays in the editor.
 import * as vscode from 'vscode';
-import { AuthenticationError, ValidationError } from '../core/errors';
+import { AuthenticationError, ConflictError, ValidationError } from '../core/errors';
 import {
   approveReminder,
   editReminder,
@@ -16,7 +17,7 @@ import {
 import { confirmEffect } from './confirmEffect';
 import type { DataverseClients } from './profileSession';
 import { reminderOf } from './reminderCommands';
-import { parseReminderEdit, reminderEditText } from './reminderEditText';
+import { editMediumOf, parseReminderEdit, reminderEditText, type EditMedium } from './reminderEditText';
 import { reminderPreview } from './sendDocuments';
 import type { EditorServices } from './services';
 
@@ -48,10 +49,13 @@ export async function editReminderCommand(s: EditorServices, c: DataverseClients
   // refused (the text stays in the editor), never overwritten unseen.
   let etag = stored.etag;
   const profile = c.profile.name;
+  // An SMS is edited as its bare text, an e-mail as subject and HTML: each in a document of its own, so that
+  // after a channel change Edit opens the new medium even while the old one's document is still open.
+  const medium = editMediumOf(r);
   const name = `${who(r)} – ${r.kind === 'followUp' ? 'follow-up' : 'reminder'}`.replace(/[/\\]/g, '-');
   await s.editable.open(
-    `/reminder/${r.id}/${name}.html`,
-    reminderEditText(r.subject, stored.text ?? ''),
+    medium === 'sms' ? `/reminder/${r.id}/${name} (SMS).txt` : `/reminder/${r.id}/${name}.html`,
+    reminderEditText(medium, r.subject, stored.text ?? ''),
     async (text) => {
       const current = s.session.clients;
       if (current?.profile.name !== profile || !current.dataverse)
@@ -59,8 +63,9 @@ export async function editReminderCommand(s: EditorServices, c: DataverseClients
           `This reminder belongs to profile "${profile}", which is no longer signed in here. Switch back to it and save again; your text stays in the editor.`,
           { code: 'reminders.editProfileGone' },
         );
-      const edit = parseReminderEdit(text, r.channel === 'sms' ? 'sms' : 'email');
       const deps = actionDeps(s, current as DataverseClients);
+      await requireSameMedium(deps, r, medium);
+      const edit = parseReminderEdit(text, medium);
       await editReminder(deps, r.id, edit, etag === undefined ? {} : { etag });
       etag = (await readMessage(deps.dataverse, deps.tables, r.id)).etag;
       s.log.info('reminder edited', { reminderId: r.id, profile });
@@ -69,7 +74,24 @@ export async function editReminderCommand(s: EditorServices, c: DataverseClients
         `Saved the ${r.kind === 'followUp' ? 'follow-up' : 'reminder'} to ${who(r)} on profile "${profile}".`,
       );
     },
-    'html',
+    medium === 'sms' ? 'plaintext' : 'html',
+  );
+}
+
+const MEDIUM_WORDS: Record<EditMedium, string> = { email: 'e-mail', sms: 'SMS' };
+
+/**
+ * Refuses a save whose document was opened for the other medium (the channel changed in another window, the
+ * CLI or Change Channel… meanwhile): an e-mail's subject and HTML would reach the phone as they are, an SMS's
+ * text would leave as an e-mail with no subject. A change after this read is caught by the ETag.
+ */
+async function requireSameMedium(deps: ReminderActionDeps, opened: Reminder, medium: EditMedium): Promise<void> {
+  const now = (await readMessage(deps.dataverse, deps.tables, opened.id)).reminder;
+  const nowMedium = editMediumOf(now);
+  if (nowMedium === medium) return;
+  throw new ConflictError(
+    `The ${opened.kind === 'followUp' ? 'follow-up' : 'reminder'} to ${who(opened)} now goes by ${MEDIUM_WORDS[nowMedium]}: its channel changed after this ${MEDIUM_WORDS[medium]} was opened, so nothing was saved. Run Edit Reminder on it again to edit it as ${nowMedium === 'sms' ? 'an SMS' : 'an e-mail'}; your text stays here to copy from.`,
+    { code: 'reminders.editChannelChanged', detail: { reminderId: opened.id, opened: medium, now: nowMedium } },
   );
 }
 
