@@ -98,10 +98,13 @@ describe('Life Cockpit: editing a reminder before it leaves', () => {
   it('opens a draft’s subject and body in an editor, and saving writes them back to Dataverse', async () => {
     const { workbench, page } = editor();
     await workbench.expandTreeItem(VIEWS.reminders, NEEDS_APPROVAL);
-    const draft = await waitFor('a reminder needing approval', async () => {
+    // An e-mail (an SMS opens as its text alone, 09e): the first row under the group not marked SMS.
+    const draft = await waitFor('an e-mail reminder needing approval', async () => {
       const rows = await workbench.treeRows(VIEWS.reminders);
       const at = rows.findIndex((r) => r.level === 1 && r.label === NEEDS_APPROVAL);
-      return at >= 0 && rows[at + 1]?.level === 2 ? rows[at + 1] : false;
+      const next = rows.findIndex((r, i) => i > at && r.level === 1);
+      const group = at < 0 ? [] : rows.slice(at + 1, next < 0 ? undefined : next);
+      return group.find((r) => !/ · SMS\b/.test(r.description)) ?? false;
     });
     await workbench.contextMenuAction(VIEWS.reminders, draft.label, EDIT_REMINDER);
     await waitForEditorText(workbench, 'Subject:');
