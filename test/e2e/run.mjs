@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
-import { artifactsRoot, e2eDir, repoRoot } from './harness/paths.mjs';
+import { artifactsRoot, e2eDir, FAILURE_NOTE, repoRoot } from './harness/paths.mjs';
 
 const host = process.env.LC_E2E_HOST ?? (process.env.VSCODE_EXECUTABLE ? 'electron' : 'code-server');
 const started = Date.now();
@@ -25,10 +25,13 @@ if (host === 'electron') {
 }
 
 process.stderr.write(`[e2e] ${host} run took ${Math.round((Date.now() - started) / 1000)} s\n`);
-if (existsSync(artifactsRoot) && readdirSync(artifactsRoot).length > 0) {
+// Only the folders a failure saved: the dashboard's and the walkthrough's screenshots are there on purpose.
+const failures = existsSync(artifactsRoot)
+  ? readdirSync(artifactsRoot).filter((entry) => existsSync(join(artifactsRoot, entry, FAILURE_NOTE)))
+  : [];
+if (failures.length > 0) {
   process.stderr.write(`[e2e] failure artifacts (screenshots, editor logs) in ${artifactsRoot}:\n`);
-  for (const entry of readdirSync(artifactsRoot))
-    process.stderr.write(`  ${relative(repoRoot, join(artifactsRoot, entry))}\n`);
+  for (const entry of failures) process.stderr.write(`  ${relative(repoRoot, join(artifactsRoot, entry))}\n`);
 }
 process.exit(status);
 

@@ -45,7 +45,7 @@ export async function runElectronSuite() {
     rmSync(root, { recursive: true, force: true });
     return 0;
   } catch (err) {
-    const where = await saveFailureArtifacts({ title: 'electron suite', root });
+    const where = await saveFailureArtifacts({ title: 'electron suite', root, error: err });
     process.stderr.write(`[e2e] the electron suite failed (${err.message ?? err}); logs in ${where}\n`);
     return 1;
   } finally {

@@ -10,6 +10,8 @@ export const e2eDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const repoRoot = resolve(e2eDir, '..', '..');
 export const editorDir = join(e2eDir, 'editor');
 export const artifactsRoot = join(e2eDir, 'artifacts');
+/** The file that marks a folder of artifacts/ as a failure's (the rest are screenshots saved on purpose). */
+export const FAILURE_NOTE = 'failure.txt';
 // Overridable so a run can try another build (a deliberately broken one, say) without touching the repo's.
 export const vsixPath = process.env.LC_E2E_VSIX ?? join(repoRoot, 'life-cockpit.vsix');
 export const cliPath = process.env.LC_E2E_CLI ?? join(repoRoot, 'dist', 'cli.js');

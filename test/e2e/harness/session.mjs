@@ -1,11 +1,11 @@
 // One editor session for the suite: the sandbox, a workspace pointing at it, code-server with the
 // packaged extension, and Chromium on the workbench. Saves a screenshot and every log on failure.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openBrowser } from './browser.mjs';
 import { editorDirs, installExtension, startCodeServer } from './codeServer.mjs';
-import { artifactsRoot, vsixPath } from './paths.mjs';
+import { artifactsRoot, FAILURE_NOTE, vsixPath } from './paths.mjs';
 import { bookSessionsLaterToday } from './fixtures.mjs';
 import { startSandbox } from './sandbox.mjs';
 import { Workbench } from './workbench.mjs';
@@ -14,7 +14,7 @@ import { writeSandboxWorkspace } from './workspace.mjs';
 /**
  * Starts everything and opens the workspace in the browser.
  * @returns {Promise<{ sandbox: object, workbench: Workbench, page: import('playwright-core').Page,
- *   workspace: string, dirs: object, url: string, saveArtifacts(title: string): Promise<string>, stop(): Promise<void> }>}
+ *   workspace: string, dirs: object, url: string, saveArtifacts(title: string, error?: Error): Promise<string>, stop(): Promise<void> }>}
  */
 export async function startEditorSession({ vsix = vsixPath, settings = {} } = {}) {
   const root = mkdtempSync(join(tmpdir(), 'lc-e2e-'));
@@ -42,21 +42,26 @@ export async function startEditorSession({ vsix = vsixPath, settings = {} } = {}
     owned.push(browser.close);
     const workbench = new Workbench(browser.page, { logsRoot: root });
     await workbench.ready();
-    const saveArtifacts = (title) => saveFailureArtifacts({ title, page: browser.page, root });
+    const saveArtifacts = (title, error) => saveFailureArtifacts({ title, page: browser.page, root, error });
     return { sandbox: sandbox.info, workbench, page: browser.page, workspace, dirs, url, saveArtifacts, stop };
   } catch (err) {
     // A start that fails half-way still leaves its logs for CI to print.
-    const where = await saveFailureArtifacts({ title: 'session start', root });
+    const where = await saveFailureArtifacts({ title: 'session start', root, error: err });
     process.stderr.write(`[e2e] editor session failed to start; logs in ${where}\n`);
     await stop();
     throw err;
   }
 }
 
-/** Copies the screenshot, code-server's and the sandbox's logs and the editor's logs into artifacts/<title>. */
-export async function saveFailureArtifacts({ title, page, root }) {
+/**
+ * Copies the screenshot, code-server's and the sandbox's logs and the editor's logs into artifacts/<title>, with
+ * FAILURE_NOTE naming what failed: run.mjs lists only the folders that have it (the suite also saves
+ * screenshots on purpose, under artifacts/dashboard and artifacts/walkthrough).
+ */
+export async function saveFailureArtifacts({ title, page, root, error }) {
   const dir = join(artifactsRoot, title.replace(/[^\w.-]+/g, '_').slice(0, 120));
   mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, FAILURE_NOTE), `${title}\n${error?.stack ?? error?.message ?? ''}\n`);
   if (page && !page.isClosed()) {
     try {
       await page.screenshot({ path: join(dir, 'screenshot.png'), timeout: 10_000 });

@@ -17,7 +17,7 @@ export const mochaHooks = {
   },
   async afterEach() {
     if (this.currentTest?.state !== 'failed' || !session) return;
-    const where = await session.saveArtifacts(this.currentTest.fullTitle());
+    const where = await session.saveArtifacts(this.currentTest.fullTitle(), this.currentTest.err);
     process.stderr.write(`[e2e] failure artifacts: ${where}\n`);
   },
   async afterAll() {
