@@ -10,7 +10,13 @@ export { sandboxSendGridKey } from './keys';
 export type { AcceptedMail } from './mailSend';
 
 export interface SendGridServiceOptions {
-  /** Requests a key may make per refresh period (SendGrid's default for v3 endpoints: 600 a minute). */
+  /**
+   * Requests a key may make per refresh period. SendGrid publishes no number for mail/send: its v3 "Rate Limits"
+   * page says only that each endpoint allows some number per refresh period, told in X-RateLimit-Limit,
+   * -Remaining and -Reset, with a 429 past it; the 600 a minute of its changelog (10 October 2019) is for some v2
+   * endpoints and excludes mail/send. The default, 600 a minute, is the pace our channel keeps (SENDGRID_LIMITS),
+   * so a sender that goes over it meets a 429 here.
+   */
   requestsPerPeriod?: number;
   /** The refresh period, ms; the sandbox's --time-scale shortens it. */
   periodMs?: number;
