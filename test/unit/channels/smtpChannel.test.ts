@@ -63,6 +63,22 @@ describe('SMTP channel against a real SMTP server', function () {
     assert.match(mail?.raw ?? '', /see you TOMORROW AT 10:00|see you tomorrow at 10:00/);
   });
 
+  it('gives each message its own text part, long lines wrapped at 78 columns, one message after another', async () => {
+    server = await startSmtpTestServer({ certs });
+    const smtp = open(server.url());
+    const long = 'word '.repeat(30).trim();
+    for (const [i, body] of ['<p>First one</p>', '<p>Second one</p>', `<p>${long}</p>`].entries()) {
+      await smtp.send(aMailMessage().forReminder(`r-${i}`).withBody(body).build());
+    }
+
+    const texts = server.received.map((mail) => textPartOf(mail.raw));
+    assert.equal(texts[0], 'First one');
+    assert.equal(texts[1], 'Second one');
+    const wrapped = texts[2] ?? '';
+    assert.equal(wrapped.replace(/\n/g, ' '), long);
+    assert.ok(wrapped.split('\n').length > 1 && wrapped.split('\n').every((line) => line.length <= 78), wrapped);
+  });
+
   it('authenticates with AUTH LOGIN when that is all the server offers', async () => {
     server = await startSmtpTestServer({ certs, authMethods: ['LOGIN'] });
     await open(server.url()).send(aMailMessage().build());
@@ -181,3 +197,16 @@ describe('SMTP channel against a real SMTP server', function () {
     for (const canary of canaries) assert.ok(!everything.includes(canary), `leaked ${canary}`);
   });
 });
+
+/** The decoded text/plain part of a raw multipart/alternative message (7bit or quoted-printable, as nodemailer picks). */
+function textPartOf(raw: string): string | undefined {
+  const part = /Content-Type: text\/plain[^\r\n]*\r?\n([\s\S]*?)\r?\n\r?\n([\s\S]*?)\r?\n--/i.exec(raw);
+  if (!part) return undefined;
+  const [, headers = '', body = ''] = part;
+  const decoded = /quoted-printable/i.test(headers)
+    ? body
+        .replace(/=\r?\n/g, '')
+        .replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+    : body;
+  return decoded.replace(/\r\n/g, '\n');
+}
