@@ -13,6 +13,8 @@ import {
   noticeRunFailed,
   reconcilePayments,
   runDueReminders,
+  skippedLine,
+  skippedReasons,
   type DueRemindersRun,
   type PaymentsReconciled,
 } from '../../src/core/worker';
@@ -127,26 +129,13 @@ export function sendMailboxReminders(services: WorkerServices) {
   };
 }
 
-/** Reminder ids named in a skipped line; the rest are counted. */
-const SKIPPED_IDS_SHOWN = 5;
-
 /**
  * One line per reason reminders were skipped (a channel whose app setting is missing, say). A skipped reminder
  * stays as it was, with nothing recorded on its row, and a queue function's return value goes nowhere in Azure:
  * without these lines the reason would be lost and the run would only say "1 skipped".
  */
 export function skippedLines(mailbox: string, items: readonly SendReportItem[]): string[] {
-  const byReason = new Map<string, string[]>();
-  for (const item of items) {
-    if (item.outcome !== 'skipped') continue;
-    const reason = item.error ?? 'no reason given';
-    byReason.set(reason, [...(byReason.get(reason) ?? []), item.reminderId]);
-  }
-  return [...byReason].map(([reason, ids]) => {
-    const shown = ids.slice(0, SKIPPED_IDS_SHOWN).join(', ');
-    const more = ids.length > SKIPPED_IDS_SHOWN ? ` and ${ids.length - SKIPPED_IDS_SHOWN} more` : '';
-    return `${mailbox}: ${ids.length} ${ids.length === 1 ? 'reminder' : 'reminders'} skipped and left as they are (${shown}${more}): ${reason}`;
-  });
+  return skippedReasons(items).map((skip) => `${mailbox}: ${skippedLine(skip)}`);
 }
 
 export function health(services: WorkerServices) {

@@ -8,7 +8,15 @@ import { Command } from 'commander';
 import { systemClock, type Clock } from '../../core/clock';
 import { resolveTables } from '../../core/practice';
 import { createStripeApi } from '../../core/stripe';
-import { reconcilePayments, runDueReminders, type DueRemindersRun, type PaymentsReconciled } from '../../core/worker';
+import {
+  reconcilePayments,
+  runDueReminders,
+  skippedLine,
+  skippedReasons,
+  type DueRemindersRun,
+  type PaymentsReconciled,
+  type SkippedReason,
+} from '../../core/worker';
 import { verb, type VerbContext } from '../action';
 import type { Connection } from '../connect';
 import { parseFlags } from '../flags';
@@ -31,6 +39,8 @@ export interface WorkerPassDocument {
     failed: number;
     retryLater: number;
     skipped: number;
+    /** Why reminders were skipped (a channel's secret not set, say): nothing of it is on their rows. */
+    skips: SkippedReason[];
   };
   payments: Omit<PaymentsReconciled, 'results'> | { skipped: string };
 }
@@ -53,12 +63,12 @@ export async function runWorkerPass(ctx: VerbContext, clock: Clock): Promise<Wor
   return withClient(ctx, async (_dv, connection) => {
     const now = new Date(clock.now());
     const run = await usingSender(ctx, connection, clock, (deps) => runDueReminders(deps, { now, signal: ctx.signal }));
-    const { items: _items, ...counts } = run.report;
+    const { items, ...counts } = run.report;
     const payments = await reconcile(ctx, connection, now);
     return {
       profile: connection.profile.name,
       now: now.toISOString(),
-      reminders: { ...counts, mailboxes: run.mailboxes, notices: run.notices },
+      reminders: { ...counts, skips: skippedReasons(items), mailboxes: run.mailboxes, notices: run.notices },
       payments,
     };
   });
@@ -71,6 +81,7 @@ export function renderWorkerPass(d: WorkerPassDocument): string {
       ? `Profile ${d.profile}: no reminder was due.`
       : `Profile ${d.profile}: ${r.total} reminders: ${r.sent} sent, ${r.submitted} submitted, ${r.failed} failed, ${r.retryLater} left for a later run, ${r.skipped} skipped.`,
     ...r.mailboxes.map((m) => `  ${m.mailbox || '(no mailbox)'}: ${m.sent} sent, ${m.failed} failed of ${m.total}`),
+    ...r.skips.map((skip) => `  ${skippedLine(skip)}`),
     ...r.notices.map(
       (n) => `  ${n.mailbox} ${n.created ? 'was told' : 'was already told today'} of reminders in Failed.`,
     ),

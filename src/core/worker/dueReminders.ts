@@ -35,6 +35,37 @@ export interface DueRemindersRun {
   notices: FailureNotice[];
 }
 
+/** The reminders one pass skipped for one reason (a channel whose secret is not set, say), left as they were. */
+export interface SkippedReason {
+  reason: string;
+  reminderIds: string[];
+}
+
+/**
+ * A pass's skipped reminders grouped by reason. A skipped reminder has nothing recorded on its row, so the
+ * run's own output is the only place its reason shows: a cron's log or a Functions invocation's.
+ */
+export function skippedReasons(items: readonly SendReportItem[]): SkippedReason[] {
+  const byReason = new Map<string, string[]>();
+  for (const item of items) {
+    if (item.outcome !== 'skipped') continue;
+    const reason = item.error ?? 'no reason given';
+    byReason.set(reason, [...(byReason.get(reason) ?? []), item.reminderId]);
+  }
+  return [...byReason].map(([reason, reminderIds]) => ({ reason, reminderIds }));
+}
+
+/** Reminder ids named in a skipped line; the rest are counted. */
+const SKIPPED_IDS_SHOWN = 5;
+
+/** One line for a reason: how many were skipped, the first few ids, and the reason. */
+export function skippedLine(skip: SkippedReason): string {
+  const ids = skip.reminderIds;
+  const shown = ids.slice(0, SKIPPED_IDS_SHOWN).join(', ');
+  const more = ids.length > SKIPPED_IDS_SHOWN ? ` and ${ids.length - SKIPPED_IDS_SHOWN} more` : '';
+  return `${ids.length} ${ids.length === 1 ? 'reminder' : 'reminders'} skipped and left as they are (${shown}${more}): ${skip.reason}`;
+}
+
 export interface DueRemindersOptions {
   now: Date;
   mailbox?: string;
