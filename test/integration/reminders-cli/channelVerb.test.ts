@@ -6,39 +6,19 @@ import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_TABLES, MESSAGE_CHANNEL, MESSAGE_KIND, MESSAGE_STATUS } from '../../../src/core/practice';
 import { jsonError } from '../cli/lcProcess';
-import { M, messageRow, queryRows, updateRow, practiceRows, type PracticeRows } from '../sms/cliSmsWorld';
-import { lc, startSandboxProcess, type SandboxProcess } from './sendingWorld';
+import { cliChannelWorld, M, messageRow, queryRows, updateRow } from '../sms/cliSmsWorld';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 
 describe('lc reminders channel ID email|sms', function () {
   this.timeout(120_000);
-  let sandbox: SandboxProcess;
-  let rows: PracticeRows;
-
-  before(async () => {
-    sandbox = await startSandboxProcess({
-      seed: 'cli-channel',
-      clients: 8,
-      dueReminders: 0,
-      practitioners: 1,
-      timeScale: 1,
-    });
-    rows = await practiceRows(sandbox.info);
-  });
-  after(async () => {
-    await rows?.close();
-    await sandbox?.stop();
-  });
-  beforeEach(async () => {
-    await sandbox.reset();
-  });
+  const world = cliChannelWorld({ seed: 'cli-channel', clients: 8, timeScale: 1 });
 
   /** An upcoming e-mail reminder still a draft, for a session ahead. */
   async function emailDraft(): Promise<Record<string, unknown>> {
     const c = M.columns;
     const [row] = await queryRows(
-      rows,
+      world.rows,
       M.entitySet,
       `${c.channel} eq ${MESSAGE_CHANNEL.email} and ${c.status} eq ${MESSAGE_STATUS.draft} and ${c.kind} eq ${MESSAGE_KIND.reminder} and ${c.scheduledTime} gt ${new Date().toISOString()}`,
     );
@@ -47,7 +27,7 @@ describe('lc reminders channel ID email|sms', function () {
   }
 
   function channel(id: string, to: string, flags: string[] = ['--json', '--yes']) {
-    return lc(sandbox, [...flags, 'reminders', 'channel', id, to]);
+    return world.lc([...flags, 'reminders', 'channel', id, to]);
   }
 
   it('moves a draft to SMS and back, printing one JSON document; asked again it changes nothing', async () => {
@@ -55,7 +35,7 @@ describe('lc reminders channel ID email|sms', function () {
     const toSms = await channel(id, 'sms');
     assert.equal(toSms.code, 0, toSms.stderr + toSms.stdout);
     assert.deepEqual(JSON.parse(toSms.stdout), { id, channel: 'sms', changed: true, status: 'draft', subject: '' });
-    const row = await messageRow(rows, id);
+    const row = await messageRow(world.rows, id);
     assert.equal(row[M.columns.channel], MESSAGE_CHANNEL.sms);
     assert.match(String(row[M.columns.phone]), E164, 'the client’s phone, as ACS takes it');
     assert.doesNotMatch(String(row[M.columns.text]), /<p>/, 'rendered from the SMS template: plain text');
@@ -77,7 +57,7 @@ describe('lc reminders channel ID email|sms', function () {
     const run = await channel(id, 'sms', ['--json']);
     assert.equal(run.code, 11, run.stderr + run.stdout);
     assert.equal(jsonError(run).class, 'policy');
-    assert.equal((await messageRow(rows, id))[M.columns.channel], MESSAGE_CHANNEL.email);
+    assert.equal((await messageRow(world.rows, id))[M.columns.channel], MESSAGE_CHANNEL.email);
   });
 
   it('refuses a malformed id (10), an unknown one (13) and a medium it does not know (10)', async () => {
@@ -95,7 +75,7 @@ describe('lc reminders channel ID email|sms', function () {
   it('refuses a reminder already sent with exit 14, naming its state', async () => {
     const c = M.columns;
     const [sent] = await queryRows(
-      rows,
+      world.rows,
       M.entitySet,
       `${c.status} eq ${MESSAGE_STATUS.sent} and ${c.kind} eq ${MESSAGE_KIND.reminder}`,
     );
@@ -106,19 +86,21 @@ describe('lc reminders channel ID email|sms', function () {
     const error = jsonError(run);
     assert.equal(error.class, 'conflict');
     assert.match(error.message, /is sent, so it cannot be moved to another channel/);
-    assert.equal((await messageRow(rows, id))[c.channel], sent[c.channel], 'unchanged');
+    assert.equal((await messageRow(world.rows, id))[c.channel], sent[c.channel], 'unchanged');
   });
 
   it('refuses SMS for a client with no phone (10), saying what to add', async () => {
     const draft = await emailDraft();
     const id = String(draft[M.primaryId]);
     const clientId = String(draft[`_${M.columns.contact}_value`]);
-    await updateRow(rows, DEFAULT_TABLES.client.entitySet, clientId, { [DEFAULT_TABLES.client.columns.phone]: null });
+    await updateRow(world.rows, DEFAULT_TABLES.client.entitySet, clientId, {
+      [DEFAULT_TABLES.client.columns.phone]: null,
+    });
     const run = await channel(id, 'sms');
     assert.equal(run.code, 10, run.stderr + run.stdout);
     const error = jsonError(run);
     assert.equal(error.code, 'reminders.noPhone');
     assert.match(error.message, /has no phone number/);
-    assert.equal((await messageRow(rows, id))[M.columns.channel], MESSAGE_CHANNEL.email);
+    assert.equal((await messageRow(world.rows, id))[M.columns.channel], MESSAGE_CHANNEL.email);
   });
 });

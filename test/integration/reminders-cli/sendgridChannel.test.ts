@@ -4,40 +4,24 @@
 // sends nothing.
 import { strict as assert } from 'node:assert';
 import type { AcceptedMail } from '../../../src/sandbox/sendgrid/mailSend';
-import { M, messageRow, sandboxCall, statusOf, practiceRows, type PracticeRows } from '../sms/cliSmsWorld';
-import { lc, plannedIds, startSandboxProcess, type SandboxProcess, type SendDocument } from './sendingWorld';
+import { cliChannelWorld, M, messageRow, sandboxCall, statusOf } from '../sms/cliSmsWorld';
+import { plannedIds, type SendDocument } from './sendingWorld';
 
 describe('lc reminders send through SendGrid', function () {
   this.timeout(120_000);
-  let sandbox: SandboxProcess;
-  let rows: PracticeRows;
-
-  before(async () => {
-    sandbox = await startSandboxProcess({
-      seed: 'cli-sendgrid',
-      clients: 6,
-      dueReminders: 4,
-      practitioners: 1,
-      timeScale: 50,
-    });
-    rows = await practiceRows(sandbox.info);
-  });
-  after(async () => {
-    await rows?.close();
-    await sandbox?.stop();
-  });
+  const world = cliChannelWorld({ seed: 'cli-sendgrid', clients: 6, dueReminders: 4, resetBeforeEach: false });
 
   it('hands each due e-mail reminder to SendGrid once and records it sent; Graph sends nothing', async () => {
     const env = { LC_MAIL_CHANNEL: 'sendgrid' };
-    const plan = await lc(sandbox, ['--json', 'reminders', 'plan'], { env });
+    const plan = await world.lc(['--json', 'reminders', 'plan'], { env });
     assert.equal(plan.code, 0, plan.stderr + plan.stdout);
     const mail = (JSON.parse(plan.stdout) as { messages: Array<{ reminderId: string; channel: string }> }).messages
       .filter((m) => m.channel === 'sendgrid')
       .map((m) => m.reminderId.toLowerCase());
     assert.ok(mail.length >= 4, `the --due-reminders go by e-mail, through SendGrid (${mail.length})`);
-    assert.equal((await plannedIds(sandbox)).length >= mail.length, true);
+    assert.equal((await plannedIds(world.sandbox)).length >= mail.length, true);
 
-    const run = await lc(sandbox, ['--json', '--yes', 'reminders', 'send'], { env });
+    const run = await world.lc(['--json', '--yes', 'reminders', 'send'], { env });
     assert.equal(run.code, 0, run.stderr + run.stdout);
     const report = JSON.parse(run.stdout) as SendDocument;
     const outcomes = new Map(report.items.map((i) => [i.reminderId.toLowerCase(), i.outcome]));
@@ -46,7 +30,7 @@ describe('lc reminders send through SendGrid', function () {
       [],
     );
 
-    const inspected = (await sandboxCall(sandbox.info, 'GET', '/inspect')) as {
+    const inspected = (await sandboxCall(world.sandbox.info, 'GET', '/inspect')) as {
       services: {
         sendgrid: { messages: AcceptedMail[] };
         graph: { mailboxes: Array<{ sentItems: unknown[]; outbox: unknown[] }> };
@@ -65,7 +49,7 @@ describe('lc reminders send through SendGrid', function () {
     const graphSent = inspected.services.graph.mailboxes.reduce((n, m) => n + m.sentItems.length + m.outbox.length, 0);
     assert.equal(graphSent, 0, 'nothing left through the Microsoft 365 mailbox');
     const first = mail[0] as string;
-    const row = await messageRow(rows, first);
+    const row = await messageRow(world.rows, first);
     assert.equal(statusOf(row), 'sent');
     assert.equal(row[M.columns.graphMessageId], perReminder.get(first)?.[0]?.messageId);
   });

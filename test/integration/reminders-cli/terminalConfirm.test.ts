@@ -2,49 +2,8 @@
 // naming the count and the profile; "n" sends nothing; Ctrl+C at the question is a Ctrl+C like any other
 // (exit 130, "Cancelled by SIGINT"), and nothing is sent; "y" sends.
 import { strict as assert } from 'node:assert';
-import { execFileSync, spawn } from 'node:child_process';
-import { cliPath } from '../cli/lcProcess';
+import { hasScript, onTerminal } from '../cli/terminal';
 import { startSandboxProcess, waitForDrain, type SandboxProcess } from './sendingWorld';
-import { testFolder } from '../../builders/testFolders';
-
-function hasScript(): boolean {
-  try {
-    execFileSync('script', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-interface TerminalRun {
-  code: number | null;
-  screen: string;
-}
-
-/** Runs lc on a pseudo-terminal and types `answer` once it asks its question. */
-function onTerminal(sandbox: SandboxProcess, args: string[], answer: string): Promise<TerminalRun> {
-  const logDir = testFolder('lc-cli-logs-');
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LC_')));
-  const command = [process.execPath, cliPath, ...args].map((a) => `'${a}'`).join(' ');
-  return new Promise((resolve, reject) => {
-    // -e: script exits with lc's code; -q: no banner; the typescript file is thrown away.
-    const child = spawn('script', ['-qec', command, '/dev/null'], {
-      env: { ...clean, ...sandbox.env, LC_LOG_DIR: logDir },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let screen = '';
-    let answered = false;
-    child.stdout.on('data', (d: Buffer) => {
-      screen += d.toString();
-      if (!answered && screen.includes('[y/N]')) {
-        answered = true;
-        child.stdin.write(answer);
-      }
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, screen }));
-  });
-}
 
 describe('lc reminders send on a terminal', function () {
   this.timeout(60_000);
@@ -70,7 +29,7 @@ describe('lc reminders send on a terminal', function () {
   }
 
   it('Ctrl+C at the question cancels like any Ctrl+C: exit 130, and nothing is sent', async () => {
-    const run = await onTerminal(sandbox, ['reminders', 'send'], '\x03');
+    const run = await onTerminal(sandbox.env, ['reminders', 'send'], '\x03');
     assert.match(run.screen, /Send \d+ due reminders from 1 mailbox .*profile "sandbox".*\[y\/N\]/s);
     assert.equal(run.code, 130, run.screen);
     assert.match(run.screen, /Cancelled by SIGINT/);
@@ -78,14 +37,14 @@ describe('lc reminders send on a terminal', function () {
   });
 
   it('"n" sends nothing (exit 11)', async () => {
-    const run = await onTerminal(sandbox, ['reminders', 'send'], 'n\r');
+    const run = await onTerminal(sandbox.env, ['reminders', 'send'], 'n\r');
     assert.equal(run.code, 11, run.screen);
     assert.match(run.screen, /Not confirmed; nothing was done\./);
     assert.equal(await submissions(), 0);
   });
 
   it('"y" sends them, with progress on the terminal', async () => {
-    const run = await onTerminal(sandbox, ['reminders', 'send'], 'y\r');
+    const run = await onTerminal(sandbox.env, ['reminders', 'send'], 'y\r');
     assert.equal(run.code, 0, run.screen);
     assert.match(run.screen, /\[1\/\d+\] sent/);
     assert.match(run.screen, /Profile sandbox: \d+ reminders: \d+ sent/);

@@ -8,41 +8,22 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testFolder } from '../../builders/testFolders';
-import { lc, startSandboxProcess, type SandboxProcess, type SendDocument } from '../reminders-cli/sendingWorld';
-import { dueSmsOnly, M, messageRow, smsFor, statusOf, updateRow, practiceRows, type PracticeRows } from './cliSmsWorld';
+import type { SendDocument } from '../reminders-cli/sendingWorld';
+import { cliChannelWorld, dueSmsOnly, M, messageRow, smsFor, statusOf, updateRow } from './cliSmsWorld';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const E164 = /^\+[1-9]\d{6,14}$/;
 
 describe('lc reminders send: SMS through the sandbox’s ACS', function () {
   this.timeout(120_000);
-  let sandbox: SandboxProcess;
-  let rows: PracticeRows;
-
-  before(async () => {
-    sandbox = await startSandboxProcess({
-      seed: 'cli-sms',
-      clients: 16,
-      dueReminders: 0,
-      practitioners: 1,
-      timeScale: 50,
-    });
-    rows = await practiceRows(sandbox.info);
-  });
-  after(async () => {
-    await rows?.close();
-    await sandbox?.stop();
-  });
-  beforeEach(async () => {
-    await sandbox.reset();
-  });
+  const world = cliChannelWorld({ seed: 'cli-sms', clients: 16 });
 
   async function send(env: Record<string, string> = {}) {
-    return lc(sandbox, ['--json', '--yes', 'reminders', 'send'], { env });
+    return world.lc(['--json', '--yes', 'reminders', 'send'], { env });
   }
 
   it('sends an SMS-preferring client’s due reminder once, with the repeatability fields, and records its message id', async () => {
-    const [chosen] = await dueSmsOnly(sandbox, rows, 1);
+    const [chosen] = await dueSmsOnly(world.sandbox, world.rows, 1);
     const id = String(chosen?.[M.primaryId]);
     const run = await send();
     assert.equal(run.code, 0, run.stderr + run.stdout);
@@ -52,13 +33,13 @@ describe('lc reminders send: SMS through the sandbox’s ACS', function () {
       [[id.toLowerCase(), 'sent']],
     );
 
-    const sms = await smsFor(sandbox, id);
+    const sms = await smsFor(world.sandbox, id);
     assert.equal(sms.length, 1, 'exactly one SMS');
     const [one] = sms;
-    const row = await messageRow(rows, id);
+    const row = await messageRow(world.rows, id);
     assert.match(String(row[M.columns.phone]), E164, 'the row carries the client’s phone in E.164');
     assert.equal(one?.to, row[M.columns.phone]);
-    assert.equal(one?.from, sandbox.info.smsFrom);
+    assert.equal(one?.from, world.sandbox.info.smsFrom);
     assert.match(one?.repeatabilityRequestId ?? '', GUID);
     assert.ok(one?.repeatabilityFirstSent, 'repeatabilityFirstSent is sent');
     assert.equal(
@@ -73,25 +54,25 @@ describe('lc reminders send: SMS through the sandbox’s ACS', function () {
     const again = await send();
     assert.equal(again.code, 0, again.stderr + again.stdout);
     assert.equal((JSON.parse(again.stdout) as SendDocument).total, 0, 'nothing is left to send');
-    assert.equal((await smsFor(sandbox, id)).length, 1);
+    assert.equal((await smsFor(world.sandbox, id)).length, 1);
   });
 
   it('a verbose send keeps the ACS key, the connection string and the SMS text out of its output and log files', async () => {
-    const [chosen] = await dueSmsOnly(sandbox, rows, 1);
+    const [chosen] = await dueSmsOnly(world.sandbox, world.rows, 1);
     const id = String(chosen?.[M.primaryId]);
     const logDir = testFolder('lc-sms-canary-logs-');
-    const run = await lc(sandbox, ['--json', '--yes', '--verbose', 'reminders', 'send'], {
+    const run = await world.lc(['--json', '--yes', '--verbose', 'reminders', 'send'], {
       env: { LC_LOG_DIR: logDir },
     });
     assert.equal(run.code, 0, run.stderr + run.stdout);
-    const [sms] = await smsFor(sandbox, id);
+    const [sms] = await smsFor(world.sandbox, id);
     assert.ok(sms && sms.message.length > 20, 'the SMS left with its text');
     const logs = readdirSync(logDir).map((f) => [f, readFileSync(join(logDir, f), 'utf8')] as const);
     assert.ok(
       logs.some(([, text]) => text.includes(id)),
       'the send is in the log files (so an empty log cannot pass)',
     );
-    const connection = sandbox.info.acsConnectionString;
+    const connection = world.sandbox.info.acsConnectionString;
     const accessKey = /accesskey=([^;]+)/i.exec(connection)?.[1] ?? '';
     assert.ok(accessKey.length > 20);
     const secrets = { accessKey, connection, smsText: sms.message };
@@ -101,27 +82,27 @@ describe('lc reminders send: SMS through the sandbox’s ACS', function () {
   });
 
   it('lc worker run --once sends a due SMS the same way, from the same variables', async () => {
-    const [chosen] = await dueSmsOnly(sandbox, rows, 1);
+    const [chosen] = await dueSmsOnly(world.sandbox, world.rows, 1);
     const id = String(chosen?.[M.primaryId]);
-    const run = await lc(sandbox, ['--json', 'worker', 'run', '--once']);
+    const run = await world.lc(['--json', 'worker', 'run', '--once']);
     assert.equal(run.code, 0, run.stderr + run.stdout);
     const pass = JSON.parse(run.stdout) as { reminders: { total: number; sent: number } };
     assert.deepEqual({ total: pass.reminders.total, sent: pass.reminders.sent }, { total: 1, sent: 1 });
-    const sms = await smsFor(sandbox, id);
+    const sms = await smsFor(world.sandbox, id);
     assert.equal(sms.length, 1);
-    const row = await messageRow(rows, id);
+    const row = await messageRow(world.rows, id);
     assert.equal(statusOf(row), 'sent');
     assert.equal(row[M.columns.graphMessageId], sms[0]?.messageId);
   });
 
   it('a sender killed right after the hand-over and run again sends no second SMS: ACS drops the repeat', async () => {
-    const [chosen] = await dueSmsOnly(sandbox, rows, 1);
+    const [chosen] = await dueSmsOnly(world.sandbox, world.rows, 1);
     const id = String(chosen?.[M.primaryId]);
     const crashed = await send({ LC_TEST_CRASH_AT: 'afterSend' });
     assert.equal(crashed.code, 86, crashed.stderr + crashed.stdout);
-    const [handedOver] = await smsFor(sandbox, id);
+    const [handedOver] = await smsFor(world.sandbox, id);
     assert.ok(handedOver, 'ACS took the SMS before the crash');
-    const left = await messageRow(rows, id);
+    const left = await messageRow(world.rows, id);
     assert.equal(statusOf(left), 'sending');
     assert.equal(left[M.columns.graphMessageId] ?? undefined, undefined, 'the crash came before the id was recorded');
 
@@ -132,20 +113,20 @@ describe('lc reminders send: SMS through the sandbox’s ACS', function () {
       report.items.map((i) => i.outcome),
       ['sent'],
     );
-    assert.equal((await smsFor(sandbox, id)).length, 1, 'ACS dropped the repeat: one SMS');
-    const row = await messageRow(rows, id);
+    assert.equal((await smsFor(world.sandbox, id)).length, 1, 'ACS dropped the repeat: one SMS');
+    const row = await messageRow(world.rows, id);
     assert.equal(statusOf(row), 'sent');
     assert.equal(row[M.columns.graphMessageId], handedOver.messageId, 'recorded with the first hand-over’s id');
   });
 
   it('after ACS’s repeat window the rerun leaves the reminder in Needs a Check and sends nothing', async () => {
-    const [chosen] = await dueSmsOnly(sandbox, rows, 1);
+    const [chosen] = await dueSmsOnly(world.sandbox, world.rows, 1);
     const id = String(chosen?.[M.primaryId]);
     const crashed = await send({ LC_TEST_CRASH_AT: 'afterSend' });
     assert.equal(crashed.code, 86, crashed.stderr + crashed.stdout);
-    assert.equal((await smsFor(sandbox, id)).length, 1);
+    assert.equal((await smsFor(world.sandbox, id)).length, 1);
     // The rerun comes ten minutes after the first hand-over, as the row records it: past ACS's 5 minutes.
-    await updateRow(rows, M.entitySet, id, {
+    await updateRow(world.rows, M.entitySet, id, {
       [M.columns.firstAttempt]: new Date(Date.now() - 10 * 60_000).toISOString(),
     });
 
@@ -155,13 +136,13 @@ describe('lc reminders send: SMS through the sandbox’s ACS', function () {
     assert.equal(report.items.length, 1);
     assert.equal(report.items[0]?.outcome, 'skipped');
     assert.match(report.items[0]?.error ?? '', /Check whether .+ got it/);
-    assert.equal((await smsFor(sandbox, id)).length, 1, 'no second SMS');
-    const row = await messageRow(rows, id);
+    assert.equal((await smsFor(world.sandbox, id)).length, 1, 'no second SMS');
+    const row = await messageRow(world.rows, id);
     assert.equal(statusOf(row), 'needsCheck');
     assert.match(String(row[M.columns.lastError]), /drops a repeat only for/);
 
     const later = await send();
     assert.equal((JSON.parse(later.stdout) as SendDocument).total, 0, 'a reminder in Needs a Check is not due');
-    assert.equal((await smsFor(sandbox, id)).length, 1);
+    assert.equal((await smsFor(world.sandbox, id)).length, 1);
   });
 });

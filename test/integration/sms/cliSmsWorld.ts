@@ -1,7 +1,8 @@
 // The world of the CLI's channel tests: a sandbox *process* (as a user's script starts it), the real `lc`
 // spawned against it with the ready line's environment (LC_ACS_CONNECTION_STRING, LC_SMS_FROM, LC_CA_FILE),
 // what the sandbox's ACS received (GET /_sandbox/acs/sms), and the test's own Dataverse client on the same
-// sandbox to arrange rows and read them back (quicker than an `lc` process a row).
+// sandbox to arrange rows and read them back (quicker than an `lc` process a row). cliChannelWorld registers
+// the hooks that start, reset and stop it, so each test file shows only its own arrangement.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
@@ -11,7 +12,14 @@ import { DEFAULT_TABLES, MESSAGE_CHANNEL, MESSAGE_KIND, MESSAGE_STATUS } from '.
 import type { SentSms } from '../../../src/sandbox/acs';
 import type { SandboxReadyInfo } from '../../../src/sandbox/types';
 import { connectAsSandboxApp } from '../../builders/sandboxApp';
-import { lc, type PlanDocument, type SandboxProcess } from '../reminders-cli/sendingWorld';
+import type { LcOptions, LcRun } from '../cli/lcProcess';
+import {
+  lc,
+  startSandboxProcess,
+  type PlanDocument,
+  type SandboxProcess,
+  type SandboxProcessOptions,
+} from '../reminders-cli/sendingWorld';
 
 export const M = DEFAULT_TABLES.scheduledMessage;
 
@@ -94,7 +102,17 @@ export async function updateRow(
  * goes back to draft, then seeded SMS reminders of upcoming sessions (of clients who prefer SMS) are approved
  * and due a minute ago. Checked with `lc reminders plan`.
  */
-export async function dueSmsOnly(sandbox: SandboxProcess, rows: PracticeRows, count: number): Promise<MessageRow[]> {
+export function dueSmsOnly(sandbox: SandboxProcess, rows: PracticeRows, count: number): Promise<MessageRow[]> {
+  return dueOnly(sandbox, rows, count, 'sms');
+}
+
+/** As dueSmsOnly, for reminders of either medium: `email` ones go through the profile's mail channel. */
+export async function dueOnly(
+  sandbox: SandboxProcess,
+  rows: PracticeRows,
+  count: number,
+  medium: 'email' | 'sms',
+): Promise<MessageRow[]> {
   const c = M.columns;
   const now = new Date().toISOString();
   const due = await queryRows(
@@ -108,9 +126,9 @@ export async function dueSmsOnly(sandbox: SandboxProcess, rows: PracticeRows, co
   const upcoming = await queryRows(
     rows,
     M.entitySet,
-    `${c.channel} eq ${MESSAGE_CHANNEL.sms} and ${c.status} eq ${MESSAGE_STATUS.draft} and ${c.kind} eq ${MESSAGE_KIND.reminder} and ${c.scheduledTime} gt ${now}`,
+    `${c.channel} eq ${MESSAGE_CHANNEL[medium]} and ${c.status} eq ${MESSAGE_STATUS.draft} and ${c.kind} eq ${MESSAGE_KIND.reminder} and ${c.scheduledTime} gt ${now}`,
   );
-  assert.ok(upcoming.length >= count, `the seed has ${upcoming.length} upcoming SMS reminders`);
+  assert.ok(upcoming.length >= count, `the seed has ${upcoming.length} upcoming ${medium} reminders`);
   const chosen = upcoming.slice(0, count);
   for (const row of chosen) {
     await updateRow(rows, M.entitySet, String(row[M.primaryId]), {
@@ -123,7 +141,57 @@ export async function dueSmsOnly(sandbox: SandboxProcess, rows: PracticeRows, co
   assert.deepEqual(
     (JSON.parse(run.stdout) as PlanDocument).messages.map((m) => m.reminderId.toLowerCase()).sort(),
     chosen.map((row) => String(row[M.primaryId]).toLowerCase()).sort(),
-    'only the chosen SMS reminders are due',
+    `only the chosen ${medium} reminders are due`,
   );
   return chosen;
+}
+
+export interface CliChannelWorldOptions extends Partial<Omit<SandboxProcessOptions, 'seed' | 'clients'>> {
+  seed: string;
+  clients: number;
+  /** Put the sandbox back to its seed before each test (default); off where tests build on each other. */
+  resetBeforeEach?: boolean;
+}
+
+/** The running sandbox process and the test's own rows on it, valid inside a test and its hooks. */
+export interface CliChannelWorld {
+  readonly sandbox: SandboxProcess;
+  readonly rows: PracticeRows;
+  /** `lc` spawned against the sandbox, with the ready line's environment plus `options.env`. */
+  lc(args: string[], options?: LcOptions): Promise<LcRun>;
+}
+
+/**
+ * Registers, in the calling describe, the hooks every CLI channel test repeats: one sandbox process for the
+ * describe (one practitioner, Exchange's limits 50 times faster, no due reminders unless asked) and the test's
+ * own Dataverse client on it, both stopped after its tests; and, unless told otherwise, a reset to the seed
+ * before each test. Hooks the describe registers after this one run after it (a reset, then the test's own).
+ */
+export function cliChannelWorld(options: CliChannelWorldOptions): CliChannelWorld {
+  const { resetBeforeEach = true, ...sandboxOptions } = options;
+  let sandbox: SandboxProcess | undefined;
+  let rows: PracticeRows | undefined;
+  before(async () => {
+    sandbox = await startSandboxProcess({ dueReminders: 0, practitioners: 1, timeScale: 50, ...sandboxOptions });
+    rows = await practiceRows(sandbox.info);
+  });
+  after(async () => {
+    await rows?.close();
+    await sandbox?.stop();
+  });
+  if (resetBeforeEach) beforeEach(() => started().reset());
+  function started(): SandboxProcess {
+    if (!sandbox) throw new Error('the sandbox process is not started: use the world inside a test or hook');
+    return sandbox;
+  }
+  return {
+    get sandbox() {
+      return started();
+    },
+    get rows() {
+      if (!rows) throw new Error('the Dataverse client is not connected: use the world inside a test or hook');
+      return rows;
+    },
+    lc: (args, lcOptions) => lc(started(), args, lcOptions),
+  };
 }

@@ -4,8 +4,7 @@
 // sends nothing.
 import { strict as assert } from 'node:assert';
 import { startMcp, type McpSession } from '../mcp/mcpClient';
-import { startSandboxProcess, type SandboxProcess } from '../reminders-cli/sendingWorld';
-import { dueSmsOnly, M, messageRow, smsFor, statusOf, practiceRows, type PracticeRows } from './cliSmsWorld';
+import { cliChannelWorld, dueSmsOnly, M, messageRow, smsFor, statusOf } from './cliSmsWorld';
 
 interface Report {
   total: number;
@@ -15,47 +14,32 @@ interface Report {
 
 describe('lc mcp: reminders_send by SMS', function () {
   this.timeout(120_000);
-  let sandbox: SandboxProcess;
-  let rows: PracticeRows;
+  const world = cliChannelWorld({ seed: 'mcp-sms', clients: 16, resetBeforeEach: false });
   let mcp: McpSession | undefined;
 
-  before(async () => {
-    sandbox = await startSandboxProcess({
-      seed: 'mcp-sms',
-      clients: 16,
-      dueReminders: 0,
-      practitioners: 1,
-      timeScale: 50,
-    });
-    rows = await practiceRows(sandbox.info);
-  });
   afterEach(async () => {
     await mcp?.close();
     assert.deepEqual(mcp?.protocolErrors ?? [], []);
     mcp = undefined;
   });
-  after(async () => {
-    await rows?.close();
-    await sandbox?.stop();
-  });
 
   it('sends the due SMS once after the practitioner accepts, and a second call sends nothing', async () => {
-    const [chosen] = await dueSmsOnly(sandbox, rows, 1);
+    const [chosen] = await dueSmsOnly(world.sandbox, world.rows, 1);
     const id = String(chosen?.[M.primaryId]);
-    mcp = await startMcp({ env: { ...sandbox.env, TZ: 'UTC' }, answer: 'accept' });
+    mcp = await startMcp({ env: { ...world.sandbox.env, TZ: 'UTC' }, answer: 'accept' });
     const first = (await mcp.call('reminders_send')).structuredContent as unknown as Report;
     assert.deepEqual(
       first.items.map((i) => [i.reminderId.toLowerCase(), i.outcome, i.error]),
       [[id.toLowerCase(), 'sent', undefined]],
     );
     assert.equal(mcp.questions.length, 1);
-    const sms = await smsFor(sandbox, id);
+    const sms = await smsFor(world.sandbox, id);
     assert.equal(sms.length, 1);
-    const row = await messageRow(rows, id);
+    const row = await messageRow(world.rows, id);
     assert.equal(statusOf(row), 'sent');
     assert.equal(row[M.columns.graphMessageId], sms[0]?.messageId);
     const again = (await mcp.call('reminders_send')).structuredContent as unknown as Report;
     assert.equal(again.total, 0);
-    assert.equal((await smsFor(sandbox, id)).length, 1);
+    assert.equal((await smsFor(world.sandbox, id)).length, 1);
   });
 });
