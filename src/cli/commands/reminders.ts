@@ -1,6 +1,6 @@
-// `lc reminders status|plan|send|channel`: the practitioner's reminders from the terminal. Status groups them by
-// the editor's rule (Due Now, Needs Approval, Scheduled, Failed with the error that put them there, Sent)
-// with a count for each; plan is the dry run (every message that would leave, with totals); send asks
+// `lc reminders status|plan|send|channel|mark-sent|send-again`: the practitioner's reminders from the terminal.
+// Status groups them by the editor's rule (Due Now, Needs a Check with each one's id and what to check, Needs
+// Approval, Scheduled, Failed with the error that put them there, Sent) with a count for each; plan is the dry run (every message that would leave, with totals); send asks
 // once naming the count and the profile, then sends through the core's exactly-once sender with progress
 // on stderr, and stops cleanly on Ctrl+C (what was claimed is recovered by the next run).
 import { Command } from 'commander';
@@ -9,13 +9,14 @@ import { resolveTables } from '../../core/practice';
 import {
   groupReminders,
   loadReminders,
-  REMINDER_GROUP_ORDER,
   REMINDER_GROUP_TITLES,
+  REMINDER_VIEW_GROUP_ORDER,
   type Reminder,
   type ReminderGroupName,
 } from '../../core/reminders';
 import { verb } from '../action';
 import { withClient } from './dv';
+import { markSentVerb, sendAgainVerb } from './reminderCheck';
 import { setChannelVerb } from './reminderChannel';
 import { planReminders, renderPlan, sendReminders } from './reminderSending';
 
@@ -66,7 +67,7 @@ export function remindersStatus(reminders: readonly Reminder[], now: Date, profi
   const grouped = groupReminders(reminders, now);
   const counts = {} as Record<ReminderGroupName, number>;
   const groups = {} as Record<ReminderGroupName, ListedReminder[]>;
-  for (const name of REMINDER_GROUP_ORDER) {
+  for (const name of REMINDER_VIEW_GROUP_ORDER) {
     counts[name] = grouped[name].length;
     groups[name] = grouped[name].map(listed);
   }
@@ -94,7 +95,7 @@ function reminderLine(r: ListedReminder, group: ReminderGroupName): string {
 
 export function renderStatus(status: RemindersStatus): string {
   const lines = [`Reminders of profile ${status.profile}`];
-  for (const group of REMINDER_GROUP_ORDER) {
+  for (const group of REMINDER_VIEW_GROUP_ORDER) {
     const members = status.groups[group];
     lines.push(`${REMINDER_GROUP_TITLES[group]} (${status.counts[group]})`);
     for (const r of members.slice(0, SHOWN_A_GROUP)) {
@@ -102,6 +103,11 @@ export function renderStatus(status: RemindersStatus): string {
       if (group === 'failed') {
         const tries = `${r.attempts} attempt${r.attempts === 1 ? '' : 's'}`;
         lines.push(`      ${tries}: ${r.lastError ?? 'no error was recorded'}`);
+      }
+      if (group === 'needsCheck') {
+        // The id is what the two verbs that settle it take; the reason says what to check first.
+        lines.push(`      ${r.lastError ?? 'Check whether the client got it.'}`);
+        lines.push(`      lc reminders mark-sent ${r.id}   or   lc reminders send-again ${r.id}`);
       }
     }
     if (members.length > SHOWN_A_GROUP) lines.push(`  … ${members.length - SHOWN_A_GROUP} more (--json lists all)`);
@@ -113,7 +119,9 @@ export function remindersCommand(clock: Clock = systemClock): Command {
   const reminders = new Command('reminders').description('Reminders and follow-ups: what is due, what failed, sending');
   reminders
     .command('status')
-    .description('Count and list reminders as the Reminders view groups them; Failed ones with their error')
+    .description(
+      'Count and list reminders as the Reminders view groups them; Failed ones with their error, Needs a Check ones with their id and what to check',
+    )
     .action(
       verb(async (ctx) => {
         const tables = resolveTables(ctx.runtime.loaded.config.tables);
@@ -149,5 +157,19 @@ export function remindersCommand(clock: Clock = systemClock): Command {
     .argument('<id>', 'the reminder id')
     .argument('<channel>', 'email or sms')
     .action(verb((ctx, id: string, channel: string) => setChannelVerb(ctx, id, channel)));
+  reminders
+    .command('mark-sent')
+    .description(
+      'Record a reminder waiting in Needs a Check as sent, once you checked that the client got it (asks first; --yes confirms)',
+    )
+    .argument('<id>', 'the reminder id, as lc reminders status lists it under Needs a Check')
+    .action(verb((ctx, id: string) => markSentVerb(ctx, id, clock)));
+  reminders
+    .command('send-again')
+    .description(
+      'Send a reminder waiting in Needs a Check again, now, through its channel: the client may get it twice (always asks, naming the profile and the recipient; --yes confirms)',
+    )
+    .argument('<id>', 'the reminder id, as lc reminders status lists it under Needs a Check')
+    .action(verb((ctx, id: string) => sendAgainVerb(ctx, id, clock)));
   return reminders;
 }

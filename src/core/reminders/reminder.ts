@@ -76,15 +76,7 @@ export function channelFromRow(value: unknown): ReminderChannel {
 }
 
 export type ReminderGroupName = 'dueNow' | 'needsCheck' | 'needsApproval' | 'scheduled' | 'failed' | 'sent';
-/** The groups `lc reminders status --json` lists (its document's keys stay as they were). */
-export const REMINDER_GROUP_ORDER: readonly ReminderGroupName[] = [
-  'dueNow',
-  'needsApproval',
-  'scheduled',
-  'failed',
-  'sent',
-];
-/** The groups the editor's Reminders view shows: those, and the reminders that wait for a person's check. */
+/** The groups the Reminders view and `lc reminders status` show, in their order. */
 export const REMINDER_VIEW_GROUP_ORDER: readonly ReminderGroupName[] = [
   'dueNow',
   'needsCheck',

@@ -18,7 +18,7 @@ interface Status {
   groups: Record<string, Listed[]>;
 }
 
-const GROUPS = ['dueNow', 'needsApproval', 'scheduled', 'failed', 'sent'];
+const GROUPS = ['dueNow', 'needsCheck', 'needsApproval', 'scheduled', 'failed', 'sent'];
 
 describe('lc reminders status', function () {
   this.timeout(60_000);

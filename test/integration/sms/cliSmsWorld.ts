@@ -10,6 +10,7 @@ import { sandboxProfile } from '../../../src/core/config';
 import type { DataverseClient } from '../../../src/core/dataverse';
 import { DEFAULT_TABLES, MESSAGE_CHANNEL, MESSAGE_KIND, MESSAGE_STATUS } from '../../../src/core/practice';
 import type { SentSms } from '../../../src/sandbox/acs';
+import type { AcceptedMail } from '../../../src/sandbox/sendgrid/mailSend';
 import type { SandboxReadyInfo } from '../../../src/sandbox/types';
 import { connectAsSandboxApp } from '../../builders/sandboxApp';
 import type { LcOptions, LcRun } from '../cli/lcProcess';
@@ -18,6 +19,7 @@ import {
   startSandboxProcess,
   type PlanDocument,
   type SandboxProcess,
+  type SendDocument,
   type SandboxProcessOptions,
 } from '../reminders-cli/sendingWorld';
 
@@ -194,4 +196,53 @@ export function cliChannelWorld(options: CliChannelWorldOptions): CliChannelWorl
     },
     lc: (args, lcOptions) => lc(started(), args, lcOptions),
   };
+}
+
+/** The environment that sends e-mail through the sandbox's SendGrid instead of Microsoft 365. */
+export const SENDGRID = { LC_MAIL_CHANNEL: 'sendgrid' };
+
+/** What the sandbox's SendGrid accepted for one reminder (its custom args carry the reminder id). */
+export async function mailFor(world: CliChannelWorld, id: string): Promise<AcceptedMail[]> {
+  const inspected = (await sandboxCall(world.sandbox.info, 'GET', '/inspect')) as {
+    services: { sendgrid: { messages: AcceptedMail[] } };
+  };
+  return inspected.services.sendgrid.messages.filter(
+    (m) => m.customArgs.reminderId?.toLowerCase() === id.toLowerCase(),
+  );
+}
+
+/** An e-mail reminder SendGrid took just before its sender was killed, left in Needs a Check by the rerun. */
+export async function needsCheckBySendGrid(world: CliChannelWorld): Promise<string> {
+  const [chosen] = await dueOnly(world.sandbox, world.rows, 1, 'email');
+  const id = String(chosen?.[M.primaryId]);
+  const send = (env: Record<string, string>) => world.lc(['--json', '--yes', 'reminders', 'send'], { env });
+  const crashed = await send({ ...SENDGRID, LC_TEST_CRASH_AT: 'afterSend' });
+  assert.equal(crashed.code, 86, crashed.stderr + crashed.stdout);
+  const rerun = await send(SENDGRID);
+  assert.equal(rerun.code, 0, rerun.stderr + rerun.stdout);
+  assert.deepEqual(
+    (JSON.parse(rerun.stdout) as SendDocument).items.map((i) => i.outcome),
+    ['skipped'],
+  );
+  assert.equal(statusOf(await messageRow(world.rows, id)), 'needsCheck');
+  assert.equal((await mailFor(world, id)).length, 1, 'SendGrid took it once');
+  return id;
+}
+
+/** An SMS ACS took before its sender was killed, rerun past ACS's repeat window: left in Needs a Check. */
+export async function needsCheckBySms(world: CliChannelWorld): Promise<string> {
+  const [chosen] = await dueSmsOnly(world.sandbox, world.rows, 1);
+  const id = String(chosen?.[M.primaryId]);
+  const send = (env: Record<string, string> = {}) => world.lc(['--json', '--yes', 'reminders', 'send'], { env });
+  const crashed = await send({ LC_TEST_CRASH_AT: 'afterSend' });
+  assert.equal(crashed.code, 86, crashed.stderr + crashed.stdout);
+  // The rerun comes ten minutes after the first hand-over, as the row records it: past ACS's 5 minutes.
+  await updateRow(world.rows, M.entitySet, id, {
+    [M.columns.firstAttempt]: new Date(Date.now() - 10 * 60_000).toISOString(),
+  });
+  const rerun = await send();
+  assert.equal(rerun.code, 0, rerun.stderr + rerun.stdout);
+  assert.equal(statusOf(await messageRow(world.rows, id)), 'needsCheck');
+  assert.equal((await smsFor(world.sandbox, id)).length, 1, 'ACS took it once');
+  return id;
 }
