@@ -28,6 +28,7 @@ import {
   type Reminder,
   type ReminderActionDeps,
   type SendOutcome,
+  type SendReportItem,
   type StoredMessage,
 } from '../../core/reminders';
 import { confirmEffect, type VerbContext } from '../action';
@@ -228,14 +229,8 @@ export async function sendAgainVerb(ctx: VerbContext, id: string, clock: Clock):
       }
       const item = report.items.find((i) => i.reminderId.toLowerCase() === flags.id.toLowerCase());
       const now = (await readMessage(dv, tables, flags.id, ctx.signal)).reminder;
-      const base = { id: reminder.id, profile: profile.name, channel, recipient, status: now.status };
-      if (item?.outcome === 'sent' || item?.outcome === 'submitted') return { ...base, outcome: item.outcome };
-      // Claimed by another run (the worker, another lc) between approving and sending: that run sends it, once.
-      const taken = item === undefined || item.outcome === 'skipped';
-      if (taken && (now.status === 'sending' || now.status === 'sent')) {
-        return { ...base, outcome: 'takenByAnotherSender' };
-      }
-      throw notSent(now, item?.error);
+      const outcome = sendAgainOutcome(item, now);
+      return { id: reminder.id, profile: profile.name, channel, recipient, status: now.status, outcome };
     }),
   );
   ctx.out.result(doc, () => renderSendAgain(doc));
@@ -256,6 +251,18 @@ function requireChannel(channel: ChannelId, r: Reminder, profile: Profile, trans
       { code: 'reminders.noSelfPhone' },
     );
   }
+}
+
+/**
+ * How the send after approving it again ended, from this run's report item (none when the run did not load it)
+ * and the row as it is now; throws when it did not leave.
+ */
+export function sendAgainOutcome(item: SendReportItem | undefined, now: Reminder): SendAgainDocument['outcome'] {
+  if (item?.outcome === 'sent' || item?.outcome === 'submitted') return item.outcome;
+  // Claimed by another run (the worker, another lc) between approving and sending: that run sends it, once.
+  const taken = item === undefined || item.outcome === 'skipped';
+  if (taken && (now.status === 'sending' || now.status === 'sent')) return 'takenByAnotherSender';
+  throw notSent(now, item?.error);
 }
 
 /**
