@@ -97,7 +97,7 @@ function recipientOf(r: Reminder, profile: Pick<Profile, 'sendToSelf' | 'selfPho
   return `${own}, send-to-me mode, not ${clientContact(r)}`;
 }
 
-/** An id that is not a reminder of this profile is bad input (exit 10), not a service failure. */
+/** An id that is not a reminder of this profile: not found (exit 13, as `lc reminders channel` and `lc flows` say it), with where to look. */
 async function readReminder(
   dv: ReminderActionDeps['dataverse'],
   tables: TableMapping,
@@ -109,7 +109,7 @@ async function readReminder(
     return await readMessage(dv, tables, id, signal);
   } catch (error) {
     if (!(error instanceof NotFoundError)) throw error;
-    throw new ValidationError(
+    throw new NotFoundError(
       `No reminder ${id} in profile ${profile}. \`lc reminders status\` lists the ones under Needs a Check with their ids.`,
       { code: 'reminders.unknownId', detail: { reminderId: id }, cause: error },
     );

@@ -15,7 +15,7 @@
 //   and nothing is approved, so no later run sends what nobody confirmed on a working channel.
 // - A reminder elsewhere in its life (approved, a draft): refused (14) saying what it is, nothing changed.
 // - The second copy's answer is lost too: it goes back to Needs a Check (exit 13), never retried on its own.
-// - A hostile or mistyped id (an OData filter, a path, not a GUID) reaches no request: exit 10; an unknown GUID 10.
+// - A hostile or mistyped id (an OData filter, a path, not a GUID) reaches no request: exit 10; an unknown GUID 13 (not found), as `lc reminders channel` says it.
 import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import { MESSAGE_STATUS } from '../../../src/core/practice';
@@ -182,7 +182,7 @@ describe('lc reminders mark-sent and send-again on a reminder in Needs a Check',
     assert.equal((await mailFor(world, id)).length, 0);
   });
 
-  it('a hostile or mistyped id reaches no request (exit 10); an unknown one is 10 too', async () => {
+  it('a hostile or mistyped id reaches no request (exit 10); an unknown one is not found (13)', async () => {
     for (const id of [`x' or 1 eq 1 or 'a' eq 'a`, '../../WhoAmI', '12345', ' ']) {
       for (const run of [await markSent(id), await sendAgain(id)]) {
         assert.equal(run.code, 10, `${id}: ${run.stderr}${run.stdout}`);
@@ -191,8 +191,8 @@ describe('lc reminders mark-sent and send-again on a reminder in Needs a Check',
     }
     const unknown = randomUUID();
     for (const run of [await markSent(unknown), await sendAgain(unknown)]) {
-      assert.equal(run.code, 10, run.stderr + run.stdout);
-      assert.equal(jsonError(run).class, 'validation');
+      assert.equal(run.code, 13, run.stderr + run.stdout);
+      assert.equal(jsonError(run).class, 'notFound');
       assert.match(jsonError(run).message, new RegExp(`No reminder ${unknown} in profile sandbox`));
     }
   });
