@@ -4,7 +4,8 @@
 import * as vscode from 'vscode';
 import { isGuid, type TableSummary } from '../core/dataverse';
 import { CancelledError } from '../core/errors';
-import { actorOf, auditEffect } from '../core/log';
+import { actorOfState } from '../core/auth';
+import { auditEffect } from '../core/log';
 import { confirmEffect } from './confirmEffect';
 import { Disposable } from './lifecycle';
 import type { DataverseClients, ProfileSession } from './profileSession';
@@ -213,11 +214,10 @@ export async function addNoteToRecord(s: EditorServices, c: DataverseClients, no
   const text = await vscode.window.showInputBox({ title: 'Note text', ignoreFocusOut: true });
   if (text === undefined) throw new CancelledError();
   await confirmEffect(c.profile, `Add a note to ${table.logicalName} ${id}`);
-  const state = s.auth.state;
   await auditEffect(
     s.hub.audit(),
     {
-      actor: actorOf('identity' in state ? state.identity : { clientId: c.profile.clientId }),
+      actor: actorOfState(s.auth.state, c.profile),
       profile: c.profile.name,
       action: 'dataverse.note',
       target: `${table.entitySet}(${id})`,

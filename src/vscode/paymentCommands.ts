@@ -5,7 +5,8 @@
 // click asks once (Stripe's idempotency keys in the core make a second run harmless anyway).
 import * as vscode from 'vscode';
 import { ConflictError, CancelledError, ValidationError } from '../core/errors';
-import { actorOf, auditEffect } from '../core/log';
+import { actorOfState } from '../core/auth';
+import { auditEffect } from '../core/log';
 import type { Session } from '../core/sessions';
 import {
   chargeSession,
@@ -375,9 +376,8 @@ async function ask(question: Question, button: string): Promise<void> {
 }
 
 function effect(s: EditorServices, c: SignedInClients, action: string, target: string) {
-  const state = s.auth.state;
   return {
-    actor: actorOf('identity' in state ? state.identity : { clientId: c.profile.clientId }),
+    actor: actorOfState(s.auth.state, c.profile),
     profile: c.profile.name,
     action,
     target,

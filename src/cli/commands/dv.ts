@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { ConfigurationError } from '../../core/config';
 import type { DataverseClient, QueryOptions, Row, TableInfo } from '../../core/dataverse';
 import { ValidationError } from '../../core/errors';
-import { actorOf, auditEffect, type EffectResult } from '../../core/log';
+import { actorOfState } from '../../core/auth';
+import { auditEffect, type EffectResult } from '../../core/log';
 import { confirmEffect, verb, type VerbContext } from '../action';
 import { connect, type Connection } from '../connect';
 import { commaList, parsedBy, parseFlags, positiveInteger } from '../flags';
@@ -48,9 +49,8 @@ function withAuditedWrite<T>(
   made?: (value: T) => EffectResult,
 ): Promise<T> {
   return withClient(ctx, (dv, connection) => {
-    const state = connection.auth.state;
-    const identity = 'identity' in state ? state.identity : { clientId: connection.profile.clientId };
-    const who = { actor: actorOf(identity), profile: connection.profile.name };
+    const actor = actorOfState(connection.auth.state, connection.profile);
+    const who = { actor: actor, profile: connection.profile.name };
     return auditEffect(ctx.runtime.hub.audit(), { ...who, ...effect }, () => run(dv), made);
   });
 }

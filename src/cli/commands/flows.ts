@@ -8,7 +8,8 @@ import { systemClock, type Clock } from '../../core/clock';
 import { ConfigurationError } from '../../core/config';
 import { isGuid, type DataverseClient } from '../../core/dataverse';
 import { NotFoundError } from '../../core/errors';
-import { actorOf, auditEffect } from '../../core/log';
+import { actorOfState } from '../../core/auth';
+import { auditEffect } from '../../core/log';
 import { resolveTables, type TableMapping } from '../../core/practice';
 import { reminderFromRow, reminderRowColumns } from '../../core/reminders';
 import { sessionFromRow, sessionRowColumns } from '../../core/sessions';
@@ -69,12 +70,11 @@ async function trigger(ctx: VerbContext, name: string, clock: Clock): Promise<vo
   const what = flags.session !== undefined ? `session ${flags.session}` : `reminder ${flags.reminder ?? ''}`;
   const result = await withClient(ctx, async (dv, connection) => {
     const payload = await payloadFor(dv, tables, flags, new Date(clock.now()), ctx.signal);
-    const state = connection.auth.state;
-    const identity = 'identity' in state ? state.identity : { clientId: connection.profile.clientId };
+    const actor = actorOfState(connection.auth.state, connection.profile);
     return auditEffect(
       ctx.runtime.hub.audit(),
       {
-        actor: actorOf(identity),
+        actor: actor,
         profile: connection.profile.name,
         action: 'flow.trigger',
         target: `flow ${flags.name}: ${what}`,

@@ -9,7 +9,7 @@ import { Command } from 'commander';
 import { version } from '../../../package.json';
 import { systemClock, type Clock } from '../../core/clock';
 import { ConfigurationError } from '../../core/config';
-import { actorOf } from '../../core/log';
+import { actorOfState } from '../../core/auth';
 import { loadTemplates, WORKSPACE_TEMPLATES_FOLDER } from '../../core/reminders';
 import type { McpConnection, McpDeps } from '../../mcp';
 import { verb } from '../action';
@@ -31,14 +31,12 @@ async function connectForAgent(runtime: CliRuntime): Promise<McpConnection> {
     await connection.close();
     throw new ConfigurationError(`Profile ${profile.name} has no Dataverse environment: set LC_DATAVERSE_URL.`);
   }
-  const state = connection.auth.state;
-  const identity = 'identity' in state ? state.identity : { clientId: profile.clientId };
   return {
     profile,
     dataverse,
     graph: connection.graph,
     http: connection.http,
-    actor: actorOf(identity),
+    actor: actorOfState(connection.auth.state, profile),
     close: () => connection.close(),
   };
 }

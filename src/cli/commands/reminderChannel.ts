@@ -4,7 +4,8 @@
 import * as path from 'node:path';
 import { z } from 'zod';
 import { isGuid } from '../../core/dataverse';
-import { actorOf, auditEffect } from '../../core/log';
+import { actorOfState } from '../../core/auth';
+import { auditEffect } from '../../core/log';
 import { resolveTables } from '../../core/practice';
 import {
   loadTemplates,
@@ -44,12 +45,11 @@ export async function setChannelVerb(ctx: VerbContext, id: string, channel: stri
       ctx,
       `Send the ${reminder.kind === 'followUp' ? 'follow-up' : 'reminder'} "${reminder.subject || '(SMS)'}" to ${reminder.clientName ?? 'the client'} by ${medium}, rewritten from the templates,`,
     );
-    const state = connection.auth.state;
-    const identity = 'identity' in state ? state.identity : { clientId: connection.profile.clientId };
+    const actor = actorOfState(connection.auth.state, connection.profile);
     const result = await auditEffect(
       ctx.runtime.hub.audit(),
       {
-        actor: actorOf(identity),
+        actor: actor,
         profile: connection.profile.name,
         action: 'reminder.channel',
         target: `${tables.scheduledMessage.entitySet}(${flags.id})`,

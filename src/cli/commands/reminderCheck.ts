@@ -18,7 +18,8 @@ import {
   TransientError,
   ValidationError,
 } from '../../core/errors';
-import { actorOf, auditEffect } from '../../core/log';
+import { actorOfState } from '../../core/auth';
+import { auditEffect } from '../../core/log';
 import { resolveTables, type TableMapping } from '../../core/practice';
 import {
   markReminderSent,
@@ -146,12 +147,11 @@ function audited<T>(
   action: string,
   run: () => Promise<T>,
 ): Promise<T> {
-  const state = connection.auth.state;
-  const identity = 'identity' in state ? state.identity : { clientId: connection.profile.clientId };
+  const actor = actorOfState(connection.auth.state, connection.profile);
   return auditEffect(
     ctx.runtime.hub.audit(),
     {
-      actor: actorOf(identity),
+      actor: actor,
       profile: connection.profile.name,
       action,
       target: `${tables.scheduledMessage.entitySet}(${id})`,

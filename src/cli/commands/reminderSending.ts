@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Clock } from '../../core/clock';
 import { channelLabel, channelsFor, closeTransports, readChannelSecrets } from '../../core/channels';
 import { CancelledError, ValidationError } from '../../core/errors';
-import { actorOf } from '../../core/log';
+import { actorOfState } from '../../core/auth';
 import { resolveTables } from '../../core/practice';
 import {
   CRASH_POINTS,
@@ -74,8 +74,7 @@ export function crashHookFromEnvironment(env: NodeJS.ProcessEnv): Pick<SenderDep
 export function senderDeps(ctx: VerbContext, connection: Connection, clock: Clock): SenderDeps {
   const { config } = ctx.runtime.loaded;
   const { perMinute, concurrency, maxAttempts, submittedDraftGraceSeconds } = config.reminders;
-  const state = connection.auth.state;
-  const identity = 'identity' in state ? state.identity : { clientId: connection.profile.clientId };
+  const actor = actorOfState(connection.auth.state, connection.profile);
   if (!connection.dataverse) throw new Error('withClient hands over a Dataverse client');
   return {
     dataverse: connection.dataverse,
@@ -86,7 +85,7 @@ export function senderDeps(ctx: VerbContext, connection: Connection, clock: Cloc
     profile: connection.profile,
     settings: { perMinute, concurrency, maxAttempts, submittedDraftGraceMs: submittedDraftGraceSeconds * 1000 },
     audit: ctx.runtime.hub.audit(),
-    actor: actorOf(identity),
+    actor: actor,
     // Secrets from the environment (or .env), already registered for redaction by the runtime.
     transports: channelsFor(connection.profile, readChannelSecrets(ctx.runtime.secret), {
       http: connection.http,

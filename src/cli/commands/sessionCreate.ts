@@ -9,7 +9,8 @@ import { z } from 'zod';
 import type { Clock } from '../../core/clock';
 import { filters, isGuid, type DataverseClient } from '../../core/dataverse';
 import { ValidationError } from '../../core/errors';
-import { actorOf, auditEffect } from '../../core/log';
+import { actorOfState } from '../../core/auth';
+import { auditEffect } from '../../core/log';
 import { resolveTables, type TableMapping } from '../../core/practice';
 import { loadTemplates, readClient, WORKSPACE_TEMPLATES_FOLDER, type ClientRecord } from '../../core/reminders';
 import { createSession, type CreatedSession } from '../../core/booking';
@@ -198,12 +199,11 @@ export async function createSessionVerb(ctx: VerbContext, clock: Clock, flags: N
       ctx,
       `Create a session for ${client.name} on ${localWhen(flags.start)} (${durationMinutes} min${fee}) with its reminders${event}`,
     );
-    const state = connection.auth.state;
-    const identity = 'identity' in state ? state.identity : { clientId: connection.profile.clientId };
+    const actor = actorOfState(connection.auth.state, connection.profile);
     return auditEffect(
       ctx.runtime.hub.audit(),
       {
-        actor: actorOf(identity),
+        actor: actor,
         profile: connection.profile.name,
         action: 'session.create',
         target: `${tables.session.entitySet}(${id})`,

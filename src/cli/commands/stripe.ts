@@ -8,7 +8,8 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { systemClock } from '../../core/clock';
 import { isGuid } from '../../core/dataverse';
-import { actorOf, auditEffect } from '../../core/log';
+import { actorOfState } from '../../core/auth';
+import { auditEffect } from '../../core/log';
 import { resolveTables } from '../../core/practice';
 import { loadTemplates, WORKSPACE_TEMPLATES_FOLDER } from '../../core/reminders';
 import {
@@ -81,9 +82,8 @@ function paymentDeps(ctx: VerbContext, connection: Connection): PaymentDeps {
 }
 
 function actorOfConnection(connection: Connection): { actor: string; profile: string } {
-  const state = connection.auth.state;
-  const identity = 'identity' in state ? state.identity : { clientId: connection.profile.clientId };
-  return { actor: actorOf(identity), profile: connection.profile.name };
+  const actor = actorOfState(connection.auth.state, connection.profile);
+  return { actor: actor, profile: connection.profile.name };
 }
 
 function renderCharged(c: ChargedSession): string {

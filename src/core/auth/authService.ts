@@ -5,7 +5,7 @@ import type { ICachePlugin, INetworkModule } from '@azure/msal-node';
 import { systemClock, type Clock } from '../clock';
 import type { Profile } from '../config';
 import { AuthenticationError, ValidationError, toLifeCockpitError } from '../errors';
-import type { Logger } from '../log';
+import { actorOf, type Logger } from '../log';
 import type { Credential } from './credentials';
 import { DeviceCodeTokenSource } from './deviceCodeTokenSource';
 import { readClaims } from './jwt';
@@ -47,6 +47,11 @@ export type AuthState =
       message: string;
       since: Date;
     };
+
+/** Who an effect is audited as: the signed-in identity, or the profile's app while no sign-in has finished. */
+export function actorOfState(state: AuthState, profile: Pick<Profile, 'clientId'>): string {
+  return actorOf('identity' in state ? state.identity : { clientId: profile.clientId });
+}
 
 export function secretKey(profile: string): string {
   return `lifeCockpit/${profile}/clientSecret`;

@@ -2,6 +2,7 @@
 // cached tokens, a stored secret restores the session, and errors read as what to fix.
 import { strict as assert } from 'node:assert';
 import {
+  actorOfState,
   analyseRoles,
   AuthService,
   parseConnectionString,
@@ -201,5 +202,21 @@ describe('connection strings and roles', () => {
       report.broader.map((b) => b.role),
       ['Directory.Read.All'],
     );
+  });
+});
+
+describe('actorOfState: who an effect is audited as', () => {
+  const identity = { tenantId: 't', clientId: 'app-id', roles: [] };
+  it('is the signed-in user, the app when signed in as an app, and the profile’s app before any sign-in finished', () => {
+    const user = { ...identity, userName: 'dr.morgan@contoso.test' };
+    assert.equal(
+      actorOfState({ kind: 'signedIn', profile: 'p', profileKind: 'live', identity: user }, { clientId: 'x' }),
+      'dr.morgan@contoso.test',
+    );
+    assert.equal(
+      actorOfState({ kind: 'signedIn', profile: 'p', profileKind: 'live', identity }, { clientId: 'x' }),
+      'app app-id',
+    );
+    assert.equal(actorOfState({ kind: 'signingIn', profile: 'p' }, { clientId: 'profile-app' }), 'app profile-app');
   });
 });
