@@ -1,6 +1,8 @@
 // Documents whose save writes a record back (a reminder's body, a session note): an in-memory file
 // system whose files a command opens with their loaded text and a save function. A save that fails
-// throws, so the editor keeps the document dirty with every edit and says why: nothing typed is lost.
+// throws, so the editor keeps the document dirty with every edit and says why: nothing typed is lost. After a
+// refused save, a read-only copy of the record as it is now can be compared with the document, and the
+// document saved again on request.
 import * as vscode from 'vscode';
 
 export const EDITABLE_SCHEME = 'lifecockpit-edit';
@@ -9,7 +11,12 @@ interface EditableFile {
   content: Uint8Array;
   mtime: number;
   save(text: string): Promise<void>;
+  /** A record's current text shown for comparison: never written. */
+  readOnly?: boolean;
 }
+
+/** What saving an open document came to. */
+export type SaveOutcome = 'saved' | 'notSaved' | 'clean' | 'closed';
 
 export class EditableDocuments implements vscode.FileSystemProvider, vscode.Disposable {
   private readonly files = new Map<string, EditableFile>();
@@ -33,13 +40,46 @@ export class EditableDocuments implements vscode.FileSystemProvider, vscode.Disp
     await vscode.window.showTextDocument(document, { preview: false });
   }
 
+  /**
+   * Opens a diff: `current` (the record as it is now), read-only, on the left; the open document at `path`,
+   * still editable and saved through its own save function, on the right.
+   */
+  async compare(path: string, current: string, title: string): Promise<void> {
+    const left = vscode.Uri.from({ scheme: EDITABLE_SCHEME, path: `/current${path}` });
+    const right = vscode.Uri.from({ scheme: EDITABLE_SCHEME, path });
+    const refuse = () => Promise.reject(vscode.FileSystemError.NoPermissions(left));
+    this.files.set(left.path, {
+      content: new TextEncoder().encode(current),
+      mtime: this.now(),
+      save: refuse,
+      readOnly: true,
+    });
+    this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri: left }]);
+    await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: false });
+  }
+
+  /** Saves the open document at `path` (its current text, through its save function), as Save would. */
+  async saveOpen(path: string): Promise<SaveOutcome> {
+    const uri = vscode.Uri.from({ scheme: EDITABLE_SCHEME, path });
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (!document || document.isClosed) return 'closed';
+    if (!document.isDirty) return 'clean';
+    return (await document.save()) ? 'saved' : 'notSaved';
+  }
+
   watch(): vscode.Disposable {
     return new vscode.Disposable(() => undefined);
   }
 
   stat(uri: vscode.Uri): vscode.FileStat {
     const file = this.get(uri);
-    return { type: vscode.FileType.File, ctime: file.mtime, mtime: file.mtime, size: file.content.byteLength };
+    return {
+      type: vscode.FileType.File,
+      ctime: file.mtime,
+      mtime: file.mtime,
+      size: file.content.byteLength,
+      ...(file.readOnly ? { permissions: vscode.FilePermission.Readonly } : {}),
+    };
   }
 
   readFile(uri: vscode.Uri): Uint8Array {
@@ -48,6 +88,7 @@ export class EditableDocuments implements vscode.FileSystemProvider, vscode.Disp
 
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
     const file = this.get(uri);
+    if (file.readOnly) throw vscode.FileSystemError.NoPermissions(uri);
     await file.save(new TextDecoder().decode(content));
     this.files.set(uri.path, { ...file, content, mtime: this.now() });
     this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);

@@ -1,13 +1,13 @@
 // A reminder row's actions: Preview (read-only), Edit (opens an e-mail's subject and body, an SMS's text alone;
-// saving writes them back, and refuses a document opened for the other channel),
+// saving writes them back, refuses a document opened for the other channel, and on a row changed meanwhile
+// offers Compare with Current and Save Mine Over It: reminderEditSave.ts),
 // Approve, Skip, Retry (Change Channel, Mark as Sent and Send Again are in reminderChannelCommands.ts). Each asks before an effect when the profile wants it, names the profile in what
 // it says afterwards, and refreshes the views. An edit opened under one profile is never saved into
 // another: after a switch or sign-out its save is refused and the text stays in the editor.
 import * as vscode from 'vscode';
-import { AuthenticationError, ConflictError, ValidationError } from '../core/errors';
+import { ValidationError } from '../core/errors';
 import {
   approveReminder,
-  editReminder,
   readMessage,
   retryReminder,
   skipReminder,
@@ -17,7 +17,8 @@ import {
 import { confirmEffect } from './confirmEffect';
 import type { DataverseClients } from './profileSession';
 import { reminderOf } from './reminderCommands';
-import { editMediumOf, parseReminderEdit, reminderEditText, type EditMedium } from './reminderEditText';
+import { ReminderEditSave } from './reminderEditSave';
+import { editMediumOf } from './reminderEditText';
 import { reminderPreview } from './sendDocuments';
 import type { EditorServices } from './services';
 
@@ -45,54 +46,15 @@ export async function previewReminder(s: EditorServices, c: DataverseClients, no
 export async function editReminderCommand(s: EditorServices, c: DataverseClients, node: unknown): Promise<void> {
   const stored = await readMessage(c.dataverse, c.tables, requireReminder(node, 'edit').id);
   const r = stored.reminder;
-  // Saving names the ETag of the row as opened: a row the sender claimed or someone changed meanwhile is
-  // refused (the text stays in the editor), never overwritten unseen.
-  let etag = stored.etag;
-  const profile = c.profile.name;
   // An SMS is edited as its bare text, an e-mail as subject and HTML: each in a document of its own, so that
   // after a channel change Edit opens the new medium even while the old one's document is still open.
   const medium = editMediumOf(r);
   const name = `${who(r)} – ${r.kind === 'followUp' ? 'follow-up' : 'reminder'}`.replace(/[/\\]/g, '-');
-  await s.editable.open(
-    medium === 'sms' ? `/reminder/${r.id}/${name} (SMS).txt` : `/reminder/${r.id}/${name}.html`,
-    reminderEditText(medium, r.subject, stored.text ?? ''),
-    async (text) => {
-      const current = s.session.clients;
-      if (current?.profile.name !== profile || !current.dataverse)
-        throw new AuthenticationError(
-          `This reminder belongs to profile "${profile}", which is no longer signed in here. Switch back to it and save again; your text stays in the editor.`,
-          { code: 'reminders.editProfileGone' },
-        );
-      const deps = actionDeps(s, current as DataverseClients);
-      await requireSameMedium(deps, r, medium);
-      const edit = parseReminderEdit(text, medium);
-      await editReminder(deps, r.id, edit, etag === undefined ? {} : { etag });
-      etag = (await readMessage(deps.dataverse, deps.tables, r.id)).etag;
-      s.log.info('reminder edited', { reminderId: r.id, profile });
-      void s.session.refresh();
-      void vscode.window.showInformationMessage(
-        `Saved the ${r.kind === 'followUp' ? 'follow-up' : 'reminder'} to ${who(r)} on profile "${profile}".`,
-      );
-    },
-    medium === 'sms' ? 'plaintext' : 'html',
-  );
-}
-
-const MEDIUM_WORDS: Record<EditMedium, string> = { email: 'e-mail', sms: 'SMS' };
-
-/**
- * Refuses a save whose document was opened for the other medium (the channel changed in another window, the
- * CLI or Change Channel… meanwhile): an e-mail's subject and HTML would reach the phone as they are, an SMS's
- * text would leave as an e-mail with no subject. A change after this read is caught by the ETag.
- */
-async function requireSameMedium(deps: ReminderActionDeps, opened: Reminder, medium: EditMedium): Promise<void> {
-  const now = (await readMessage(deps.dataverse, deps.tables, opened.id)).reminder;
-  const nowMedium = editMediumOf(now);
-  if (nowMedium === medium) return;
-  throw new ConflictError(
-    `The ${opened.kind === 'followUp' ? 'follow-up' : 'reminder'} to ${who(opened)} now goes by ${MEDIUM_WORDS[nowMedium]}: its channel changed after this ${MEDIUM_WORDS[medium]} was opened, so nothing was saved. Run Edit Reminder on it again to edit it as ${nowMedium === 'sms' ? 'an SMS' : 'an e-mail'}; your text stays here to copy from.`,
-    { code: 'reminders.editChannelChanged', detail: { reminderId: opened.id, opened: medium, now: nowMedium } },
-  );
+  const path = medium === 'sms' ? `/reminder/${r.id}/${name} (SMS).txt` : `/reminder/${r.id}/${name}.html`;
+  // Saving names the ETag of the version the document is based on; a row changed meanwhile is refused with
+  // Compare with Current and Save Mine Over It, never overwritten unseen (reminderEditSave.ts).
+  const saving = new ReminderEditSave(s, c, stored, path);
+  await s.editable.open(path, saving.text, saving.save, medium === 'sms' ? 'plaintext' : 'html');
 }
 
 export async function approveReminderCommand(s: EditorServices, c: DataverseClients, node: unknown): Promise<void> {

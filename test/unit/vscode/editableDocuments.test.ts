@@ -1,5 +1,7 @@
 // Saving an editable document writes the record back; a save that fails throws (the editor then keeps the
-// document dirty with the text) and leaves the stored copy as it was; reopening keeps unsaved edits.
+// document dirty with the text) and leaves the stored copy as it was; reopening keeps unsaved edits. After a
+// refused save: the record's current text compared read-only against the document (which stays savable), and
+// the open document saved again on request, saying when there was nothing to save.
 import { strict as assert } from 'node:assert';
 import type * as EditableModule from '../../../src/vscode/editableDocuments';
 import { loadWithVscode } from './vscodeStandIn';
@@ -17,8 +19,17 @@ class FakeUri {
   }
 }
 
-function load(openDocuments: Array<{ uri: FakeUri; isDirty: boolean }> = []) {
+interface FakeDocument {
+  uri: FakeUri;
+  isDirty: boolean;
+  isClosed?: boolean;
+  save?: () => Promise<boolean>;
+}
+
+function load(openDocuments: FakeDocument[] = [], executed: unknown[][] = []) {
   const standIn = {
+    commands: { executeCommand: async (...args: unknown[]) => void executed.push(args) },
+    FilePermission: { Readonly: 1 },
     Uri: FakeUri,
     EventEmitter: class {
       private listeners: Array<(e: unknown) => void> = [];
@@ -81,5 +92,46 @@ describe('EditableDocuments', () => {
     await docs.open(path, 'from the server', async () => void reads++).catch(() => undefined);
     const uri = FakeUri.from({ scheme: EDITABLE_SCHEME, path }) as never;
     assert.throws(() => docs.readFile(uri), /not found/, 'the open, dirty document keeps its own text');
+  });
+
+  it('compares the record’s current text, read-only, on the left with the document on the right, which still saves', async () => {
+    const executed: unknown[][] = [];
+    const { EditableDocuments, EDITABLE_SCHEME } = load([], executed);
+    const docs = new EditableDocuments(() => 1);
+    const saved: string[] = [];
+    const path = '/reminder/r4/Di.html';
+    await docs.open(path, 'mine', async (t) => void saved.push(t));
+    await docs.compare(path, 'theirs', 'Di: current ↔ yours');
+    const [command, left, right, title] = executed[0] as [string, FakeUri, FakeUri, string];
+    assert.equal(command, 'vscode.diff');
+    assert.equal(right.toString(), `${EDITABLE_SCHEME}:${path}`);
+    assert.notEqual(left.toString(), right.toString());
+    assert.equal(title, 'Di: current ↔ yours');
+    assert.equal(decode(docs.readFile(left as never)), 'theirs');
+    assert.equal(docs.stat(left as never).permissions, 1, 'the current text is read-only');
+    await assert.rejects(docs.writeFile(left as never, encode('edited')), /no permissions/);
+    assert.equal(docs.stat(right as never).permissions, undefined);
+    await docs.writeFile(right as never, encode('merged'));
+    assert.deepEqual(saved, ['merged']);
+  });
+
+  it('saves the open document on request, and says when it is closed or has nothing unsaved', async () => {
+    const path = '/reminder/r5/Ed.html';
+    let saves = 0;
+    const document: FakeDocument = {
+      uri: FakeUri.from({ scheme: 'lifecockpit-edit', path }),
+      isDirty: true,
+      save: async () => ++saves > 1,
+    };
+    const { EditableDocuments } = load([document]);
+    const docs = new EditableDocuments(() => 1);
+    assert.equal(await docs.saveOpen(path), 'notSaved');
+    assert.equal(await docs.saveOpen(path), 'saved');
+    document.isDirty = false;
+    assert.equal(await docs.saveOpen(path), 'clean');
+    assert.equal(saves, 2);
+    document.isClosed = true;
+    assert.equal(await docs.saveOpen(path), 'closed');
+    assert.equal(await docs.saveOpen('/reminder/r6/Fay.html'), 'closed');
   });
 });
