@@ -1,6 +1,7 @@
 // `lc reminders plan` and `lc reminders send` on the core's sender: the dry run lists every message that
 // would leave, with totals; send asks once (count, mailboxes, profile), then runs sendDueReminders with
-// progress on stderr and the report on stdout. A signal stops the run between steps: the sender lets go
+// progress on stderr and the report on stdout. With `--id`, only the chosen reminders, due or not, as the
+// editor's Send Now (chosenReminders.ts). A signal stops the run between steps: the sender lets go
 // of what it had not started, and whatever it had claimed is recovered by the next run from the mailbox.
 import * as fs from 'node:fs';
 import { z } from 'zod';
@@ -21,6 +22,7 @@ import {
 } from '../../core/reminders';
 import { confirmEffect, type VerbContext } from '../action';
 import type { Connection } from '../connect';
+import { idsLeftOut, skippedItems } from './chosenReminders';
 import { withClient } from './dv';
 
 /** One message of the dry run as `--json` prints it. */
@@ -39,6 +41,8 @@ export interface ReminderPlan {
   /** How many leave from each mailbox, in the order first seen. */
   mailboxes: Array<{ mailbox: string; count: number }>;
   messages: PlannedMessageJson[];
+  /** With `--id`: the chosen reminders that would not leave, each with the reason. */
+  skipped?: Array<{ reminderId: string; reason: string }>;
 }
 
 /** `lc reminders send --json`: the sender's report, with the profile it ran on. */
@@ -124,11 +128,22 @@ function planDocument(profile: string, now: Date, planned: readonly PlannedMessa
   };
 }
 
-export function planReminders(ctx: VerbContext, clock: Clock): Promise<ReminderPlan> {
-  return withClient(ctx, async (_dv, connection) => {
+/** The dry run of every due reminder, or with `ids` of only those (due or not), saying why any would not leave. */
+export function planReminders(ctx: VerbContext, clock: Clock, ids?: readonly string[]): Promise<ReminderPlan> {
+  return withClient(ctx, async (dv, connection) => {
     const now = new Date(clock.now());
-    const planned = await usingSender(ctx, connection, clock, (deps) => planDueReminders(deps, { now }));
-    return planDocument(connection.profile.name, now, planned);
+    const profile = connection.profile.name;
+    const planned = await usingSender(ctx, connection, clock, (deps) =>
+      planDueReminders(deps, ids ? { now, reminderIds: ids } : { now }),
+    );
+    const plan = planDocument(profile, now, planned);
+    if (!ids) return plan;
+    const left = idsLeftOut(
+      ids,
+      planned.map((m) => m.reminderId),
+    );
+    const skipped = await skippedItems(dv, resolveTables(ctx.runtime.loaded.config.tables), left, profile, ctx.signal);
+    return { ...plan, skipped: skipped.map((i) => ({ reminderId: i.reminderId, reason: i.error ?? '' })) };
   });
 }
 
@@ -160,6 +175,9 @@ export function readableBody(body: string): string {
 }
 
 export function renderPlan(plan: ReminderPlan): string {
+  const skipped = (plan.skipped ?? []).map((s) => `Not sent: reminder ${s.reminderId}. ${s.reason}`);
+  if (plan.total === 0 && plan.skipped)
+    return [`None of the chosen reminders would leave in profile ${plan.profile}.`, ...skipped].join('\n');
   if (plan.total === 0) return `Nothing is due in profile ${plan.profile}: no message would leave.`;
   const blocks = plan.messages.map((m, index) => {
     const head = [
@@ -181,7 +199,7 @@ export function renderPlan(plan: ReminderPlan): string {
     plan.recovering > 0 ? `; ${plan.recovering} of them left in sending, looked up first` : '',
     '. Nothing was sent.',
   ].join('');
-  return [...blocks, totals].join('\n\n');
+  return [...blocks, ...(skipped.length ? [skipped.join('\n')] : []), totals].join('\n\n');
 }
 
 const OUTCOME_WORDS: Record<SendOutcome, string> = {
@@ -205,18 +223,23 @@ function summary(report: SendReport): string {
 export function renderSendReport(document: SendDocument): string {
   if (document.total === 0) return `Nothing is due in profile ${document.profile}: nothing was sent.`;
   const lines = [`Profile ${document.profile}: ${plural(document.total, 'reminder')}: ${summary(document)}.`];
-  const troubled = document.items.filter((i) => i.outcome === 'failed' || i.outcome === 'retryLater');
+  const troubled = document.items.filter((i) => i.outcome !== 'sent' && i.outcome !== 'submitted');
   for (const item of troubled) {
-    lines.push(`  ${OUTCOME_WORDS[item.outcome].padEnd(7)} ${item.recipient}  ${item.subject}`);
+    lines.push(`  ${OUTCOME_WORDS[item.outcome].padEnd(7)} ${item.recipient || item.reminderId}  ${item.subject}`);
     if (item.error) lines.push(`          ${item.error}`);
   }
   return lines.join('\n');
 }
 
-/** `lc reminders send`: plan, one confirmation, then the exactly-once sender with progress. */
-export async function sendReminders(ctx: VerbContext, clock: Clock): Promise<void> {
+/**
+ * `lc reminders send`: plan, one confirmation, then the exactly-once sender with progress; with `ids`, only
+ * those reminders, due or not, and each chosen one it does not send reported as skipped with the reason.
+ */
+export async function sendReminders(ctx: VerbContext, clock: Clock, ids?: readonly string[]): Promise<void> {
   const document = await withClient(ctx, (_dv, connection) =>
-    usingSender(ctx, connection, clock, (deps) => sendWith(ctx, deps, connection.profile.name)),
+    usingSender(ctx, connection, clock, (deps) =>
+      ids ? sendChosen(ctx, deps, connection.profile.name, ids) : sendWith(ctx, deps, connection.profile.name),
+    ),
   );
   if (ctx.signal.aborted) {
     // The report would say "sent" for what finished; the exit code says the run did not.
@@ -250,6 +273,59 @@ async function sendWith(ctx: VerbContext, deps: SenderDeps, profile: string): Pr
     },
   });
   return { profile, ...report };
+}
+
+/**
+ * Send Now from the terminal: the chosen reminders the sender would take are named in the one question, then
+ * sent (due or not); the others, and any another run took between the question and the send, are skipped
+ * with the reason read from their rows.
+ */
+async function sendChosen(
+  ctx: VerbContext,
+  deps: SenderDeps,
+  profile: string,
+  ids: readonly string[],
+): Promise<SendDocument> {
+  const now = new Date(deps.clock.now());
+  const plan = planDocument(profile, now, await planDueReminders(deps, { now, reminderIds: ids }));
+  const planned = plan.messages.map((m) => m.reminderId);
+  const notTaken = await skippedItems(deps.dataverse, deps.tables, idsLeftOut(ids, planned), profile, ctx.signal);
+  let report = emptyReport();
+  if (plan.total > 0) {
+    const recovering = plan.recovering > 0 ? `; ${plan.recovering} left in sending, looked up first` : '';
+    await confirmEffect(
+      ctx,
+      `Send ${plural(plan.total, 'chosen reminder')}, due or not, from ${plural(plan.mailboxes.length, 'mailbox', 'mailboxes')} (${mailboxTotals(plan)}${recovering})`,
+      'Each leaves at most once.',
+    );
+    report = await sendDueReminders(deps, {
+      now,
+      signal: ctx.signal,
+      reminderIds: planned,
+      onProgress: (p) => {
+        const m = plan.messages.find((one) => one.reminderId === p.reminderId);
+        ctx.out.note(
+          `[${p.done}/${p.total}] ${OUTCOME_WORDS[p.outcome].padEnd(9)} ${m ? `${m.recipient}  ${m.subject}` : p.reminderId}`,
+        );
+      },
+    });
+  }
+  // Taken by another run between the question and the send (sent, or in its hands now): said, not sent again.
+  const takenMeanwhile = ctx.signal.aborted
+    ? []
+    : await skippedItems(
+        deps.dataverse,
+        deps.tables,
+        idsLeftOut(
+          planned,
+          report.items.map((i) => i.reminderId),
+        ),
+        profile,
+        ctx.signal,
+      );
+  const items = [...report.items, ...takenMeanwhile, ...notTaken];
+  const extra = takenMeanwhile.length + notTaken.length;
+  return { profile, ...report, total: report.total + extra, skipped: report.skipped + extra, items };
 }
 
 function emptyReport(): SendReport {

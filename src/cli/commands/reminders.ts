@@ -1,7 +1,7 @@
 // `lc reminders status|plan|send|channel|mark-sent|send-again`: the practitioner's reminders from the terminal.
 // Status groups them by the editor's rule (Due Now, Needs a Check with each one's id and what to check, Needs
 // Approval, Scheduled, Failed with the error that put them there, Sent) with a count for each; plan is the dry run (every message that would leave, with totals); send asks
-// once naming the count and the profile, then sends through the core's exactly-once sender with progress
+// once naming the count and the profile (with --id only the chosen reminders, due or not), then sends through the core's exactly-once sender with progress
 // on stderr, and stops cleanly on Ctrl+C (what was claimed is recovered by the next run).
 import { Command } from 'commander';
 import { systemClock, type Clock } from '../../core/clock';
@@ -16,6 +16,7 @@ import {
 } from '../../core/reminders';
 import { verb } from '../action';
 import { withClient } from './dv';
+import { chosenIds, collectIds } from './chosenReminders';
 import { markSentVerb, sendAgainVerb } from './reminderCheck';
 import { setChannelVerb } from './reminderChannel';
 import { planReminders, renderPlan, sendReminders } from './reminderSending';
@@ -43,6 +44,9 @@ export interface RemindersStatus {
   counts: Record<ReminderGroupName, number>;
   groups: Record<ReminderGroupName, ListedReminder[]>;
 }
+
+const ID_HELP =
+  'only these reminders, due or not, as Send Now in the editor (approved or left in sending; the others are reported skipped): ids comma-separated, or --id repeated';
 
 /** Human output lists at most this many reminders a group; the count says how many there are. */
 const SHOWN_A_GROUP = 20;
@@ -137,9 +141,10 @@ export function remindersCommand(clock: Clock = systemClock): Command {
     .description(
       'The dry run: every message a send would let leave now (recipient, subject, body, session, mailbox), with totals',
     )
+    .option('--id <ids>', ID_HELP, collectIds)
     .action(
       verb(async (ctx) => {
-        const plan = await planReminders(ctx, clock);
+        const plan = await planReminders(ctx, clock, chosenIds(ctx.options));
         ctx.out.result(plan, () => renderPlan(plan));
       }),
     );
@@ -148,7 +153,8 @@ export function remindersCommand(clock: Clock = systemClock): Command {
     .description(
       "Send every due reminder through its channel (Graph, SMTP, SendGrid, SMS), exactly as safely as each allows, at each sender's pace (asks first; --yes confirms)",
     )
-    .action(verb((ctx) => sendReminders(ctx, clock)));
+    .option('--id <ids>', ID_HELP, collectIds)
+    .action(verb((ctx) => sendReminders(ctx, clock, chosenIds(ctx.options))));
   reminders
     .command('channel')
     .description(

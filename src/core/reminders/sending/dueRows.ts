@@ -262,13 +262,17 @@ export function unsendableBecause(message: PlannedMessage): ValidationError | un
   return undefined;
 }
 
-/** The dry run: every message that would leave now (and those left in sending, to be looked up first). */
+/**
+ * The dry run: every message that would leave now (and those left in sending, to be looked up first); with
+ * `reminderIds`, only those of them that a send of just these (Send Now) would take, due or not.
+ */
 export async function planDueReminders(
   deps: Pick<SenderDeps, 'dataverse' | 'tables' | 'clock' | 'profile' | 'log'>,
-  options: { now?: Date; mailbox?: string } = {},
+  options: { now?: Date; mailbox?: string; reminderIds?: readonly string[] } = {},
 ): Promise<PlannedMessage[]> {
   const now = options.now ?? new Date(deps.clock.now());
-  const rows = await withMailboxes(deps, await loadDueRows(deps, { now }));
+  const query = options.reminderIds ? { now, reminderIds: options.reminderIds } : { now };
+  const rows = await withMailboxes(deps, await loadDueRows(deps, query));
   return rows
     .filter((entry) => options.mailbox === undefined || sameMailbox(entry.mailbox, options.mailbox))
     .flatMap((entry) => {
