@@ -200,6 +200,11 @@ describe('lc reminders mark-sent and send-again on a reminder in Needs a Check',
   it('send-again of an SMS left after ACS’s repeat window texts it again, under a new repeatability id', async () => {
     const id = await needsCheckBySms(world);
     const [first] = await smsFor(world.sandbox, id);
+    // The row says the first hand-over was ten minutes ago, but ACS took it moments ago; a repeatability id
+    // comes from the reminder and the whole second of its first attempt, so a send-again in that same second
+    // would be a repeat to ACS (a clean-clone run was that fast). A practitioner's send-again comes minutes
+    // later: wait until the clock has left the first hand-over's second, as it would have.
+    await clockPast(first?.repeatabilityFirstSent);
     const run = await sendAgain(id, ['--json', '--yes'], {});
     assert.equal(run.code, 0, run.stderr + run.stdout);
     const doc = JSON.parse(run.stdout) as { outcome: string; channel: string; recipient: string };
@@ -212,3 +217,10 @@ describe('lc reminders mark-sent and send-again on a reminder in Needs a Check',
     assert.equal(row[M.columns.graphMessageId], texts[1]?.messageId);
   });
 });
+
+/** Resolves once the clock reads a later whole second than `instant`: a wait on the clock, not a fixed sleep. */
+async function clockPast(instant: string | undefined): Promise<void> {
+  const second = Math.floor(Date.parse(instant ?? '') / 1000);
+  assert.ok(Number.isFinite(second), `the first SMS carried repeatabilityFirstSent (${instant})`);
+  while (Math.floor(Date.now() / 1000) <= second) await new Promise((resolve) => setTimeout(resolve, 20));
+}
