@@ -4,7 +4,8 @@
 // not touch the text) blocking the save for nothing; a third actor changing the row between Save Mine Over
 // It's re-read and its write; the sender claiming the row in that gap, or the row sent, cancelled or moved to
 // the other channel meanwhile (never overwritten, whatever the user picks); a profile switch or sign-out while
-// the notification is open (Save Mine Over It then writes nothing on either profile).
+// the notification is open (Save Mine Over It then writes nothing on either profile); a change elsewhere right
+// after the document's own write, taken as seen by the next save.
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { createSession } from '../../../src/core/booking';
@@ -344,5 +345,22 @@ describe('Edit Reminder when the row changed since it was opened', () => {
     assert.equal(await type(doc, mine(doc)), undefined);
     assert.equal(await type(doc, 'Subject: Again\n\n<p>Again.</p>'), undefined);
     assert.equal(stored(dv, id)[M.text], '<p>Again.</p>');
+  });
+
+  it('a change elsewhere right after its own write is not taken as seen: the next save asks instead of overwriting it', async () => {
+    const dv = new MemoryDataverse();
+    const id = await practiceWithReminder(dv);
+    const { doc } = await edit(dv, id);
+    const update = dv.update.bind(dv);
+    dv.update = async (...args: Parameters<MemoryDataverse['update']>) => {
+      dv.update = update;
+      await update(...args);
+      await update(MESSAGES, id, { [M.text]: '<p>Right after.</p>' });
+    };
+    assert.equal(await type(doc, mine(doc)), undefined);
+    const error = await type(doc, 'Subject: Again\n\n<p>Again.</p>');
+    assert.equal(error?.code, 'reminders.editConflict');
+    assert.equal(stored(dv, id)[M.text], '<p>Right after.</p>');
+    assert.equal(warnings.length, 1);
   });
 });
