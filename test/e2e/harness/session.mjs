@@ -11,6 +11,9 @@ import { startSandbox } from './sandbox.mjs';
 import { Workbench } from './workbench.mjs';
 import { writeSandboxWorkspace } from './workspace.mjs';
 
+/** The title of the extension's activity-bar container. */
+const EXTENSION_CONTAINER = 'Life Cockpit';
+
 /**
  * Starts everything and opens the workspace in the browser.
  * @returns {Promise<{ sandbox: object, workbench: Workbench, page: import('playwright-core').Page,
@@ -42,6 +45,10 @@ export async function startEditorSession({ vsix = vsixPath, settings = {} } = {}
     owned.push(browser.close);
     const workbench = new Workbench(browser.page, { logsRoot: root });
     await workbench.ready();
+    // The workbench renders before the extension's contributions reach it (a second or two later): a test that
+    // opens the command palette in between finds no Life Cockpit command. Its activity-bar container showing
+    // means they are all there, whichever test runs first (a filtered run may start with signing in).
+    await workbench.activityBarItem(EXTENSION_CONTAINER).waitFor({ state: 'visible', timeout: 60_000 });
     const saveArtifacts = (title, error) => saveFailureArtifacts({ title, page: browser.page, root, error });
     return { sandbox: sandbox.info, workbench, page: browser.page, workspace, dirs, url, saveArtifacts, stop };
   } catch (err) {
