@@ -1,11 +1,12 @@
 // Issue 21 in the real editor: the Reminders view's Needs a Check rows, left there the way a crash leaves them.
-// `lc reminders send` (the CLI a practitioner or the worker runs) is stopped right after handing a message over
-// (LC_TEST_CRASH_AT=afterSend, the crash point the reliability tests use) and run again: a SendGrid mail cannot be
-// asked about, so it waits under Needs a Check at once; an SMS does once ACS's repeat window has passed (the row's
-// first attempt is set ten minutes back, as the clock would have moved). In the editor the practitioner previews
-// the SMS (plain text to the phone), marks the mail sent (nothing leaves), and sends the SMS again after a modal
-// naming the profile and the phone: the sandbox's ACS gets exactly one new SMS. Runs after 09d, which stored the
-// ACS connection string in the editor. Also: Edit Reminder shows an SMS as its text alone.
+// `lc reminders send --id` (the CLI a practitioner runs, on the chosen reminder alone, whatever else is due) is
+// stopped right after handing a message over (LC_TEST_CRASH_AT=afterSend, the crash point the reliability tests
+// use) and run again: a SendGrid mail cannot be asked about, so it waits under Needs a Check at once; an SMS does
+// once ACS's repeat window has passed (the row's first attempt is set ten minutes back, as the clock would have
+// moved). In the editor the practitioner previews the SMS (plain text to the phone), marks the mail sent (nothing
+// leaves), and sends the SMS again after a modal naming the profile and the phone: the sandbox's ACS gets exactly
+// one new SMS. Runs after 09d, which stored the ACS connection string in the editor. Also: Edit Reminder shows an
+// SMS as its text alone.
 import assert from 'node:assert/strict';
 import { waitFor } from '../harness/processes.mjs';
 import { everythingSent, lc } from '../harness/sandboxCli.mjs';
@@ -31,7 +32,6 @@ const PHONE = '+447700900462';
 let mail;
 let sms;
 
-const minuteAgo = () => new Date(Date.now() - 60_000).toISOString();
 const rowOf = (sandbox, id) => lc(sandbox, ['dv', 'get', MESSAGES, id]).json.row;
 
 /** Approved e-mail reminders still ahead, of clients whose names cannot be mistaken for one another. */
@@ -58,21 +58,27 @@ function scheduledMailReminders(sandbox) {
   return picked;
 }
 
-/** Sends whatever is due now, then makes `id` due a minute ago and checks that it alone would leave. */
-function dueAlone(sandbox, id, env = {}) {
-  lc(sandbox, ['--yes', 'reminders', 'send']);
-  lc(sandbox, ['--yes', 'dv', 'update', MESSAGES, id, '--data', JSON.stringify({ cre92_scheduledtime: minuteAgo() })]);
-  const due = lc(sandbox, ['reminders', 'plan'], { env }).json.messages.map((m) => m.reminderId.toLowerCase());
-  assert.deepEqual(due, [id.toLowerCase()], 'only the chosen reminder is due');
+/** The send of `id` alone (`--id`, due or not), whatever else the seed has made due by now, plans just it. */
+function chosenAlone(sandbox, id, env = {}) {
+  const chosen = lc(sandbox, ['reminders', 'plan', '--id', id], { env }).json.messages.map((m) =>
+    m.reminderId.toLowerCase(),
+  );
+  assert.deepEqual(chosen, [id.toLowerCase()], 'the send of the chosen reminder takes it alone');
 }
 
-/** `lc reminders send` stopped right after the hand-over (exit 86), then run again: the reminder is skipped. */
+/** `lc reminders send --id` stopped right after the hand-over (exit 86), then run again: the reminder is skipped. */
 function crashThenRerun(sandbox, id, env = {}, beforeRerun = () => undefined) {
-  lc(sandbox, ['--yes', 'reminders', 'send'], { env: { ...env, LC_TEST_CRASH_AT: 'afterSend' }, code: 86 });
+  const send = ['--yes', 'reminders', 'send', '--id', id];
+  lc(sandbox, send, { env: { ...env, LC_TEST_CRASH_AT: 'afterSend' }, code: 86 });
   assert.equal(rowOf(sandbox, id).cre92_status, 100000002, 'the crash left it in sending');
   beforeRerun();
-  const rerun = lc(sandbox, ['--yes', 'reminders', 'send'], { env }).json;
-  const item = rerun.items.find((i) => i.reminderId.toLowerCase() === id.toLowerCase());
+  const rerun = lc(sandbox, send, { env }).json;
+  assert.deepEqual(
+    rerun.items.map((i) => i.reminderId.toLowerCase()),
+    [id.toLowerCase()],
+    'the rerun took the chosen reminder alone',
+  );
+  const [item] = rerun.items;
   assert.equal(item?.outcome, 'skipped', JSON.stringify(rerun));
   assert.match(item.error, /Check whether .+ got it/);
   assert.equal(rowOf(sandbox, id).cre92_status, STATUS.needsCheck);
@@ -148,7 +154,7 @@ describe('Life Cockpit: reminders that need a check, from the Reminders view', (
 
     // A profile whose mail leaves through SendGrid: the rerun cannot ask SendGrid, so it waits for a person.
     const sendgrid = { LC_MAIL_CHANNEL: 'sendgrid' };
-    dueAlone(sandbox, mail.id, sendgrid);
+    chosenAlone(sandbox, mail.id, sendgrid);
     crashThenRerun(sandbox, mail.id, sendgrid);
     const handedOver = (await everythingSent(sandbox)).sendgrid.filter(
       (m) => m.customArgs.reminderId?.toLowerCase() === mail.id.toLowerCase(),
@@ -158,7 +164,7 @@ describe('Life Cockpit: reminders that need a check, from the Reminders view', (
     // The client's phone in E.164 and the reminder moved to SMS, as a practitioner would in the terminal.
     lc(sandbox, ['--yes', 'dv', 'update', 'contacts', sms.contact, '--data', JSON.stringify({ telephone1: PHONE })]);
     assert.equal(lc(sandbox, ['--yes', 'reminders', 'channel', sms.id, 'sms']).json.channel, 'sms');
-    dueAlone(sandbox, sms.id);
+    chosenAlone(sandbox, sms.id);
     crashThenRerun(sandbox, sms.id, {}, () =>
       lc(sandbox, [
         '--yes',
