@@ -6,7 +6,8 @@
 //   other due reminders stay approved, and an approved reminder not yet due leaves too (as Send Now).
 // - The same id twice (repeated --id, a comma list, another case): it leaves once and is reported once.
 // - A hostile or mistyped id (an OData filter, an empty one) reaches no request: exit 10, nothing leaves.
-// - A script with no terminal and no --yes sends: exit 11, nothing leaves.
+// - A script with no terminal and no --yes sends: exit 11, nothing leaves; on a terminal the one question names
+//   the count, the mailbox and the profile, and "n" sends nothing.
 // - A draft, an already sent or an unknown id among the chosen: reported skipped with the reason, while the
 //   others leave (the editor's Send Now sends nothing for a reminder that is not approved, and says so).
 // - Another sender claimed it meanwhile (the worker, another lc): skipped, "another sender is working on it",
@@ -17,6 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { MESSAGE_CHANNEL, MESSAGE_KIND, MESSAGE_STATUS } from '../../../src/core/practice';
 import { jsonError } from '../cli/lcProcess';
+import { hasScript, onTerminal } from '../cli/terminal';
 import {
   cliChannelWorld,
   dueOnly,
@@ -111,6 +113,24 @@ describe('lc reminders send --id: only the chosen reminders, due or not', functi
     assert.match(run.stderr + run.stdout, /1 chosen reminder/);
     assert.equal(statusOf(await messageRow(world.rows, String(a))), 'approved');
     assert.equal((await mailFor(world, String(a))).length, 0);
+  });
+
+  it('on a terminal asks once, naming the count, the mailbox and the profile: "n" sends nothing, "y" only the chosen', async function () {
+    if (!hasScript()) this.skip();
+    const [a, b] = (await dueOnly(world.sandbox, world.rows, 2, 'email')).map(idOf);
+    const args = ['reminders', 'send', '--id', String(a)];
+    const no = await onTerminal({ ...world.sandbox.env, ...SENDGRID }, args, 'n\r');
+    assert.match(
+      no.screen,
+      /Send 1 chosen reminder, due or not, from 1 mailbox \(\S+@\S+ 1\) .*profile "sandbox".*\[y\/N\]/s,
+    );
+    assert.equal(no.code, 11, no.screen);
+    assert.equal((await mailFor(world, String(a))).length, 0);
+    const yes = await onTerminal({ ...world.sandbox.env, ...SENDGRID }, args, 'y\r');
+    assert.equal(yes.code, 0, yes.screen);
+    assert.match(yes.screen, /Profile sandbox: 1 reminder: 1 sent/);
+    assert.equal((await mailFor(world, String(a))).length, 1);
+    assert.equal((await mailFor(world, String(b))).length, 0, 'the other due one did not leave');
   });
 
   it('reports a draft, a sent and an unknown id skipped with the reason, and sends the approved one', async () => {
