@@ -192,6 +192,18 @@ export class Workbench {
     return pane;
   }
 
+  /** Collapses a view (pane) of the side bar by its title, when it shows and is expanded: the others get its height. */
+  async collapseView(title) {
+    const header = this.page
+      .locator('.part.sidebar .pane')
+      .filter({ has: this.page.locator('.pane-header .title', { hasText: exactly(title) }) })
+      .first()
+      .locator('.pane-header')
+      .first();
+    if ((await header.count()) === 0) return;
+    if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+  }
+
   /** Clicks an action of a view's title bar by its label ("Collapse All", "Refresh Sessions"). */
   async viewTitleAction(viewTitle, action, { timeoutMs = 15_000 } = {}) {
     const header = (await this.view(viewTitle, { timeoutMs })).locator('.pane-header').first();
@@ -311,7 +323,10 @@ export class Workbench {
     const dialog = this.page.locator('.monaco-dialog-box', { hasText: text }).first();
     await dialog.waitFor({ state: 'visible', timeout: timeoutMs });
     const message = plain(await dialog.innerText());
-    await dialog.locator('.dialog-buttons .monaco-button', { hasText: exactly(button) }).first().click();
+    await dialog
+      .locator('.dialog-buttons .monaco-button', { hasText: exactly(button) })
+      .first()
+      .click();
     await dialog.waitFor({ state: 'hidden', timeout: timeoutMs });
     return message;
   }

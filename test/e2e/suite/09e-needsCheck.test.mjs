@@ -11,8 +11,8 @@ import assert from 'node:assert/strict';
 import { waitFor } from '../harness/processes.mjs';
 import { everythingSent, lc } from '../harness/sandboxCli.mjs';
 import { editor } from './hooks.mjs';
-import { CONTAINER, EDIT_REMINDER, NEEDS_APPROVAL, OUTPUT_CHANNEL, PREVIEW_REMINDER, VIEWS } from './expectations.mjs';
-import { waitForEditorText } from './steps.mjs';
+import { CONTAINER, EDIT_REMINDER, NEEDS_APPROVAL, PREVIEW_REMINDER, VIEWS } from './expectations.mjs';
+import { clearHovers, openRemindersGroup, waitForEditorText } from './steps.mjs';
 
 const MESSAGES = 'cre92_scheduledmessages';
 const ID = 'cre92_scheduledmessageid';
@@ -84,23 +84,6 @@ function crashThenRerun(sandbox, id, env = {}, beforeRerun = () => undefined) {
   assert.equal(rowOf(sandbox, id).cre92_status, STATUS.needsCheck);
 }
 
-/** Refreshes the Reminders view (waiting until it is rebuilt), collapses it, and opens only `group`. */
-async function openOnly(workbench, group) {
-  await clearHovers(workbench);
-  const refreshes = () => (workbench.readOutputChannel(OUTPUT_CHANNEL).match(/views refreshed/g) ?? []).length;
-  const before = refreshes();
-  await workbench.viewTitleAction(VIEWS.reminders, 'Refresh Reminders');
-  await waitFor('the views refreshed', async () => refreshes() > before);
-  await workbench.viewTitleAction(VIEWS.reminders, 'Collapse All');
-  await workbench.expandTreeItem(VIEWS.reminders, group);
-}
-
-/** Moves the mouse off the trees and closes what it opened: a row's hover can cover the Reminders view's header. */
-async function clearHovers(workbench) {
-  await workbench.page.mouse.move(700, 450);
-  await workbench.page.keyboard.press('Escape');
-}
-
 /** The rows a top-level group of the Reminders view shows now. */
 async function groupRows(workbench, group) {
   const rows = await workbench.treeRows(VIEWS.reminders);
@@ -114,7 +97,7 @@ describe('Life Cockpit: reminders that need a check, from the Reminders view', (
   it('opens an SMS for editing as its text alone, and saves what was typed as the text the phone gets', async () => {
     const { workbench, page, sandbox } = editor();
     await workbench.openViewContainer(CONTAINER);
-    await openOnly(workbench, NEEDS_APPROVAL);
+    await openRemindersGroup(workbench, NEEDS_APPROVAL);
     const row = await waitFor('an SMS draft under Needs Approval', async () => {
       const rows = await groupRows(workbench, NEEDS_APPROVAL);
       return (
@@ -183,7 +166,7 @@ describe('Life Cockpit: reminders that need a check, from the Reminders view', (
   it('lists both under Needs a Check, and previews the SMS as plain text to the client’s phone', async () => {
     const { workbench } = editor();
     assert.ok(mail && sms, 'two reminders were left under Needs a Check');
-    await openOnly(workbench, NEEDS_A_CHECK);
+    await openRemindersGroup(workbench, NEEDS_A_CHECK);
     const rows = await waitFor('both rows under Needs a Check', async () => {
       const shown = await groupRows(workbench, NEEDS_A_CHECK);
       const both = [mail, sms].map((r) => shown.find((row) => row.level === 2 && row.label === r.name));

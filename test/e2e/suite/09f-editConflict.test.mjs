@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { waitFor } from '../harness/processes.mjs';
 import { lc } from '../harness/sandboxCli.mjs';
 import { editor } from './hooks.mjs';
-import { CONTAINER, EDIT_REMINDER, NEEDS_APPROVAL, OUTPUT_CHANNEL, VIEWS } from './expectations.mjs';
+import { CONTAINER, EDIT_REMINDER, NEEDS_APPROVAL, VIEWS } from './expectations.mjs';
+import { clearHovers, openRemindersGroup } from './steps.mjs';
 
 const MESSAGES = 'cre92_scheduledmessages';
 const ID = 'cre92_scheduledmessageid';
@@ -22,23 +23,6 @@ const rowOf = (sandbox, id) => lc(sandbox, ['dv', 'get', MESSAGES, id]).json.row
 /** What another window or the terminal does to the row while the document is open. */
 const changeElsewhere = (sandbox, id, text) =>
   lc(sandbox, ['--yes', 'dv', 'update', MESSAGES, id, '--data', JSON.stringify({ cre92_text: text })]);
-
-/** Refreshes the Reminders view (waiting until it is rebuilt), collapses it, and opens only `group`. */
-async function openOnly(workbench, group) {
-  await clearHovers(workbench);
-  const refreshes = () => (workbench.readOutputChannel(OUTPUT_CHANNEL).match(/views refreshed/g) ?? []).length;
-  const before = refreshes();
-  await workbench.viewTitleAction(VIEWS.reminders, 'Refresh Reminders');
-  await waitFor('the views refreshed', async () => refreshes() > before);
-  await workbench.viewTitleAction(VIEWS.reminders, 'Collapse All');
-  await workbench.expandTreeItem(VIEWS.reminders, group);
-}
-
-/** Moves the mouse off the trees and closes what it opened: a row's hover can cover the Reminders view's header. */
-async function clearHovers(workbench) {
-  await workbench.page.mouse.move(700, 450);
-  await workbench.page.keyboard.press('Escape');
-}
 
 /** The rows a top-level group of the Reminders view shows now. */
 async function groupRows(workbench, group) {
@@ -103,7 +87,7 @@ describe('Life Cockpit: editing a reminder that was changed elsewhere', () => {
   it('keeps the typed text when the row changed meanwhile, and Save Mine Over It writes it and leaves it saved', async () => {
     const { workbench, page, sandbox } = editor();
     await workbench.openViewContainer(CONTAINER);
-    await openOnly(workbench, NEEDS_APPROVAL);
+    await openRemindersGroup(workbench, NEEDS_APPROVAL);
     const name = await waitFor('an e-mail reminder draft under Needs Approval', async () =>
       anEmailDraft(await groupRows(workbench, NEEDS_APPROVAL)),
     );

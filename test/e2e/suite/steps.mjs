@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { cliPath, repoRoot } from '../harness/paths.mjs';
 import { waitFor } from '../harness/processes.mjs';
+import { OUTPUT_CHANNEL, VIEWS } from './expectations.mjs';
 
 /** The active editor's text once it contains `expected` (the document may open before it is filled). */
 export async function waitForEditorText(workbench, expected) {
@@ -277,4 +278,27 @@ export async function barsInSeriesColours(frame, tables) {
     drawn.push({ chart: chart.id, series: largest.label, colour: pixels.colour, pixels: pixels.matching });
   }
   return drawn;
+}
+
+/** Moves the mouse off the trees and closes what it opened: a row's hover can cover the Reminders view's header. */
+export async function clearHovers(workbench) {
+  await workbench.page.mouse.move(700, 450);
+  await workbench.page.keyboard.press('Escape');
+}
+
+/**
+ * Refreshes the Reminders view (waiting until it is rebuilt), collapses it, and opens only `group`. The other
+ * views of the container are collapsed first: groups earlier steps left open there (Past 30 Days, a Dataverse
+ * table) would leave the Reminders view a few rows tall, and the tree draws only the rows in view. A later step
+ * that reads another view expands it again (Workbench.view does).
+ */
+export async function openRemindersGroup(workbench, group) {
+  await clearHovers(workbench);
+  for (const other of [VIEWS.sessions, 'Dataverse', VIEWS.webhookInbox]) await workbench.collapseView(other);
+  const refreshes = () => (workbench.readOutputChannel(OUTPUT_CHANNEL).match(/views refreshed/g) ?? []).length;
+  const before = refreshes();
+  await workbench.viewTitleAction(VIEWS.reminders, 'Refresh Reminders');
+  await waitFor('the views refreshed', async () => refreshes() > before);
+  await workbench.viewTitleAction(VIEWS.reminders, 'Collapse All');
+  await workbench.expandTreeItem(VIEWS.reminders, group);
 }
