@@ -16,7 +16,7 @@ import { failure } from '../../builders/failure';
 import { MemoryDataverse } from '../../builders/memoryDataverse';
 import { aContact, actionDeps, NOW, seedContact } from '../../builders/sessionActionDeps';
 import { aReminder } from '../../builders/sessionBuilder';
-import { loadWithVscode } from './vscodeStandIn';
+import { forgetEditorModules, loadWithVscode, SilentEventEmitter } from './vscodeStandIn';
 
 type Commands = typeof import('../../../src/vscode/reminderChannelCommands');
 
@@ -49,19 +49,9 @@ const standIn = {
   },
   workspace: { workspaceFolders: undefined },
   ProgressLocation: { Notification: 15 },
-  EventEmitter: class {
-    event = () => ({ dispose: () => undefined });
-    fire = () => undefined;
-    dispose = () => undefined;
-  },
+  EventEmitter: SilentEventEmitter,
 };
 let commands: Commands | undefined;
-
-/** Drops the editor modules another test file loaded with its own stand-in, so these load with this one. */
-function forgetEditorModules(): void {
-  const dir = path.join(__dirname, '..', '..', '..', 'src', 'vscode');
-  for (const key of Object.keys(require.cache)) if (key.startsWith(dir)) delete require.cache[key];
-}
 
 function load(editor: Editor): Commands {
   current = editor;

@@ -3,7 +3,6 @@
 // (here, from the CLI or another window) while its edit document was open, whose save would put an e-mail's
 // subject and HTML on a phone, or an SMS's bare text into an e-mail, unless it is refused.
 import { strict as assert } from 'node:assert';
-import * as path from 'node:path';
 import { createSession } from '../../../src/core/booking';
 import { profileSchema } from '../../../src/core/config';
 import { LogHub, silentLogger } from '../../../src/core/log';
@@ -12,7 +11,7 @@ import { defaultTemplates, reminderFromRow, setReminderChannel } from '../../../
 import { failure } from '../../builders/failure';
 import { MemoryDataverse } from '../../builders/memoryDataverse';
 import { aContact, actionDeps, NOW, seedContact } from '../../builders/sessionActionDeps';
-import { loadWithVscode } from './vscodeStandIn';
+import { forgetEditorModules, loadWithVscode, SilentEventEmitter } from './vscodeStandIn';
 
 type Commands = typeof import('../../../src/vscode/reminderRowCommands');
 
@@ -30,18 +29,8 @@ const standIn = {
   },
   workspace: { workspaceFolders: undefined },
   ProgressLocation: { Notification: 15 },
-  EventEmitter: class {
-    event = () => ({ dispose: () => undefined });
-    fire = () => undefined;
-    dispose = () => undefined;
-  },
+  EventEmitter: SilentEventEmitter,
 };
-
-/** Drops the editor modules another test file loaded with its own stand-in, so these load with this one. */
-function forgetEditorModules(): void {
-  const dir = path.join(__dirname, '..', '..', '..', 'src', 'vscode');
-  for (const key of Object.keys(require.cache)) if (key.startsWith(dir)) delete require.cache[key];
-}
 
 let loaded: Commands | undefined;
 function commands(): Commands {

@@ -7,7 +7,6 @@
 // the notification is open (Save Mine Over It then writes nothing on either profile); a change elsewhere right
 // after the document's own write, taken as seen by the next save.
 import { strict as assert } from 'node:assert';
-import * as path from 'node:path';
 import { createSession } from '../../../src/core/booking';
 import { profileSchema } from '../../../src/core/config';
 import { LogHub, silentLogger } from '../../../src/core/log';
@@ -15,7 +14,7 @@ import { DEFAULT_TABLES, MESSAGE_STATUS } from '../../../src/core/practice';
 import { approveReminder, defaultTemplates, reminderFromRow, setReminderChannel } from '../../../src/core/reminders';
 import { MemoryDataverse } from '../../builders/memoryDataverse';
 import { aContact, actionDeps, NOW, seedContact } from '../../builders/sessionActionDeps';
-import { loadWithVscode } from './vscodeStandIn';
+import { forgetEditorModules, loadWithVscode, SilentEventEmitter } from './vscodeStandIn';
 
 type Commands = typeof import('../../../src/vscode/reminderRowCommands');
 
@@ -41,17 +40,8 @@ const standIn = {
     },
   },
   workspace: { workspaceFolders: undefined },
-  EventEmitter: class {
-    event = () => ({ dispose: () => undefined });
-    fire = () => undefined;
-    dispose = () => undefined;
-  },
+  EventEmitter: SilentEventEmitter,
 };
-
-function forgetEditorModules(): void {
-  const dir = path.join(__dirname, '..', '..', '..', 'src', 'vscode');
-  for (const key of Object.keys(require.cache)) if (key.startsWith(dir)) delete require.cache[key];
-}
 
 let loaded: Commands | undefined;
 function commands(): Commands {

@@ -34,3 +34,19 @@ export function recordingWindow(answers: Array<string | undefined> = []) {
     },
   };
 }
+
+/**
+ * Drops every src/vscode module already loaded (another test file may have loaded them with its own stand-in),
+ * so the next loadWithVscode loads them afresh with this file's. Call it again after the file's tests.
+ */
+export function forgetEditorModules(): void {
+  const dir = path.join(__dirname, '..', '..', '..', 'src', 'vscode');
+  for (const key of Object.keys(require.cache)) if (key.startsWith(dir)) delete require.cache[key];
+}
+
+/** vscode.EventEmitter as a module that only constructs one needs it: nothing listens. */
+export class SilentEventEmitter {
+  event = () => ({ dispose: () => undefined });
+  fire = () => undefined;
+  dispose = () => undefined;
+}
