@@ -8,17 +8,12 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { median } from './stats';
 
 const WARM_UP = 5;
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS_CLI ?? 41));
 const TARGET_RATIO = 1.5;
 const cli = path.resolve(__dirname, '..', 'dist', 'cli.js');
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);

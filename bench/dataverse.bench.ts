@@ -11,6 +11,7 @@ import { batchOps, DataverseClient } from '../src/core/dataverse';
 import { HttpClient, msalNetworkClient } from '../src/core/http';
 import { silentLogger } from '../src/core/log/types';
 import { startSandboxProcess, type SandboxProcess } from './sandboxProcess';
+import { median } from './stats';
 
 const TOTAL_ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const TABLE_ROWS = 5_000;
@@ -46,12 +47,6 @@ function against(figure: string, value: number, shown: string, target: Target): 
   const holds = target.holds(value);
   verdicts.push({ figure, holds });
   return `${shown}   (target ${target.text}: ${holds ? 'holds' : 'MISSED'})`;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 type Measured<T> = Awaited<ReturnType<typeof measured<T>>>;

@@ -36,6 +36,7 @@ import { silentLogger } from '../src/core/log';
 import { createMailboxPacer, PACING_WINDOW_MS } from '../src/core/reminders';
 import { startSmtpTestServer } from '../test/unit/channels/smtpTestServer';
 import { startSandboxProcess, type SandboxProcess } from './sandboxProcess';
+import { median } from './stats';
 
 const SMTP_MESSAGES = Number(process.env.BENCH_SMTP_MESSAGES ?? 45);
 const SENDGRID_MESSAGES = Number(process.env.BENCH_SENDGRID_MESSAGES ?? 1500);
@@ -79,14 +80,6 @@ function rateRatio(times: readonly number[], perWindow: number, windowMs: number
 
 function spanOf(times: readonly number[]): number {
   return times.length < 2 ? Number.NaN : Math.max(...times) - Math.min(...times);
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? Number.NaN)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 function scaledClock(scale: number): Clock {

@@ -19,6 +19,7 @@ import { sleepAbortably, systemClock, type Clock } from '../src/core/clock';
 import { resolveTables } from '../src/core/practice';
 import { createMailboxPacer, PACING_WINDOW_MS, sendDueReminders, type SendReport } from '../src/core/reminders';
 import { startSandboxProcess } from './sandboxProcess';
+import { median } from './stats';
 
 const DUE_REMINDERS = Number(process.env.BENCH_DUE_REMINDERS ?? 1000);
 const MAILBOXES = Number(process.env.BENCH_MAILBOXES ?? 20);
@@ -73,12 +74,6 @@ interface Round {
    */
   pacingSubmissionMs: number | undefined;
   report: SendReport;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** Submissions that had `PER_MINUTE` others accepted in the (scaled) minute before them. */

@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { groupSessions, type Session, type SessionStatus } from '../src/core/sessions';
 import { aSession } from '../test/builders/sessionBuilder';
+import { median } from './stats';
 
 const SESSIONS = 10_000;
 const WARM_UP = 50;
@@ -62,12 +63,6 @@ function bucketByStart(sessions: readonly Session[], now: Date, utcOffsetMinutes
     buckets[day < -30 ? 4 : day < 0 ? 3 : day === 0 ? 0 : day < 7 ? 1 : 2].push(s);
   }
   return buckets;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function percentile(values: readonly number[], p: number): number {

@@ -31,6 +31,7 @@ import { silentLogger } from '../src/core/log';
 import { MESSAGE_CHANNEL, resolveTables } from '../src/core/practice';
 import { createMailboxPacer, PACING_WINDOW_MS, sendDueReminders } from '../src/core/reminders';
 import { startSandboxProcess, type SandboxProcess } from './sandboxProcess';
+import { median } from './stats';
 
 const MESSAGES = Number(process.env.BENCH_SMS_MESSAGES ?? 500);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_SMS_RUNS ?? 3));
@@ -76,14 +77,6 @@ function rateRatio(times: readonly number[], perWindow: number, windowMs: number
   const floor = (Math.ceil(times.length / perWindow) - 1) * windowMs;
   const span = spanOf(times);
   return span > 0 ? floor / span : Number.NaN;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? Number.NaN)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 interface SmsSandbox {

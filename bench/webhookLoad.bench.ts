@@ -23,6 +23,7 @@ import {
   startReceiverUnderLoad,
   type BurstResult,
 } from '../test/integration/webhooks/webhookBurst';
+import { median } from './stats';
 
 const RATE_PER_SECOND = Number(process.env.BENCH_WEBHOOK_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_WEBHOOK_SECONDS ?? 10);
@@ -49,14 +50,6 @@ function figuresOf(burst: BurstResult, seconds: number): Figures {
     p99: percentile(sorted, 99),
     pace: burst.sendingSeconds / seconds,
   };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? Number.NaN)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 /** What went wrong in a receiver's round: nothing when every request got a 2xx and each event was done once. */
