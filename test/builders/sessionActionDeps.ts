@@ -3,7 +3,7 @@
 import { silentLogger } from '../../src/core/log/types';
 import { DEFAULT_TABLES, MESSAGE_CHANNEL } from '../../src/core/practice';
 import { defaultTemplates } from '../../src/core/reminders';
-import type { SessionActionDeps } from '../../src/core/booking';
+import { createSession, type SessionActionDeps } from '../../src/core/booking';
 import { clockReading } from './fakeClock';
 import { MemoryDataverse } from './memoryDataverse';
 
@@ -96,4 +96,16 @@ export function seedContact(dv: MemoryDataverse, contact: ContactFields): string
       ? {}
       : { [c.preferredChannel]: MESSAGE_CHANNEL[contact.preferredChannel] }),
   });
+}
+
+/**
+ * A client seeded from `contact` (by default one with a phone) with a 50-minute session two days after NOW, and
+ * the reminders booking it drafted.
+ */
+export async function aSessionWithReminders(
+  dv: MemoryDataverse,
+  contact: ContactBuilder = aContact().withPhone('+447700900123'),
+) {
+  const clientId = seedContact(dv, contact.build());
+  return createSession(actionDeps(dv), { clientId, start: new Date(NOW + 48 * 3_600_000), durationMinutes: 50 });
 }

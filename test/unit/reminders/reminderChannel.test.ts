@@ -3,7 +3,6 @@
 // per-reminder change of channel, rendered again for the new medium and written only if nobody changed the
 // row since it was read (the sender's claim included).
 import { strict as assert } from 'node:assert';
-import { createSession } from '../../../src/core/booking';
 import { ConflictError, ValidationError } from '../../../src/core/errors';
 import { DEFAULT_TABLES, MESSAGE_CHANNEL, MESSAGE_STATUS } from '../../../src/core/practice';
 import {
@@ -15,21 +14,14 @@ import {
 import { clockReading } from '../../builders/fakeClock';
 import { failure } from '../../builders/failure';
 import { MemoryDataverse } from '../../builders/memoryDataverse';
-import { aContact, actionDeps, NOW, seedContact } from '../../builders/sessionActionDeps';
+import { aContact, actionDeps, aSessionWithReminders, NOW } from '../../builders/sessionActionDeps';
 
 const MESSAGES = DEFAULT_TABLES.scheduledMessage.entitySet;
 const M = DEFAULT_TABLES.scheduledMessage.columns;
-const HOUR = 3_600_000;
 const PHONE = '+447700900123';
 
-async function sessionWithReminders(dv: MemoryDataverse, contact = aContact().withPhone(PHONE)) {
-  const clientId = seedContact(dv, contact.build());
-  const created = await createSession(actionDeps(dv), {
-    clientId,
-    start: new Date(NOW + 48 * HOUR),
-    durationMinutes: 50,
-  });
-  return created;
+function sessionWithReminders(dv: MemoryDataverse, contact = aContact().withPhone(PHONE)) {
+  return aSessionWithReminders(dv, contact);
 }
 
 function channelDeps(dv: MemoryDataverse): ReminderChannelDeps {

@@ -5,7 +5,6 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createSession } from '../../../src/core/booking';
 import { profileSchema, type Profile } from '../../../src/core/config';
 import { LogHub } from '../../../src/core/log';
 import { DEFAULT_TABLES, MESSAGE_CHANNEL, MESSAGE_STATUS } from '../../../src/core/practice';
@@ -14,7 +13,7 @@ import { reminderItemView } from '../../../src/vscode/reminderItem';
 import { clockReading } from '../../builders/fakeClock';
 import { failure } from '../../builders/failure';
 import { MemoryDataverse } from '../../builders/memoryDataverse';
-import { aContact, actionDeps, NOW, seedContact } from '../../builders/sessionActionDeps';
+import { aSessionWithReminders, NOW } from '../../builders/sessionActionDeps';
 import { aReminder } from '../../builders/sessionBuilder';
 import { forgetEditorModules, loadWithVscode, SilentEventEmitter } from './vscodeStandIn';
 
@@ -71,13 +70,7 @@ const anEditor = (over: Partial<Editor> = {}): Editor => ({
 
 /** A practice with one session, its client reachable by e-mail and phone, and its reminders. */
 async function practiceWithReminder(dv: MemoryDataverse): Promise<string> {
-  const clientId = seedContact(dv, aContact().withPhone(PHONE).build());
-  const created = await createSession(actionDeps(dv), {
-    clientId,
-    start: new Date(NOW + 48 * 3_600_000),
-    durationMinutes: 50,
-  });
-  return created.reminders[0]?.id as string;
+  return (await aSessionWithReminders(dv)).reminders[0]?.id as string;
 }
 
 async function reminderRow(dv: MemoryDataverse, id: string): Promise<{ kind: 'reminder'; reminder: Reminder }> {

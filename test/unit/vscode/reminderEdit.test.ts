@@ -3,21 +3,19 @@
 // (here, from the CLI or another window) while its edit document was open, whose save would put an e-mail's
 // subject and HTML on a phone, or an SMS's bare text into an e-mail, unless it is refused.
 import { strict as assert } from 'node:assert';
-import { createSession } from '../../../src/core/booking';
 import { profileSchema } from '../../../src/core/config';
 import { LogHub, silentLogger } from '../../../src/core/log';
 import { DEFAULT_TABLES, MESSAGE_CHANNEL } from '../../../src/core/practice';
 import { defaultTemplates, reminderFromRow, setReminderChannel } from '../../../src/core/reminders';
 import { failure } from '../../builders/failure';
 import { MemoryDataverse } from '../../builders/memoryDataverse';
-import { aContact, actionDeps, NOW, seedContact } from '../../builders/sessionActionDeps';
+import { aSessionWithReminders } from '../../builders/sessionActionDeps';
 import { forgetEditorModules, loadWithVscode, SilentEventEmitter } from './vscodeStandIn';
 
 type Commands = typeof import('../../../src/vscode/reminderRowCommands');
 
 const MESSAGES = DEFAULT_TABLES.scheduledMessage.entitySet;
 const M = DEFAULT_TABLES.scheduledMessage.columns;
-const PHONE = '+447700900123';
 const sandbox = profileSchema.parse({ name: 'sandbox', kind: 'sandbox' });
 
 const infos: string[] = [];
@@ -70,13 +68,7 @@ function services(dv: MemoryDataverse) {
 
 /** A practice with one session whose client has an address and a phone; returns its first reminder's id. */
 async function practiceWithReminder(dv: MemoryDataverse): Promise<string> {
-  const clientId = seedContact(dv, aContact().withPhone(PHONE).build());
-  const created = await createSession(actionDeps(dv), {
-    clientId,
-    start: new Date(NOW + 48 * 3_600_000),
-    durationMinutes: 50,
-  });
-  return created.reminders[0]?.id as string;
+  return (await aSessionWithReminders(dv)).reminders[0]?.id as string;
 }
 
 /** What `lc reminders channel ID sms|email` (or another window's Change Channel…) does to the row. */

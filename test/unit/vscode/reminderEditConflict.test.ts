@@ -7,13 +7,12 @@
 // the notification is open (Save Mine Over It then writes nothing on either profile); a change elsewhere right
 // after the document's own write, taken as seen by the next save.
 import { strict as assert } from 'node:assert';
-import { createSession } from '../../../src/core/booking';
 import { profileSchema } from '../../../src/core/config';
 import { LogHub, silentLogger } from '../../../src/core/log';
 import { DEFAULT_TABLES, MESSAGE_STATUS } from '../../../src/core/practice';
 import { approveReminder, defaultTemplates, reminderFromRow, setReminderChannel } from '../../../src/core/reminders';
 import { MemoryDataverse } from '../../builders/memoryDataverse';
-import { aContact, actionDeps, NOW, seedContact } from '../../builders/sessionActionDeps';
+import { aSessionWithReminders } from '../../builders/sessionActionDeps';
 import { forgetEditorModules, loadWithVscode, SilentEventEmitter } from './vscodeStandIn';
 
 type Commands = typeof import('../../../src/vscode/reminderRowCommands');
@@ -120,13 +119,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 }
 
 async function practiceWithReminder(dv: MemoryDataverse): Promise<string> {
-  const clientId = seedContact(dv, aContact().withPhone('+447700900123').build());
-  const created = await createSession(actionDeps(dv), {
-    clientId,
-    start: new Date(NOW + 48 * 3_600_000),
-    durationMinutes: 50,
-  });
-  return created.reminders[0]?.id as string;
+  return (await aSessionWithReminders(dv)).reminders[0]?.id as string;
 }
 
 async function rowNode(dv: MemoryDataverse, id: string) {
