@@ -15,7 +15,7 @@ import { failure } from '../../builders/failure';
 import { MemoryDataverse } from '../../builders/memoryDataverse';
 import { aSessionWithReminders, NOW } from '../../builders/sessionActionDeps';
 import { aReminder } from '../../builders/sessionBuilder';
-import { forgetEditorModules, loadWithVscode, SilentEventEmitter } from './vscodeStandIn';
+import { editorModule, forgetEditorModules, SilentEventEmitter } from './vscodeStandIn';
 
 type Commands = typeof import('../../../src/vscode/reminderChannelCommands');
 
@@ -50,15 +50,11 @@ const standIn = {
   ProgressLocation: { Notification: 15 },
   EventEmitter: SilentEventEmitter,
 };
-let commands: Commands | undefined;
+const commands = editorModule<Commands>('../../../src/vscode/reminderChannelCommands', standIn);
 
 function load(editor: Editor): Commands {
   current = editor;
-  if (!commands) {
-    forgetEditorModules();
-    commands = loadWithVscode<Commands>('../../../src/vscode/reminderChannelCommands', standIn);
-  }
-  return commands;
+  return commands();
 }
 
 const anEditor = (over: Partial<Editor> = {}): Editor => ({

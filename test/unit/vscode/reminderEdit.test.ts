@@ -10,7 +10,7 @@ import { defaultTemplates, reminderFromRow, setReminderChannel } from '../../../
 import { failure } from '../../builders/failure';
 import { MemoryDataverse } from '../../builders/memoryDataverse';
 import { aSessionWithReminders } from '../../builders/sessionActionDeps';
-import { forgetEditorModules, loadWithVscode, SilentEventEmitter } from './vscodeStandIn';
+import { editorModule, forgetEditorModules, SilentEventEmitter } from './vscodeStandIn';
 
 type Commands = typeof import('../../../src/vscode/reminderRowCommands');
 
@@ -30,14 +30,7 @@ const standIn = {
   EventEmitter: SilentEventEmitter,
 };
 
-let loaded: Commands | undefined;
-function commands(): Commands {
-  if (!loaded) {
-    forgetEditorModules();
-    loaded = loadWithVscode<Commands>('../../../src/vscode/reminderRowCommands', standIn);
-  }
-  return loaded;
-}
+const commands = editorModule<Commands>('../../../src/vscode/reminderRowCommands', standIn);
 
 interface OpenedDocument {
   path: string;

@@ -13,7 +13,7 @@ import { DEFAULT_TABLES, MESSAGE_STATUS } from '../../../src/core/practice';
 import { approveReminder, defaultTemplates, reminderFromRow, setReminderChannel } from '../../../src/core/reminders';
 import { MemoryDataverse } from '../../builders/memoryDataverse';
 import { aSessionWithReminders } from '../../builders/sessionActionDeps';
-import { forgetEditorModules, loadWithVscode, SilentEventEmitter } from './vscodeStandIn';
+import { editorModule, forgetEditorModules, SilentEventEmitter } from './vscodeStandIn';
 
 type Commands = typeof import('../../../src/vscode/reminderRowCommands');
 
@@ -42,14 +42,7 @@ const standIn = {
   EventEmitter: SilentEventEmitter,
 };
 
-let loaded: Commands | undefined;
-function commands(): Commands {
-  if (!loaded) {
-    forgetEditorModules();
-    loaded = loadWithVscode<Commands>('../../../src/vscode/reminderRowCommands', standIn);
-  }
-  return loaded;
-}
+const commands = editorModule<Commands>('../../../src/vscode/reminderRowCommands', standIn);
 
 /** An open edit document as the editor holds it: its buffer, whether it is dirty, the save behind it. */
 interface Doc {

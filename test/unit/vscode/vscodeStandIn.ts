@@ -44,6 +44,21 @@ export function forgetEditorModules(): void {
   for (const key of Object.keys(require.cache)) if (key.startsWith(dir)) delete require.cache[key];
 }
 
+/**
+ * Loads a src/vscode module afresh with `standIn` the first time it is asked for, then hands out the same one:
+ * the editor modules another test file loaded with its own stand-in are dropped first.
+ */
+export function editorModule<T>(modulePath: string, standIn: object): () => T {
+  let loaded: T | undefined;
+  return () => {
+    if (loaded === undefined) {
+      forgetEditorModules();
+      loaded = loadWithVscode<T>(modulePath, standIn);
+    }
+    return loaded;
+  };
+}
+
 /** vscode.EventEmitter as a module that only constructs one needs it: nothing listens. */
 export class SilentEventEmitter {
   event = () => ({ dispose: () => undefined });
