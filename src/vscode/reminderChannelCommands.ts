@@ -12,6 +12,8 @@ import {
   setReminderChannel,
   type Reminder,
   type ReminderActionResult,
+  contactOf,
+  kindWord,
 } from '../core/reminders';
 import { confirmAlways, confirmEffect } from './confirmEffect';
 import type { DataverseClients } from './profileSession';
@@ -23,18 +25,9 @@ type Medium = 'email' | 'sms';
 
 const MEDIUM_WORDS: Record<Medium, string> = { email: 'e-mail', sms: 'SMS' };
 
-function kindOf(r: Reminder): string {
-  return r.kind === 'followUp' ? 'follow-up' : 'reminder';
-}
-
-/** Where the reminder goes: the phone for an SMS, the address for an e-mail. */
-export function recipientOf(r: Reminder): string {
-  return (r.channel === 'sms' ? r.phone : r.email) ?? (r.channel === 'sms' ? 'no phone number' : 'no address');
-}
-
 /** The question before Send Again: the profile, the client and where it goes, and that it may arrive twice. */
 export function sendAgainQuestion(r: Reminder, profile: string): string {
-  return `Send the ${kindOf(r)} to ${who(r)} (${recipientOf(r)}) again from profile "${profile}"? If the first one did arrive, ${who(r)} gets it twice.`;
+  return `Send the ${kindWord(r)} to ${who(r)} (${contactOf(r)}) again from profile "${profile}"? If the first one did arrive, ${who(r)} gets it twice.`;
 }
 
 /** Refuses when the profile changed while a question was open: nothing is done on either profile. */
@@ -79,43 +72,45 @@ export async function changeReminderChannelCommand(
           : 'To the client’s e-mail address, through the profile’s mail channel',
       medium,
     })),
-    { title: `Change Channel: the ${kindOf(r)} to ${who(r)} (profile ${c.profile.name})` },
+    { title: `Change Channel: the ${kindWord(r)} to ${who(r)} (profile ${c.profile.name})` },
   );
   if (!pick) return;
   const medium = pick.medium;
   if (medium === current) {
-    void vscode.window.showInformationMessage(`The ${kindOf(r)} to ${who(r)} already goes by ${MEDIUM_WORDS[medium]}.`);
+    void vscode.window.showInformationMessage(
+      `The ${kindWord(r)} to ${who(r)} already goes by ${MEDIUM_WORDS[medium]}.`,
+    );
     return;
   }
   await confirmEffect(
     c.profile,
-    `Send the ${kindOf(r)} to ${who(r)} by ${MEDIUM_WORDS[medium]}, rewritten from the templates,`,
+    `Send the ${kindWord(r)} to ${who(r)} by ${MEDIUM_WORDS[medium]}, rewritten from the templates,`,
     'Change Channel',
   );
   requireSameProfile(s, c, 'changed');
   const templates = await workspaceTemplates();
-  const result = await act(s, `Life Cockpit: moving the ${kindOf(r)} to ${who(r)} to ${MEDIUM_WORDS[medium]}…`, () =>
+  const result = await act(s, `Life Cockpit: moving the ${kindWord(r)} to ${who(r)} to ${MEDIUM_WORDS[medium]}…`, () =>
     setReminderChannel({ ...actionDeps(s, c), templates, practitioner: practitionerOf(c) }, r.id, medium),
   );
   s.log.info('reminder channel changed', { reminderId: r.id, profile: c.profile.name, channel: medium });
   await s.session.refresh();
   void vscode.window.showInformationMessage(
-    `The ${kindOf(r)} to ${who(r)} now goes by ${MEDIUM_WORDS[medium]} (${recipientOf(result.reminder)}) on profile "${c.profile.name}".`,
+    `The ${kindWord(r)} to ${who(r)} now goes by ${MEDIUM_WORDS[medium]} (${contactOf(result.reminder)}) on profile "${c.profile.name}".`,
   );
 }
 
 export async function markReminderSentCommand(s: EditorServices, c: DataverseClients, node: unknown): Promise<void> {
   const r = requireReminder(node, 'mark as sent');
-  await confirmEffect(c.profile, `Mark the ${kindOf(r)} to ${who(r)} as sent (you checked that it arrived)`);
+  await confirmEffect(c.profile, `Mark the ${kindWord(r)} to ${who(r)} as sent (you checked that it arrived)`);
   requireSameProfile(s, c, 'marked as sent');
-  const result = await act(s, `Life Cockpit: marking the ${kindOf(r)} to ${who(r)} as sent…`, () =>
+  const result = await act(s, `Life Cockpit: marking the ${kindWord(r)} to ${who(r)} as sent…`, () =>
     markReminderSent({ ...actionDeps(s, c), clock: s.clock }, r.id),
   );
   await s.session.refresh();
   void vscode.window.showInformationMessage(
     result.changed
-      ? `Marked the ${kindOf(r)} to ${who(r)} as sent on profile "${c.profile.name}".`
-      : `The ${kindOf(r)} to ${who(r)} was already marked as sent on profile "${c.profile.name}"; nothing changed.`,
+      ? `Marked the ${kindWord(r)} to ${who(r)} as sent on profile "${c.profile.name}".`
+      : `The ${kindWord(r)} to ${who(r)} was already marked as sent on profile "${c.profile.name}"; nothing changed.`,
   );
 }
 
@@ -124,14 +119,14 @@ export async function sendReminderAgainCommand(s: EditorServices, c: DataverseCl
   // Always asked, whatever the profile's setting: the client may get the message twice.
   await confirmAlways(sendAgainQuestion(r, c.profile.name), 'Send Again');
   requireSameProfile(s, c, 'sent again');
-  await act(s, `Life Cockpit: approving the ${kindOf(r)} to ${who(r)} again…`, () =>
+  await act(s, `Life Cockpit: approving the ${kindWord(r)} to ${who(r)} again…`, () =>
     sendReminderAgain(actionDeps(s, c), r.id),
   );
   s.log.info('reminder to be sent again', { reminderId: r.id, profile: c.profile.name });
   if (s.sender.isSending) {
     await s.session.refresh();
     void vscode.window.showInformationMessage(
-      `The ${kindOf(r)} to ${who(r)} is approved again on profile "${c.profile.name}": it leaves with the next send.`,
+      `The ${kindWord(r)} to ${who(r)} is approved again on profile "${c.profile.name}": it leaves with the next send.`,
     );
     return;
   }

@@ -12,6 +12,7 @@ import {
   type Reminder,
   type ReminderActionDeps,
   type StoredMessage,
+  kindWord,
 } from '../core/reminders';
 import type { DataverseClients } from './profileSession';
 import { editMediumOf, parseReminderEdit, reminderEditText, type EditMedium } from './reminderEditText';
@@ -61,7 +62,7 @@ export class ReminderEditSave {
   ) {
     this.profile = c.profile.name;
     this.medium = editMediumOf(opened.reminder);
-    this.kind = opened.reminder.kind === 'followUp' ? 'follow-up' : 'reminder';
+    this.kind = kindWord(opened.reminder);
     this.seen = { etag: opened.etag, text: this.asDocument(opened) };
   }
 

@@ -31,6 +31,8 @@ import {
   type SendOutcome,
   type SendReportItem,
   type StoredMessage,
+  contactOf,
+  kindWord,
 } from '../../core/reminders';
 import { confirmEffect, type VerbContext } from '../action';
 import type { Connection } from '../connect';
@@ -67,10 +69,6 @@ export interface SendAgainDocument {
   status: Reminder['status'];
 }
 
-function kindOf(r: Reminder): string {
-  return r.kind === 'followUp' ? 'follow-up' : 'reminder';
-}
-
 function who(r: Reminder): string {
   return r.clientName ?? 'the client';
 }
@@ -78,7 +76,7 @@ function who(r: Reminder): string {
 /** The reminder as a person recognises it: kind, client and, for an e-mail, its subject. */
 function named(r: Reminder): string {
   const subject = r.channel === 'sms' || r.subject === '' ? '' : ` "${r.subject}"`;
-  return `the ${r.channel === 'sms' ? 'SMS ' : ''}${kindOf(r)}${subject} to ${who(r)}`;
+  return `the ${r.channel === 'sms' ? 'SMS ' : ''}${kindWord(r)}${subject} to ${who(r)}`;
 }
 
 /** The channel a reminder leaves through on this profile: ACS for an SMS, the profile's mail channel otherwise. */
@@ -86,16 +84,11 @@ function channelFor(r: Reminder, profile: Pick<Profile, 'mailChannel'>): Channel
   return r.channel === 'sms' ? 'acsSms' : (profile.mailChannel ?? 'graph');
 }
 
-/** The client's phone for an SMS, address for an e-mail, as the row records it. */
-function clientContact(r: Reminder): string {
-  return (r.channel === 'sms' ? r.phone : r.email) ?? (r.channel === 'sms' ? 'no phone number' : 'no address');
-}
-
 /** Where a send goes now: the client's phone or address, or in send-to-me mode the practitioner's own. */
 function recipientOf(r: Reminder, profile: Pick<Profile, 'sendToSelf' | 'selfPhone' | 'mailbox'>): string {
-  if (profile.sendToSelf !== true) return clientContact(r);
+  if (profile.sendToSelf !== true) return contactOf(r);
   const own = r.channel === 'sms' ? (profile.selfPhone ?? 'your own phone') : (profile.mailbox ?? 'your own mailbox');
-  return `${own}, send-to-me mode, not ${clientContact(r)}`;
+  return `${own}, send-to-me mode, not ${contactOf(r)}`;
 }
 
 /** An id that is not a reminder of this profile: not found (exit 13, as `lc reminders channel` and `lc flows` say it), with where to look. */
@@ -176,10 +169,7 @@ export async function markSentVerb(ctx: VerbContext, id: string, clock: Clock): 
     // Already recorded sent (a repeat after the first one landed): nothing to ask, nothing changes.
     if (reminder.status === 'sent') return document(reminder, false);
     if (reminder.status !== 'needsCheck') throw notWaiting(reminder, 'marked as sent');
-    await confirmEffect(
-      ctx,
-      `Mark ${named(reminder)} (${clientContact(reminder)}) as sent (you checked that it arrived)`,
-    );
+    await confirmEffect(ctx, `Mark ${named(reminder)} (${contactOf(reminder)}) as sent (you checked that it arrived)`);
     // Decided again on the row as it is at the write, under its ETag: sent meanwhile changes nothing, anything
     // else it became is refused naming it.
     const result = await audited(ctx, connection, tables, flags.id, 'reminder.markSent', () =>

@@ -70,6 +70,16 @@ export function reminderFromRow(row: Record<string, unknown>, tables: TableMappi
   };
 }
 
+/** What a reminder is called in a sentence: "follow-up" or "reminder". */
+export function kindWord(r: Pick<Reminder, 'kind'>): string {
+  return r.kind === 'followUp' ? 'follow-up' : 'reminder';
+}
+
+/** Where the row says the reminder goes: the client's phone for an SMS, the address for an e-mail. */
+export function contactOf(r: Pick<Reminder, 'channel' | 'phone' | 'email'>): string {
+  return (r.channel === 'sms' ? r.phone : r.email) ?? (r.channel === 'sms' ? 'no phone number' : 'no address');
+}
+
 export function channelFromRow(value: unknown): ReminderChannel {
   const found = Object.entries(MESSAGE_CHANNEL).find(([, v]) => v === value)?.[0] as ReminderChannel | undefined;
   return found ?? 'email';
